@@ -1,0 +1,6 @@
+export * from './topics';
+export * from './protos';
+export * as health from './gen/grpc/health/v1/health';
+export * as platform from './gen/mlops/platform/v1/platform';
+export * as monitoring from './gen/mlops/monitoring/v1/monitoring';
+export * as events from './events';

@@ -1,0 +1,226 @@
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { RawTopics, type EventTopic } from '@mlops/contracts';
+import { type JsonLogger, type PlatformMetrics, withCorrelation } from '@mlops/observability';
+import { PoisonMessageError, decodeEvent } from './codec';
+import { Headers, headerString } from './headers';
+import type { EventPublisher } from './publisher';
+
+/** One consumed message, decoded, with the metadata handlers need. */
+export interface ConsumedEvent<T> {
+  payload: T;
+  /** The `event-id` header, or `<topic>:<partition>:<offset>` for messages without one. */
+  eventId: string;
+  correlationId?: string;
+  key: string | null;
+  topic: string;
+  partition: number;
+  offset: string;
+  headers: IHeaders;
+}
+
+export type EventHandlerFn<T> = (event: ConsumedEvent<T>) => Promise<void>;
+
+export interface ConsumerOptions {
+  groupId: string;
+  logger: JsonLogger;
+  metrics?: PlatformMetrics;
+  /** Sends dead letters. */
+  publisher: EventPublisher;
+  /** Attempts per message before it is dead-lettered (1 = no retry). */
+  maxAttempts?: number;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  deadLetterTopic?: string;
+  /** Read topics from the beginning when the group has no committed offset. */
+  fromBeginning?: boolean;
+}
+
+type Route = (message: KafkaMessage, topic: string, partition: number) => Promise<void>;
+
+/**
+ * A Kafka consumer group member with the platform's delivery rules:
+ * - a failing handler is retried with exponential backoff up to `maxAttempts`, then the message
+ *   goes to the dead-letter topic with the error and its original headers, and the consumer
+ *   moves on; a poison message (undecodable) goes there at once;
+ * - an offset is resolved only after its message was handled or dead-lettered, so shutdown
+ *   and crashes commit only processed offsets (at-least-once; handlers dedupe on event id);
+ * - when the broker goes away, the consumer rejoins by itself when it returns.
+ */
+export class EventConsumer {
+  private readonly routes = new Map<string, Route>();
+  private consumer?: Consumer;
+  private running = false;
+  private restartTimer?: NodeJS.Timeout;
+  private readonly log: JsonLogger;
+  private readonly maxAttempts: number;
+  private readonly initialBackoffMs: number;
+  private readonly maxBackoffMs: number;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: ConsumerOptions,
+  ) {
+    this.log = options.logger.child(`consumer:${options.groupId}`);
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.initialBackoffMs = options.initialBackoffMs ?? 200;
+    this.maxBackoffMs = options.maxBackoffMs ?? 5000;
+  }
+
+  /** Handles a topic of the catalog: messages are decoded with the topic's codec first. */
+  on<T>(topic: EventTopic<T>, handler: EventHandlerFn<T>): this {
+    return this.onRaw(topic.name, async (message, topicName, partition) => {
+      const payload = decodeEvent(topic, message.value, message.headers);
+      await handler({
+        payload,
+        eventId: headerString(message.headers, Headers.eventId) ?? `${topicName}:${partition}:${message.offset}`,
+        correlationId: headerString(message.headers, Headers.correlationId),
+        key: message.key?.toString() ?? null,
+        topic: topicName,
+        partition,
+        offset: message.offset,
+        headers: message.headers ?? {},
+      });
+    });
+  }
+
+  /** Handles a topic whose payload the handler decodes itself (throw PoisonMessageError to dead-letter at once). */
+  onRaw(topicName: string, route: Route): this {
+    if (this.running) throw new Error('subscribe before start()');
+    this.routes.set(topicName, route);
+    return this;
+  }
+
+  get topics(): string[] {
+    return [...this.routes.keys()];
+  }
+
+  async start(): Promise<void> {
+    if (this.routes.size === 0) return;
+    this.running = true;
+    await this.options.publisher.connect();
+    await this.startConsumer();
+  }
+
+  /** Stops after the message in hand; resolved offsets are committed on the way out. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.restartTimer);
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+  }
+
+  private async startConsumer(): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3000,
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      // kafkajs restarts by itself after retriable errors; otherwise start a fresh member.
+      this.log.warn('consumer crashed', { error: payload.error, restart: payload.restart });
+      if (!payload.restart && this.running) this.scheduleRestart(consumer);
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: this.topics, fromBeginning: this.options.fromBeginning ?? true });
+      await consumer.run({
+        autoCommit: true,
+        autoCommitInterval: 1000,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.handleBatch(payload),
+      });
+      this.log.info('consuming', { topics: this.topics });
+    } catch (error) {
+      this.log.warn('consumer could not start, retrying', { error });
+      this.scheduleRestart(consumer);
+    }
+  }
+
+  private scheduleRestart(old: Consumer): void {
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(async () => {
+      await old.disconnect().catch(() => undefined);
+      if (this.running && this.consumer === old) await this.startConsumer();
+    }, this.maxBackoffMs);
+  }
+
+  private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const route = this.routes.get(batch.topic);
+    if (!route) return;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      const handled = await this.handleMessage(route, message, batch.topic, batch.partition, heartbeat, () => isRunning() && !isStale());
+      if (!handled) break;
+      resolveOffset(message.offset);
+      await commitOffsetsIfNecessary();
+      this.options.metrics?.kafkaConsumerLag.set(
+        { group: this.options.groupId, topic: batch.topic, partition: String(batch.partition) },
+        Math.max(0, Number(batch.highWatermark) - Number(message.offset) - 1),
+      );
+    }
+  }
+
+  /** Returns false when the consumer stopped before the message was done (it is not resolved). */
+  private async handleMessage(
+    route: Route,
+    message: KafkaMessage,
+    topic: string,
+    partition: number,
+    heartbeat: () => Promise<void>,
+    stillOwned: () => boolean,
+  ): Promise<boolean> {
+    const labels = { group: this.options.groupId, topic };
+    const timer = this.options.metrics?.kafkaHandlerDuration.startTimer(labels);
+    const correlationId = headerString(message.headers, Headers.correlationId);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await withCorrelation(correlationId, () => route(message, topic, partition));
+          this.options.metrics?.kafkaMessages.inc({ ...labels, outcome: 'processed' });
+          return true;
+        } catch (error) {
+          const poison = error instanceof PoisonMessageError;
+          if (poison || attempt >= this.maxAttempts) {
+            await this.deadLetter(message, topic, partition, error as Error, attempt);
+            return true;
+          }
+          this.options.metrics?.kafkaMessages.inc({ ...labels, outcome: 'retried' });
+          const delay = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** (attempt - 1));
+          this.log.warn('handler failed, retrying', { topic, partition, offset: message.offset, attempt, delayMs: delay, error });
+          await sleep(delay);
+          await heartbeat().catch(() => undefined);
+          if (!stillOwned()) return false;
+        }
+      }
+    } finally {
+      timer?.();
+    }
+  }
+
+  private async deadLetter(message: KafkaMessage, topic: string, partition: number, error: Error, attempts: number): Promise<void> {
+    const headers: IHeaders = {
+      ...(message.headers ?? {}),
+      [Headers.dlqError]: error.message.slice(0, 4000),
+      [Headers.dlqErrorKind]: error instanceof PoisonMessageError ? 'poison' : 'handler',
+      [Headers.dlqTopic]: topic,
+      [Headers.dlqPartition]: String(partition),
+      [Headers.dlqOffset]: message.offset,
+      [Headers.dlqGroup]: this.options.groupId,
+      [Headers.dlqAttempts]: String(attempts),
+      [Headers.dlqFailedAt]: new Date().toISOString(),
+    };
+    // If this send fails the error propagates: the offset stays unresolved and the message is
+    // delivered again, so nothing is lost.
+    await this.options.publisher.sendRaw([
+      { topic: this.options.deadLetterTopic ?? RawTopics.deadLetters, key: message.key?.toString() ?? null, value: message.value, headers },
+    ]);
+    this.options.metrics?.kafkaMessages.inc({ group: this.options.groupId, topic, outcome: 'dead_lettered' });
+    this.log.error('message dead-lettered', { topic, partition, offset: message.offset, attempts, reason: error.message });
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,85 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import type { Kafka } from 'kafkajs';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ALL_TOPIC_NAMES, type EventTopic } from '@mlops/contracts';
+import { type ConsumedEvent, EventConsumer, EventPublisher, OutboxRelay, ensureTopics, handleOnce, sleep } from '@mlops/messaging';
+import { JsonLogger } from '@mlops/observability';
+import { EVENT_HANDLER } from './event-handler.decorator';
+import { PLATFORM_CONFIG, type PlatformConfig } from './platform-config';
+import { ReadinessService } from './readiness.service';
+import { KAFKA } from './tokens';
+
+type Handler = (event: ConsumedEvent<unknown>, manager: EntityManager) => Promise<void>;
+
+/**
+ * Starts and stops the messaging side of a service: topics, the outbox relay, and one consumer
+ * group whose handlers are the methods marked @HandleEvent. Nothing here blocks start-up on the
+ * broker: a service starts while Kafka is down, reports not ready, and catches up when it returns.
+ */
+@Injectable()
+export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private stopping = false;
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    private readonly dataSource: DataSource,
+    private readonly consumer: EventConsumer,
+    private readonly relay: OutboxRelay,
+    private readonly publisher: EventPublisher,
+    private readonly readiness: ReadinessService,
+    private readonly logger: JsonLogger,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.registerHandlers();
+    this.readiness.start();
+    this.relay.start();
+    void this.startWhenBrokerAnswers();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    // Order matters: stop taking messages (commits processed offsets), then deliver what the
+    // outbox holds, then close the producer.
+    await this.consumer.stop().catch((error) => this.logger.warn('consumer stop failed', { error }));
+    await this.relay.stop();
+    await this.publisher.disconnect().catch(() => undefined);
+  }
+
+  private async startWhenBrokerAnswers(): Promise<void> {
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        await ensureTopics(this.kafka, ALL_TOPIC_NAMES, this.config.topicPartitions);
+        await this.consumer.start();
+        return;
+      } catch (error) {
+        this.logger.warn('Kafka not available yet, retrying', { attempt, error: (error as Error).message });
+        await sleep(Math.min(5000, 500 * attempt));
+      }
+    }
+  }
+
+  private registerHandlers(): void {
+    const group = this.config.consumerGroup;
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object' || wrapper.isAlias) continue;
+      const prototype = Object.getPrototypeOf(instance);
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const topic = this.reflector.get<EventTopic<unknown> | undefined>(EVENT_HANDLER, prototype[method]);
+        if (!topic) continue;
+        const handler = (instance[method] as Handler).bind(instance);
+        this.consumer.on(topic, async (event) => {
+          const ran = await handleOnce(this.dataSource, group, event.eventId, (manager) => handler(event, manager));
+          if (!ran) this.logger.info('duplicate event skipped', { topic: topic.name, eventId: event.eventId });
+        });
+        this.logger.info('event handler registered', { topic: topic.name, handler: `${wrapper.name}.${method}`, group });
+      }
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { type ConfigOf, type EnvVar, hostPorts, int, oneOf, port, readEnv, sqlIdentifier, str, url } from '@mlops/config';
+import { type ServiceDefinition, upstreamEnvKey } from './service-definition';
+
+/** The env keys every service reads, with defaults for one machine (see the README). */
+export function platformConfigSpec(def: ServiceDefinition) {
+  return {
+    grpcPort: [`${def.envPrefix}_GRPC_PORT`, port(def.defaultGrpcPort)],
+    httpPort: [`${def.envPrefix}_HTTP_PORT`, port(def.defaultHttpPort)],
+    bindHost: ['BIND_HOST', str('127.0.0.1')],
+    kafkaBrokers: ['KAFKA_BROKERS', hostPorts(['127.0.0.1:9092'])],
+    topicPartitions: ['KAFKA_TOPIC_PARTITIONS', int(3, 1, 1000)],
+    consumerGroup: [`${def.envPrefix}_CONSUMER_GROUP`, str(def.name)],
+    databaseUrl: ['DATABASE_URL', url(['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/mlops')],
+    dbSchema: [`${def.envPrefix}_DB_SCHEMA`, sqlIdentifier(def.schema)],
+    logLevel: ['LOG_LEVEL', oneOf(['debug', 'info', 'warn', 'error'] as const, 'info')],
+    readinessIntervalMs: ['READINESS_INTERVAL_MS', int(5000, 100, 600_000)],
+  } as const;
+}
+
+type Spec = ReturnType<typeof platformConfigSpec>;
+export type PlatformConfig = { [K in keyof Spec]: Spec[K][1] extends EnvVar<infer T> ? T : never } & {
+  service: string;
+  version: string;
+  /** Upstream gRPC addresses by service name. */
+  upstream: Record<string, string>;
+};
+
+export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadPlatformConfig(def: ServiceDefinition, env: Record<string, string | undefined> = process.env): PlatformConfig {
+  const spec = platformConfigSpec(def);
+  const envSpec: Record<string, EnvVar<unknown>> = {};
+  for (const [envKey, parser] of Object.values(spec)) envSpec[envKey] = parser;
+  for (const up of def.upstream ?? []) envSpec[upstreamEnvKey(up.name)] = hostPorts([up.defaultUrl]);
+  const values: ConfigOf<typeof envSpec> = readEnv(envSpec, env);
+
+  const config: Record<string, unknown> = { service: def.name, version: def.version ?? '0.1.0', upstream: {} };
+  for (const [field, [envKey]] of Object.entries(spec)) config[field] = values[envKey];
+  for (const up of def.upstream ?? []) (config.upstream as Record<string, string>)[up.name] = (values[upstreamEnvKey(up.name)] as string[])[0];
+  return config as PlatformConfig;
+}

@@ -1,0 +1,111 @@
+import { type DynamicModule, Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { EventConsumer, EventPublisher, MESSAGING_ENTITIES, MessagingTables1732800000000, Outbox, OutboxRelay, createKafka } from '@mlops/messaging';
+import { JsonLogger, PlatformMetrics } from '@mlops/observability';
+import { openDataSource, withRetries } from '@mlops/persistence';
+import { CorrelationInterceptor } from './correlation.interceptor';
+import { HealthGrpcController } from './grpc/health.grpc-controller';
+import { PlatformGrpcController } from './grpc/platform.grpc-controller';
+import { HealthHttpController } from './http/health.http-controller';
+import { MetricsHttpController } from './http/metrics.http-controller';
+import { INSTANCE } from './instance';
+import { MessagingLifecycle } from './messaging.lifecycle';
+import { PLATFORM_CONFIG, type PlatformConfig, loadPlatformConfig } from './platform-config';
+import { ReadinessService } from './readiness.service';
+import type { ServiceDefinition } from './service-definition';
+import { KAFKA, SERVICE_DEFINITION } from './tokens';
+import { UpstreamClients } from './upstream';
+import { ServiceAnnouncer } from './service-announcer';
+
+@Injectable()
+class DataSourceCloser implements OnApplicationShutdown {
+  constructor(private readonly dataSource: DataSource) {}
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/**
+ * Everything a platform service shares: validated config, JSON logger, metrics, its Postgres
+ * schema (migrated), Kafka (publisher, outbox relay, consumer group), readiness, the health,
+ * metrics and status endpoints, correlation ids, and clients of its upstream services.
+ * A service imports `PlatformModule.forRoot(definition)` and adds its features.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(def: ServiceDefinition): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [DiscoveryModule],
+      controllers: [HealthHttpController, MetricsHttpController, HealthGrpcController, PlatformGrpcController],
+      providers: [
+        { provide: SERVICE_DEFINITION, useValue: def },
+        { provide: PLATFORM_CONFIG, useFactory: () => loadPlatformConfig(def) },
+        {
+          provide: JsonLogger,
+          inject: [PLATFORM_CONFIG],
+          useFactory: (config: PlatformConfig) => new JsonLogger(def.name, config.logLevel),
+        },
+        { provide: PlatformMetrics, useFactory: () => new PlatformMetrics(def.name) },
+        {
+          provide: DataSource,
+          inject: [PLATFORM_CONFIG, JsonLogger],
+          useFactory: (config: PlatformConfig, logger: JsonLogger) =>
+            withRetries(
+              () =>
+                openDataSource({
+                  url: config.databaseUrl,
+                  schema: config.dbSchema,
+                  entities: [...MESSAGING_ENTITIES, ...((def.entities as []) ?? [])],
+                  migrations: [MessagingTables1732800000000, ...(def.migrations ?? [])],
+                  applicationName: `${def.name}:${INSTANCE.id.slice(0, 8)}`,
+                }),
+              { attempts: 15, delayMs: 2000, onRetry: (error, attempt) => logger.warn('database not reachable, retrying', { attempt, error: error.message }) },
+            ),
+        },
+        {
+          provide: KAFKA,
+          inject: [PLATFORM_CONFIG, JsonLogger],
+          useFactory: (config: PlatformConfig, logger: JsonLogger) =>
+            createKafka({ brokers: config.kafkaBrokers, clientId: `${def.name}-${INSTANCE.id.slice(0, 8)}`, logger }),
+        },
+        { provide: EventPublisher, inject: [KAFKA], useFactory: (kafka: Kafka) => new EventPublisher(kafka, def.name) },
+        { provide: Outbox, inject: [EventPublisher], useFactory: (publisher: EventPublisher) => new Outbox(publisher) },
+        {
+          provide: OutboxRelay,
+          inject: [DataSource, EventPublisher, JsonLogger, PlatformMetrics],
+          useFactory: (ds: DataSource, publisher: EventPublisher, logger: JsonLogger, metrics: PlatformMetrics) =>
+            new OutboxRelay(ds, publisher, { logger, metrics }),
+        },
+        {
+          provide: EventConsumer,
+          inject: [KAFKA, EventPublisher, JsonLogger, PlatformMetrics, PLATFORM_CONFIG],
+          useFactory: (kafka: Kafka, publisher: EventPublisher, logger: JsonLogger, metrics: PlatformMetrics, config: PlatformConfig) =>
+            new EventConsumer(kafka, { groupId: config.consumerGroup, publisher, logger, metrics }),
+        },
+        ReadinessService,
+        UpstreamClients,
+        MessagingLifecycle,
+        ServiceAnnouncer,
+        DataSourceCloser,
+        { provide: APP_INTERCEPTOR, useClass: CorrelationInterceptor },
+      ],
+      exports: [
+        SERVICE_DEFINITION,
+        PLATFORM_CONFIG,
+        JsonLogger,
+        PlatformMetrics,
+        DataSource,
+        KAFKA,
+        EventPublisher,
+        Outbox,
+        OutboxRelay,
+        ReadinessService,
+        UpstreamClients,
+      ],
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import type { EntitySchema, MixedList } from 'typeorm';
+
+/** What a service tells the platform wiring about itself. */
+export interface ServiceDefinition {
+  /** Service name, e.g. "feature-store"; also its Kafka client id and consumer group. */
+  name: string;
+  /** Prefix of its own env keys, e.g. "FEATURE_STORE" for FEATURE_STORE_GRPC_PORT. */
+  envPrefix: string;
+  /** Its Postgres schema, e.g. "features". */
+  schema: string;
+  defaultGrpcPort: number;
+  defaultHttpPort: number;
+  version?: string;
+  /** Its own entities and migrations (the messaging tables are added by the platform). */
+  entities?: MixedList<Function | string | EntitySchema>;
+  migrations?: Function[];
+  /** Its domain gRPC API: proto files (relative to proto/) and their packages. */
+  grpc?: { protoFiles: string[]; packages: string[] };
+  /** Platform services it calls over gRPC. */
+  upstream?: UpstreamService[];
+}
+
+export interface UpstreamService {
+  /** Service name, e.g. "registry". */
+  name: string;
+  /** Default address, host:port. Overridden by <NAME>_GRPC_URL. */
+  defaultUrl: string;
+}
+
+export function upstreamEnvKey(name: string): string {
+  return `${name.toUpperCase().replace(/-/g, '_')}_GRPC_URL`;
+}

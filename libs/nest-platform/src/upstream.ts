@@ -1,0 +1,58 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { ClientProxyFactory, Transport, type ClientGrpcProxy } from '@nestjs/microservices';
+import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
+import { PROTO_LOADER_OPTIONS, platform, protoPath } from '@mlops/contracts';
+import { CORRELATION_HEADER, currentCorrelationId } from '@mlops/observability';
+import { PLATFORM_CONFIG, type PlatformConfig } from './platform-config';
+
+/** Adds the correlation id of the current context to every outgoing gRPC call. */
+export const correlationClientInterceptor: Interceptor = (options, nextCall) =>
+  new InterceptingCall(nextCall(options), {
+    start(metadata, listener, next) {
+      const correlationId = currentCorrelationId();
+      if (correlationId && metadata.get(CORRELATION_HEADER).length === 0) metadata.set(CORRELATION_HEADER, correlationId);
+      next(metadata, listener);
+    },
+  });
+
+/** gRPC clients of the platform services this service calls (addresses from <NAME>_GRPC_URL). */
+@Injectable()
+export class UpstreamClients implements OnModuleDestroy {
+  private readonly proxies = new Map<string, ClientGrpcProxy>();
+
+  constructor(@Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig) {}
+
+  get names(): string[] {
+    return Object.keys(this.config.upstream);
+  }
+
+  /** A typed client of `serviceName` in `pkg` (defined in `protoFile`) on upstream `upstream`. */
+  client<T extends object>(upstream: string, pkg: string, protoFile: string, serviceName: string): T {
+    const url = this.config.upstream[upstream];
+    if (!url) throw new Error(`${upstream} is not an upstream of ${this.config.service}`);
+    const cacheKey = `${upstream}/${pkg}`;
+    let proxy = this.proxies.get(cacheKey);
+    if (!proxy) {
+      proxy = ClientProxyFactory.create({
+        transport: Transport.GRPC,
+        options: {
+          url,
+          package: pkg,
+          protoPath: protoPath(protoFile),
+          loader: PROTO_LOADER_OPTIONS,
+          channelOptions: { interceptors: [correlationClientInterceptor] },
+        },
+      }) as ClientGrpcProxy;
+      this.proxies.set(cacheKey, proxy);
+    }
+    return proxy.getService<T>(serviceName);
+  }
+
+  platform(upstream: string): platform.PlatformServiceClient {
+    return this.client<platform.PlatformServiceClient>(upstream, 'mlops.platform.v1', 'mlops/platform/v1/platform.proto', 'PlatformService');
+  }
+
+  onModuleDestroy(): void {
+    for (const proxy of this.proxies.values()) proxy.close();
+  }
+}

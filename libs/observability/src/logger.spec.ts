@@ -1,0 +1,40 @@
+import { withCorrelation } from './correlation';
+import { JsonLogger, redact } from './logger';
+
+describe('JsonLogger', () => {
+  function capture(level: 'debug' | 'info' = 'info') {
+    const lines: Record<string, unknown>[] = [];
+    const logger = new JsonLogger('svc', level, (line) => lines.push(JSON.parse(line)));
+    return { logger, lines };
+  }
+
+  it('writes one JSON object per line with the correlation id of the context', () => {
+    const { logger, lines } = capture();
+    withCorrelation('abc-123', () => logger.child('Ctx').info('hello', { count: 2 }));
+    logger.info('outside');
+    expect(lines[0]).toMatchObject({ level: 'info', service: 'svc', context: 'Ctx', msg: 'hello', count: 2, correlationId: 'abc-123' });
+    expect(lines[1].correlationId).toBeUndefined();
+  });
+
+  it('drops lines under the minimum level', () => {
+    const { logger, lines } = capture('info');
+    logger.debug('hidden');
+    logger.warn('shown');
+    expect(lines.map((l) => l.msg)).toEqual(['shown']);
+  });
+
+  it('redacts tokens, passwords in URLs and secret-named fields', () => {
+    const { logger, lines } = capture();
+    logger.info('auth Bearer eyJhbGciOi.abc.def failed', { password: 'hunter2', url: 'postgres://u:hunter2@db/x' });
+    expect(JSON.stringify(lines[0])).not.toContain('hunter2');
+    expect(JSON.stringify(lines[0])).not.toContain('eyJhbGciOi');
+    expect(lines[0].url).toBe('postgres://u:[REDACTED]@db/x');
+  });
+
+  it('replaces unsafe client correlation ids with fresh ones', () => {
+    const { logger, lines } = capture();
+    withCorrelation('bad\nid', () => logger.info('x'));
+    expect(lines[0].correlationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(redact('no secrets here')).toBe('no secrets here');
+  });
+});

@@ -1,0 +1,6 @@
+export * from './grpc-client';
+export * from './infra';
+export * from './kafka-broker';
+export * from './platform-service';
+export * from './service-basics';
+export * from './service-process';

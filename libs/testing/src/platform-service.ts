@@ -1,0 +1,72 @@
+import { freePort, testDatabaseUrl, testKafkaBrokers, uniqueName, waitFor } from './infra';
+import { ServiceProcess, httpGet } from './service-process';
+
+export interface RunningService {
+  proc: ServiceProcess;
+  name: string;
+  grpcAddress: string;
+  httpUrl: string;
+  schema: string;
+  stop(): Promise<number | null>;
+}
+
+const ENV_PREFIX: Record<string, string> = {
+  ingestion: 'INGESTION',
+  'feature-store': 'FEATURE_STORE',
+  training: 'TRAINING',
+  registry: 'REGISTRY',
+  serving: 'SERVING',
+  monitoring: 'MONITORING',
+};
+
+export function envPrefixOf(service: string): string {
+  const prefix = ENV_PREFIX[service];
+  if (!prefix) throw new Error(`unknown service ${service}`);
+  return prefix;
+}
+
+/**
+ * Starts a service process on free ports with its own schema and consumer group in the test
+ * database, so tests never collide with each other or with a running platform.
+ */
+export async function startPlatformService(
+  name: string,
+  options: { env?: Record<string, string>; waitReady?: boolean; kafkaBrokers?: string[] } = {},
+): Promise<RunningService> {
+  const prefix = envPrefixOf(name);
+  const [grpcPort, httpPort] = [await freePort(), await freePort()];
+  const schema = uniqueName(name.replace('-', '_'));
+  const proc = new ServiceProcess(name, {
+    [`${prefix}_GRPC_PORT`]: String(grpcPort),
+    [`${prefix}_HTTP_PORT`]: String(httpPort),
+    [`${prefix}_DB_SCHEMA`]: schema,
+    [`${prefix}_CONSUMER_GROUP`]: `${name}-${schema}`,
+    KAFKA_BROKERS: (options.kafkaBrokers ?? testKafkaBrokers()).join(','),
+    DATABASE_URL: testDatabaseUrl(),
+    READINESS_INTERVAL_MS: '500',
+    LOG_LEVEL: 'info',
+    ...options.env,
+  }).start();
+  const service: RunningService = {
+    proc,
+    name,
+    grpcAddress: `127.0.0.1:${grpcPort}`,
+    httpUrl: `http://127.0.0.1:${httpPort}`,
+    schema,
+    stop: () => proc.stop(),
+  };
+  if (options.waitReady ?? true) await waitUntilReady(service);
+  return service;
+}
+
+export async function waitUntilReady(service: RunningService, timeoutMs = 60_000): Promise<void> {
+  await waitFor(
+    async () => {
+      if (service.proc.logs.some((l) => l.msg === 'service failed to start')) {
+        throw new Error(`${service.name} failed to start: ${JSON.stringify(service.proc.logs.slice(-5))} ${service.proc.stderr}`);
+      }
+      return (await httpGet(`${service.httpUrl}/health/ready`)).status === 200;
+    },
+    { timeoutMs, what: `${service.name} ready` },
+  );
+}

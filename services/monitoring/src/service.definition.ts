@@ -1,0 +1,15 @@
+import type { ServiceDefinition } from '@mlops/nest-platform';
+import { ServiceInstances1732800000100 } from './migrations/1732800000100-service-instances';
+import { ServiceInstanceEntity } from './service-instances/service-instance.entity';
+
+export const SERVICE: ServiceDefinition = {
+  name: 'monitoring',
+  envPrefix: 'MONITORING',
+  schema: 'monitoring',
+  defaultGrpcPort: 50056,
+  defaultHttpPort: 8086,
+  entities: [ServiceInstanceEntity],
+  migrations: [ServiceInstances1732800000100],
+  grpc: { protoFiles: ['mlops/monitoring/v1/monitoring.proto'], packages: ['mlops.monitoring.v1'] },
+  upstream: [{ name: 'registry', defaultUrl: '127.0.0.1:50054' }],
+};

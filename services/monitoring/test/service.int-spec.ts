@@ -1,0 +1,3 @@
+import { describeServiceBasics } from '@mlops/testing';
+
+describeServiceBasics('monitoring');
