@@ -4,3 +4,4 @@ export * from './kafka-broker';
 export * from './platform-service';
 export * from './service-basics';
 export * from './service-process';
+export * from './kafka-reader';

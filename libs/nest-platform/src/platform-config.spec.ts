@@ -1,0 +1,46 @@
+import { ConfigError } from '@mlops/config';
+import { loadPlatformConfig } from './platform-config';
+import type { ServiceDefinition } from './service-definition';
+
+const def: ServiceDefinition = {
+  name: 'feature-store',
+  envPrefix: 'FEATURE_STORE',
+  schema: 'features',
+  defaultGrpcPort: 50052,
+  defaultHttpPort: 8082,
+  upstream: [{ name: 'ingestion', defaultUrl: '127.0.0.1:50051' }],
+};
+
+describe('loadPlatformConfig', () => {
+  it('uses the one-machine defaults of the architecture note', () => {
+    expect(loadPlatformConfig(def, {})).toMatchObject({
+      service: 'feature-store',
+      grpcPort: 50052,
+      httpPort: 8082,
+      kafkaBrokers: ['127.0.0.1:9092'],
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/mlops',
+      dbSchema: 'features',
+      consumerGroup: 'feature-store',
+      upstream: { ingestion: '127.0.0.1:50051' },
+    });
+  });
+
+  it('reads service-prefixed keys and upstream addresses', () => {
+    const config = loadPlatformConfig(def, { FEATURE_STORE_GRPC_PORT: '6000', INGESTION_GRPC_URL: 'ingestion:50051', FEATURE_STORE_DB_SCHEMA: 'fs_test' });
+    expect(config).toMatchObject({ grpcPort: 6000, dbSchema: 'fs_test', upstream: { ingestion: 'ingestion:50051' } });
+  });
+
+  it('names each invalid variable', () => {
+    expect(() => loadPlatformConfig(def, { FEATURE_STORE_DB_SCHEMA: 'Drop Table', INGESTION_GRPC_URL: 'nowhere' })).toThrow(ConfigError);
+    let error: unknown;
+    try {
+      loadPlatformConfig(def, { FEATURE_STORE_DB_SCHEMA: 'Drop Table', DATABASE_URL: 'http://x' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      'DATABASE_URL=*** has protocol http: but must be one of postgres, postgresql',
+      'FEATURE_STORE_DB_SCHEMA="Drop Table" is not a lower-case SQL identifier ([a-z_][a-z0-9_]*)',
+    ]);
+  });
+});

@@ -1,0 +1,38 @@
+import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
+import { uniqueName } from './infra';
+
+/** Reads a topic from the beginning with a throw-away consumer group until `count` messages
+ * arrived (or `settleMs` passed without more after reaching it), then returns them all. */
+export async function readTopic(
+  brokers: string[],
+  topic: string,
+  count: number,
+  { timeoutMs = 30_000, settleMs = 500 }: { timeoutMs?: number; settleMs?: number } = {},
+): Promise<KafkaMessage[]> {
+  const kafka = new Kafka({ brokers, clientId: 'test-reader', logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: uniqueName('reader') });
+  const messages: KafkaMessage[] = [];
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+    const deadline = Date.now() + timeoutMs;
+    while (messages.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, settleMs));
+  } finally {
+    await consumer.disconnect();
+  }
+  if (messages.length < count) throw new Error(`expected ${count} messages on ${topic}, got ${messages.length} in ${timeoutMs} ms`);
+  return messages;
+}
+
+/** Creates topics with the given partition count (tests use private topics). */
+export async function createTopics(brokers: string[], topics: string[], numPartitions = 1): Promise<void> {
+  const admin = new Kafka({ brokers, clientId: 'test-admin', logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions })) });
+  } finally {
+    await admin.disconnect();
+  }
+}
