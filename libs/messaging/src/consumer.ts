@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from '
 import { RawTopics, type EventTopic } from '@mlops/contracts';
 import { type JsonLogger, type PlatformMetrics, withCorrelation } from '@mlops/observability';
 import { PoisonMessageError, decodeEvent } from './codec';
+import { isTransientError } from './errors';
 import { Headers, headerString } from './headers';
 import type { EventPublisher } from './publisher';
 
@@ -36,18 +37,26 @@ export interface ConsumerOptions {
 }
 
 type Route = (message: KafkaMessage, topic: string, partition: number) => Promise<void>;
+/** Handles consecutive messages of one partition together (e.g. one database write per chunk). */
+export type BatchRoute = (messages: KafkaMessage[], topic: string, partition: number) => Promise<void>;
+
+interface Routing {
+  single?: Route;
+  batch?: { handle: BatchRoute; maxChunk: number };
+}
 
 /**
  * A Kafka consumer group member with the platform's delivery rules:
  * - a failing handler is retried with exponential backoff up to `maxAttempts`, then the message
  *   goes to the dead-letter topic with the error and its original headers, and the consumer
- *   moves on; a poison message (undecodable) goes there at once;
+ *   moves on; a poison message (undecodable) goes there at once; an outage of the database or
+ *   broker (a transient error) is retried until it ends, never dead-lettered;
  * - an offset is resolved only after its message was handled or dead-lettered, so shutdown
  *   and crashes commit only processed offsets (at-least-once; handlers dedupe on event id);
  * - when the broker goes away, the consumer rejoins by itself when it returns.
  */
 export class EventConsumer {
-  private readonly routes = new Map<string, Route>();
+  private readonly routes = new Map<string, Routing>();
   private consumer?: Consumer;
   private running = false;
   private restartTimer?: NodeJS.Timeout;
@@ -86,7 +95,15 @@ export class EventConsumer {
   /** Handles a topic whose payload the handler decodes itself (throw PoisonMessageError to dead-letter at once). */
   onRaw(topicName: string, route: Route): this {
     if (this.running) throw new Error('subscribe before start()');
-    this.routes.set(topicName, route);
+    this.routes.set(topicName, { single: route });
+    return this;
+  }
+
+  /** Handles a topic in chunks of up to `maxChunk` consecutive messages of one partition. If a
+   * chunk fails for good, each of its messages is dead-lettered with the error. */
+  onRawBatch(topicName: string, handle: BatchRoute, maxChunk = 1000): this {
+    if (this.running) throw new Error('subscribe before start()');
+    this.routes.set(topicName, { batch: { handle, maxChunk } });
     return this;
   }
 
@@ -147,25 +164,31 @@ export class EventConsumer {
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    const route = this.routes.get(batch.topic);
-    if (!route) return;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
-      const handled = await this.handleMessage(route, message, batch.topic, batch.partition, heartbeat, () => isRunning() && !isStale());
+    const routing = this.routes.get(batch.topic);
+    if (!routing) return;
+    const owned = () => isRunning() && !isStale();
+    const step = routing.batch?.maxChunk ?? 1;
+    for (let i = 0; i < batch.messages.length && owned(); i += step) {
+      const chunk = batch.messages.slice(i, i + step);
+      const run = routing.batch
+        ? () => routing.batch!.handle(chunk, batch.topic, batch.partition)
+        : () => withCorrelation(headerString(chunk[0].headers, Headers.correlationId), () => routing.single!(chunk[0], batch.topic, batch.partition));
+      const handled = await this.handleWithRetries(run, chunk, batch.topic, batch.partition, heartbeat, owned);
       if (!handled) break;
-      resolveOffset(message.offset);
+      const last = chunk[chunk.length - 1].offset;
+      resolveOffset(last);
       await commitOffsetsIfNecessary();
       this.options.metrics?.kafkaConsumerLag.set(
         { group: this.options.groupId, topic: batch.topic, partition: String(batch.partition) },
-        Math.max(0, Number(batch.highWatermark) - Number(message.offset) - 1),
+        Math.max(0, Number(batch.highWatermark) - Number(last) - 1),
       );
     }
   }
 
-  /** Returns false when the consumer stopped before the message was done (it is not resolved). */
-  private async handleMessage(
-    route: Route,
-    message: KafkaMessage,
+  /** Returns false when the consumer stopped before the messages were done (they are not resolved). */
+  private async handleWithRetries(
+    run: () => Promise<void>,
+    messages: KafkaMessage[],
     topic: string,
     partition: number,
     heartbeat: () => Promise<void>,
@@ -173,22 +196,22 @@ export class EventConsumer {
   ): Promise<boolean> {
     const labels = { group: this.options.groupId, topic };
     const timer = this.options.metrics?.kafkaHandlerDuration.startTimer(labels);
-    const correlationId = headerString(message.headers, Headers.correlationId);
     try {
-      for (let attempt = 1; ; attempt++) {
+      for (let attempt = 1, failures = 0; ; failures++) {
         try {
-          await withCorrelation(correlationId, () => route(message, topic, partition));
-          this.options.metrics?.kafkaMessages.inc({ ...labels, outcome: 'processed' });
+          await run();
+          this.options.metrics?.kafkaMessages.inc({ ...labels, outcome: 'processed' }, messages.length);
           return true;
         } catch (error) {
-          const poison = error instanceof PoisonMessageError;
-          if (poison || attempt >= this.maxAttempts) {
-            await this.deadLetter(message, topic, partition, error as Error, attempt);
+          const transient = isTransientError(error);
+          if (error instanceof PoisonMessageError || (!transient && attempt >= this.maxAttempts)) {
+            for (const message of messages) await this.deadLetter(message, topic, partition, error as Error, attempt);
             return true;
           }
-          this.options.metrics?.kafkaMessages.inc({ ...labels, outcome: 'retried' });
-          const delay = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** (attempt - 1));
-          this.log.warn('handler failed, retrying', { topic, partition, offset: message.offset, attempt, delayMs: delay, error });
+          if (!transient) attempt++;
+          this.options.metrics?.kafkaMessages.inc({ ...labels, outcome: 'retried' }, messages.length);
+          const delay = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** Math.min(failures, 20));
+          this.log.warn('handler failed, retrying', { topic, partition, offset: messages[0].offset, attempt, transient, delayMs: delay, error });
           await sleep(delay);
           await heartbeat().catch(() => undefined);
           if (!stillOwned()) return false;

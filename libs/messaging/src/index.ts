@@ -7,3 +7,4 @@ export * from './messaging.migration';
 export * from './outbox';
 export * from './outbox.entity';
 export * from './publisher';
+export * from './errors';

@@ -5,6 +5,7 @@ import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { ConfigError } from '@mlops/config';
 import { PROTO_LOADER_OPTIONS, protoPath } from '@mlops/contracts';
 import { JsonLogger } from '@mlops/observability';
+import { GrpcErrorsFilter } from './grpc/domain-errors.filter';
 import { NestJsonLogger } from './nest-logger';
 import { type PlatformConfig, loadPlatformConfig } from './platform-config';
 import type { ServiceDefinition } from './service-definition';
@@ -26,7 +27,7 @@ export async function bootstrapService(def: ServiceDefinition, appModule: Type):
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: reason }));
   try {
     const app = await NestFactory.create(appModule, { logger: new NestJsonLogger(logger), abortOnError: false });
-    app.connectMicroservice<MicroserviceOptions>(
+    const grpc = app.connectMicroservice<MicroserviceOptions>(
       {
         transport: Transport.GRPC,
         options: {
@@ -38,6 +39,7 @@ export async function bootstrapService(def: ServiceDefinition, appModule: Type):
       },
       { inheritAppConfig: true },
     );
+    grpc.useGlobalFilters(new GrpcErrorsFilter(logger));
     await app.startAllMicroservices();
     await app.listen(config.httpPort, config.bindHost);
     stopOnSignals(app, logger);

@@ -1,8 +1,8 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import { RpcException } from '@nestjs/microservices';
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { Observable, tap } from 'rxjs';
-import { CORRELATION_HEADER, JsonLogger, PlatformMetrics, currentCorrelationId, withCorrelation } from '@mlops/observability';
+import { grpcCodeOf } from './grpc/domain-errors.filter';
+import { CORRELATION_HEADER, PlatformMetrics, currentCorrelationId, withCorrelation } from '@mlops/observability';
 
 /**
  * Runs every gRPC and HTTP handler inside the correlation context of its request (taken from
@@ -11,10 +11,7 @@ import { CORRELATION_HEADER, JsonLogger, PlatformMetrics, currentCorrelationId, 
  */
 @Injectable()
 export class CorrelationInterceptor implements NestInterceptor {
-  constructor(
-    private readonly metrics: PlatformMetrics,
-    private readonly logger: JsonLogger,
-  ) {}
+  constructor(private readonly metrics: PlatformMetrics) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() === 'rpc') return this.interceptGrpc(context, next);
@@ -38,11 +35,7 @@ export class CorrelationInterceptor implements NestInterceptor {
           .pipe(
             tap({
               complete: () => record(GrpcStatus.OK),
-              error: (error: unknown) => {
-                const code = grpcCodeOf(error);
-                if (code === GrpcStatus.INTERNAL || code === GrpcStatus.UNKNOWN) this.logger.error('gRPC handler failed', { method, error });
-                record(code);
-              },
+              error: (error: unknown) => record(grpcCodeOf(error)),
             }),
           )
           .subscribe(subscriber),
@@ -64,13 +57,4 @@ export class CorrelationInterceptor implements NestInterceptor {
       }),
     );
   }
-}
-
-function grpcCodeOf(error: unknown): number {
-  if (error instanceof RpcException) {
-    const payload = error.getError() as { code?: number } | string;
-    if (typeof payload === 'object' && typeof payload.code === 'number') return payload.code;
-  }
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === 'number' ? code : GrpcStatus.UNKNOWN;
 }

@@ -3,6 +3,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { Value } from "../../ingestion/v1/ingestion";
 
 /** Events of the ingestion domain. */
 
@@ -34,8 +35,25 @@ export interface RecordsAccepted {
   minEventTimeMs: number;
   /** Latest event time in the batch, Unix epoch milliseconds. */
   maxEventTimeMs: number;
-  /** Ids of the stored records, in storage order. */
-  recordIds: string[];
+  /** The stored records, in storage order: consumers (the feature store) need no other read. */
+  records: AcceptedRecord[];
+}
+
+/** One stored record, with its key fields resolved. */
+export interface AcceptedRecord {
+  /** Record id (idempotency key). */
+  recordId: string;
+  /** Value of the entity column, as a string. */
+  entityKey: string;
+  /** Value of the event-time column, Unix epoch milliseconds. */
+  eventTimeMs: number;
+  /** All field values by column name. */
+  fields: { [key: string]: Value };
+}
+
+export interface AcceptedRecord_FieldsEntry {
+  key: string;
+  value: Value | undefined;
 }
 
 /** An immutable dataset version was cut. Topic: ingestion.dataset-version.created.v1. */
@@ -54,6 +72,10 @@ export interface DatasetVersionCreated {
   contentHash: string;
   /** Schema version of the dataset at the cut. */
   schemaVersion: number;
+  /** Optional name given at creation. */
+  name: string;
+  /** Why it was cut: "request", "records", "schedule". */
+  trigger: string;
 }
 
 function createBaseRecordRejected(): RecordRejected {
@@ -214,7 +236,7 @@ export const RecordRejected: MessageFns<RecordRejected> = {
 };
 
 function createBaseRecordsAccepted(): RecordsAccepted {
-  return { dataset: "", schemaVersion: 0, count: 0, minEventTimeMs: 0, maxEventTimeMs: 0, recordIds: [] };
+  return { dataset: "", schemaVersion: 0, count: 0, minEventTimeMs: 0, maxEventTimeMs: 0, records: [] };
 }
 
 export const RecordsAccepted: MessageFns<RecordsAccepted> = {
@@ -234,8 +256,8 @@ export const RecordsAccepted: MessageFns<RecordsAccepted> = {
     if (message.maxEventTimeMs !== 0) {
       writer.uint32(40).int64(message.maxEventTimeMs);
     }
-    for (const v of message.recordIds) {
-      writer.uint32(50).string(v!);
+    for (const v of message.records) {
+      AcceptedRecord.encode(v!, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -298,7 +320,7 @@ export const RecordsAccepted: MessageFns<RecordsAccepted> = {
               break;
             }
 
-            message.recordIds.push(reader.string());
+            message.records.push(AcceptedRecord.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -332,10 +354,8 @@ export const RecordsAccepted: MessageFns<RecordsAccepted> = {
         : isSet(object.max_event_time_ms)
         ? globalThis.Number(object.max_event_time_ms)
         : 0,
-      recordIds: globalThis.Array.isArray(object?.recordIds)
-        ? object.recordIds.map((e: any) => globalThis.String(e))
-        : globalThis.Array.isArray(object?.record_ids)
-        ? object.record_ids.map((e: any) => globalThis.String(e))
+      records: globalThis.Array.isArray(object?.records)
+        ? object.records.map((e: any) => AcceptedRecord.fromJSON(e))
         : [],
     };
   },
@@ -357,8 +377,8 @@ export const RecordsAccepted: MessageFns<RecordsAccepted> = {
     if (message.maxEventTimeMs !== 0) {
       obj.maxEventTimeMs = Math.round(message.maxEventTimeMs);
     }
-    if (message.recordIds?.length) {
-      obj.recordIds = message.recordIds;
+    if (message.records?.length) {
+      obj.records = message.records.map((e) => AcceptedRecord.toJSON(e));
     }
     return obj;
   },
@@ -373,7 +393,251 @@ export const RecordsAccepted: MessageFns<RecordsAccepted> = {
     message.count = object.count ?? 0;
     message.minEventTimeMs = object.minEventTimeMs ?? 0;
     message.maxEventTimeMs = object.maxEventTimeMs ?? 0;
-    message.recordIds = object.recordIds?.map((e) => e) || [];
+    message.records = object.records?.map((e) => AcceptedRecord.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAcceptedRecord(): AcceptedRecord {
+  return { recordId: "", entityKey: "", eventTimeMs: 0, fields: {} };
+}
+
+export const AcceptedRecord: MessageFns<AcceptedRecord> = {
+  encode(message: AcceptedRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.recordId !== "") {
+      writer.uint32(10).string(message.recordId);
+    }
+    if (message.entityKey !== "") {
+      writer.uint32(18).string(message.entityKey);
+    }
+    if (message.eventTimeMs !== 0) {
+      writer.uint32(24).int64(message.eventTimeMs);
+    }
+    globalThis.Object.entries(message.fields).forEach(([key, value]: [string, Value]) => {
+      AcceptedRecord_FieldsEntry.encode({ key: key as any, value }, writer.uint32(34).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AcceptedRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAcceptedRecord();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.recordId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.entityKey = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.eventTimeMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            const entry4 = AcceptedRecord_FieldsEntry.decode(reader, reader.uint32());
+            if (entry4.value !== undefined) {
+              message.fields[entry4.key] = entry4.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AcceptedRecord {
+    return {
+      recordId: isSet(object.recordId)
+        ? globalThis.String(object.recordId)
+        : isSet(object.record_id)
+        ? globalThis.String(object.record_id)
+        : "",
+      entityKey: isSet(object.entityKey)
+        ? globalThis.String(object.entityKey)
+        : isSet(object.entity_key)
+        ? globalThis.String(object.entity_key)
+        : "",
+      eventTimeMs: isSet(object.eventTimeMs)
+        ? globalThis.Number(object.eventTimeMs)
+        : isSet(object.event_time_ms)
+        ? globalThis.Number(object.event_time_ms)
+        : 0,
+      fields: isObject(object.fields)
+        ? (globalThis.Object.entries(object.fields) as [string, any][]).reduce(
+          (acc: { [key: string]: Value }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: Value.fromJSON(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: AcceptedRecord): unknown {
+    const obj: any = {};
+    if (message.recordId !== "") {
+      obj.recordId = message.recordId;
+    }
+    if (message.entityKey !== "") {
+      obj.entityKey = message.entityKey;
+    }
+    if (message.eventTimeMs !== 0) {
+      obj.eventTimeMs = Math.round(message.eventTimeMs);
+    }
+    if (message.fields) {
+      const entries = globalThis.Object.entries(message.fields) as [string, Value][];
+      if (entries.length > 0) {
+        obj.fields = {};
+        entries.forEach(([k, v]) => {
+          obj.fields[k] = Value.toJSON(v);
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AcceptedRecord>, I>>(base?: I): AcceptedRecord {
+    return AcceptedRecord.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AcceptedRecord>, I>>(object: I): AcceptedRecord {
+    const message = createBaseAcceptedRecord();
+    message.recordId = object.recordId ?? "";
+    message.entityKey = object.entityKey ?? "";
+    message.eventTimeMs = object.eventTimeMs ?? 0;
+    message.fields = (globalThis.Object.entries(object.fields ?? {}) as [string, Value][]).reduce(
+      (acc: { [key: string]: Value }, [key, value]: [string, Value]) => {
+        if (value !== undefined) {
+          acc[key] = Value.fromPartial(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseAcceptedRecord_FieldsEntry(): AcceptedRecord_FieldsEntry {
+  return { key: "", value: undefined };
+}
+
+export const AcceptedRecord_FieldsEntry: MessageFns<AcceptedRecord_FieldsEntry> = {
+  encode(message: AcceptedRecord_FieldsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== undefined) {
+      Value.encode(message.value, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AcceptedRecord_FieldsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAcceptedRecord_FieldsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = Value.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AcceptedRecord_FieldsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? Value.fromJSON(object.value) : undefined,
+    };
+  },
+
+  toJSON(message: AcceptedRecord_FieldsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== undefined) {
+      obj.value = Value.toJSON(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AcceptedRecord_FieldsEntry>, I>>(base?: I): AcceptedRecord_FieldsEntry {
+    return AcceptedRecord_FieldsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AcceptedRecord_FieldsEntry>, I>>(object: I): AcceptedRecord_FieldsEntry {
+    const message = createBaseAcceptedRecord_FieldsEntry();
+    message.key = object.key ?? "";
+    message.value = (object.value !== undefined && object.value !== null) ? Value.fromPartial(object.value) : undefined;
     return message;
   },
 };
@@ -387,6 +651,8 @@ function createBaseDatasetVersionCreated(): DatasetVersionCreated {
     maxEventTimeMs: 0,
     contentHash: "",
     schemaVersion: 0,
+    name: "",
+    trigger: "",
   };
 }
 
@@ -412,6 +678,12 @@ export const DatasetVersionCreated: MessageFns<DatasetVersionCreated> = {
     }
     if (message.schemaVersion !== 0) {
       writer.uint32(56).int32(message.schemaVersion);
+    }
+    if (message.name !== "") {
+      writer.uint32(66).string(message.name);
+    }
+    if (message.trigger !== "") {
+      writer.uint32(74).string(message.trigger);
     }
     return writer;
   },
@@ -485,6 +757,22 @@ export const DatasetVersionCreated: MessageFns<DatasetVersionCreated> = {
             message.schemaVersion = reader.int32();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.trigger = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -526,6 +814,8 @@ export const DatasetVersionCreated: MessageFns<DatasetVersionCreated> = {
         : isSet(object.schema_version)
         ? globalThis.Number(object.schema_version)
         : 0,
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      trigger: isSet(object.trigger) ? globalThis.String(object.trigger) : "",
     };
   },
 
@@ -552,6 +842,12 @@ export const DatasetVersionCreated: MessageFns<DatasetVersionCreated> = {
     if (message.schemaVersion !== 0) {
       obj.schemaVersion = Math.round(message.schemaVersion);
     }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.trigger !== "") {
+      obj.trigger = message.trigger;
+    }
     return obj;
   },
 
@@ -567,6 +863,8 @@ export const DatasetVersionCreated: MessageFns<DatasetVersionCreated> = {
     message.maxEventTimeMs = object.maxEventTimeMs ?? 0;
     message.contentHash = object.contentHash ?? "";
     message.schemaVersion = object.schemaVersion ?? 0;
+    message.name = object.name ?? "";
+    message.trigger = object.trigger ?? "";
     return message;
   },
 };
@@ -617,6 +915,10 @@ function longToNumber(int64: { toString(): string }): number {
     throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
   }
   return num;
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

@@ -1,0 +1,4 @@
+export * from './histogram';
+export * from './moments';
+export * from './profile';
+export * from './quantile';
