@@ -75,7 +75,9 @@ function stopOnSignals(app: INestApplication, logger: JsonLogger): void {
 
 function loadConfigOrExit(def: ServiceDefinition): PlatformConfig {
   try {
-    return loadPlatformConfig(def);
+    const config = loadPlatformConfig(def);
+    def.loadConfig?.(process.env);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${def.name}: ${error.message}\n`);

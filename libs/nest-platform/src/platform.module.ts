@@ -103,6 +103,7 @@ export class PlatformModule {
         EventPublisher,
         Outbox,
         OutboxRelay,
+        EventConsumer,
         ReadinessService,
         UpstreamClients,
       ],

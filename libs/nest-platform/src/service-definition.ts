@@ -18,6 +18,8 @@ export interface ServiceDefinition {
   grpc?: { protoFiles: string[]; packages: string[] };
   /** Platform services it calls over gRPC. */
   upstream?: UpstreamService[];
+  /** Reads and validates the service's own env keys (throws ConfigError); checked at start. */
+  loadConfig?: (env: Record<string, string | undefined>) => unknown;
 }
 
 export interface UpstreamService {

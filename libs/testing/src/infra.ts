@@ -38,11 +38,18 @@ export function freePort(): Promise<number> {
 /** Polls `probe` until it returns a value other than undefined/false, or fails after the timeout. */
 export async function waitFor<T>(
   probe: () => Promise<T | undefined | false> | T | undefined | false,
-  { timeoutMs = 30_000, intervalMs = 200, what = 'condition' }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+  {
+    timeoutMs = 30_000,
+    intervalMs = 200,
+    what = 'condition',
+    fail,
+  }: { timeoutMs?: number; intervalMs?: number; what?: string; /** Gives up at once when it returns a reason. */ fail?: () => string | undefined } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
+    const reason = fail?.();
+    if (reason) throw new Error(`gave up waiting for ${what}: ${reason}`);
     try {
       const value = await probe();
       if (value !== undefined && value !== false) return value as T;

@@ -60,13 +60,12 @@ export async function startPlatformService(
 }
 
 export async function waitUntilReady(service: RunningService, timeoutMs = 60_000): Promise<void> {
-  await waitFor(
-    async () => {
-      if (service.proc.logs.some((l) => l.msg === 'service failed to start')) {
-        throw new Error(`${service.name} failed to start: ${JSON.stringify(service.proc.logs.slice(-5))} ${service.proc.stderr}`);
-      }
-      return (await httpGet(`${service.httpUrl}/health/ready`)).status === 200;
+  await waitFor(async () => (await httpGet(`${service.httpUrl}/health/ready`)).status === 200, {
+    timeoutMs,
+    what: `${service.name} ready`,
+    fail: () => {
+      const failure = service.proc.logs.find((l) => l.msg === 'service failed to start' || l.nestContext === 'ExceptionHandler');
+      return failure ? `${service.name} failed to start: ${JSON.stringify(failure).slice(0, 2000)} ${service.proc.stderr}` : undefined;
     },
-    { timeoutMs, what: `${service.name} ready` },
-  );
+  });
 }

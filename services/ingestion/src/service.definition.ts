@@ -1,4 +1,6 @@
 import type { ServiceDefinition } from '@mlops/nest-platform';
+import { loadIngestionConfig } from './config/ingestion.config';
+import { Ingestion1732800000200 } from './migrations/1732800000200-ingestion';
 
 export const SERVICE: ServiceDefinition = {
   name: 'ingestion',
@@ -6,5 +8,7 @@ export const SERVICE: ServiceDefinition = {
   schema: 'ingestion',
   defaultGrpcPort: 50051,
   defaultHttpPort: 8081,
-  upstream: [],
+  migrations: [Ingestion1732800000200],
+  loadConfig: loadIngestionConfig,
+  grpc: { protoFiles: ['mlops/ingestion/v1/ingestion.proto'], packages: ['mlops.ingestion.v1'] },
 };

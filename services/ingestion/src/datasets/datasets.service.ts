@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { alreadyExists, failedPrecondition, invalidArgument, notFound } from '@mlops/errors';
+import { JsonLogger } from '@mlops/observability';
+import { DatasetsRepository, type StoredDataset } from './datasets.repository';
+import { type DatasetSchema, type DatasetSpec, specProblems } from './domain/dataset-schema';
+import { compareSchemas } from './domain/schema-evolution';
+
+const CACHE_TTL_MS = 5000;
+
+/** Dataset schemas: registration, evolution, and a short-lived cache for the record path. */
+@Injectable()
+export class DatasetsService {
+  private readonly cache = new Map<string, { schema: DatasetSchema; loadedAt: number }>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: DatasetsRepository,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  /** Registers a dataset or evolves its schema; the same definition again changes nothing. */
+  async register(spec: DatasetSpec): Promise<StoredDataset> {
+    const problems = specProblems(spec);
+    if (problems.length > 0) throw invalidArgument(`invalid dataset definition: ${problems.join('; ')}`);
+    return this.dataSource.transaction(async (manager) => {
+      const exists = await this.repository.lock(manager, spec.dataset);
+      const current = exists ? await this.repository.find(spec.dataset, 0, manager) : undefined;
+      if (!current) {
+        await this.repository.insertSchema(manager, spec, 1).catch((error: { code?: string }) => {
+          throw error.code === '23505' ? alreadyExists(`dataset "${spec.dataset}" was registered concurrently; retry`) : error;
+        });
+        this.logger.info('dataset registered', { dataset: spec.dataset });
+      } else {
+        const change = compareSchemas(current.schema, spec);
+        if (change.kind === 'identical') return current;
+        if (change.kind === 'incompatible') {
+          throw failedPrecondition(`incompatible change to dataset "${spec.dataset}": ${change.reasons.join('; ')}`);
+        }
+        await this.repository.insertSchema(manager, spec, current.schema.schemaVersion + 1);
+        this.logger.info('dataset schema evolved', { dataset: spec.dataset, schemaVersion: current.schema.schemaVersion + 1, changes: change.changes });
+      }
+      this.cache.delete(spec.dataset);
+      return (await this.repository.find(spec.dataset, 0, manager))!;
+    });
+  }
+
+  async get(dataset: string, schemaVersion = 0): Promise<StoredDataset> {
+    const found = await this.repository.find(dataset, schemaVersion);
+    if (!found) throw notFound(schemaVersion ? `dataset "${dataset}" has no schema version ${schemaVersion}` : `dataset "${dataset}" does not exist`);
+    return found;
+  }
+
+  list(): Promise<StoredDataset[]> {
+    return this.repository.list();
+  }
+
+  /** The current schema for validating records; undefined for an unknown dataset. */
+  async schemaFor(dataset: string): Promise<DatasetSchema | undefined> {
+    const cached = this.cache.get(dataset);
+    if (cached && Date.now() - cached.loadedAt < CACHE_TTL_MS) return cached.schema;
+    const found = await this.repository.find(dataset);
+    if (!found) {
+      this.cache.delete(dataset);
+      return undefined;
+    }
+    this.cache.set(dataset, { schema: found.schema, loadedAt: Date.now() });
+    return found.schema;
+  }
+}

@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Topics } from '@mlops/contracts';
+import { Outbox, OutboxRelay } from '@mlops/messaging';
+import { JsonLogger } from '@mlops/observability';
+import { DatasetsService } from '../datasets/datasets.service';
+import type { DatasetSchema } from '../datasets/domain/dataset-schema';
+import { VersionsService } from '../versions/versions.service';
+import { toProtoFields } from './domain/field-values';
+import { type IncomingRecord, sourceLabel } from './domain/incoming-record';
+import { type Rejection, isRejection, validateRecord } from './domain/record-validation';
+import { RecordsRepository, type RejectionToStore, type RowToStore } from './records.repository';
+
+export type RecordOutcome = 'accepted' | 'duplicate' | 'rejected';
+
+export interface RecordResult {
+  index: number;
+  recordId: string;
+  outcome: RecordOutcome;
+  rejection?: Rejection;
+}
+
+/** Records per RecordsAccepted event: keeps each Kafka message well under the 1 MB default. */
+const EVENT_CHUNK = 500;
+
+/**
+ * The one validation and storage pipeline behind both ways in (Kafka and gRPC). A batch is
+ * validated, then its good rows, its rejections and the events announcing both are written in
+ * one transaction: a batch is stored entirely or not at all, and a redelivered batch stores
+ * nothing twice (rows are keyed by record id, Kafka rejections by topic/partition/offset).
+ */
+@Injectable()
+export class RecordsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: RecordsRepository,
+    private readonly datasets: DatasetsService,
+    private readonly versions: VersionsService,
+    private readonly outbox: Outbox,
+    private readonly relay: OutboxRelay,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  async ingest(records: IncomingRecord[]): Promise<RecordResult[]> {
+    const { rows, rejections, results } = await this.validate(records);
+    const stored = await this.dataSource.transaction(async (manager) => {
+      const inserted = await this.repository.insertRows(manager, rows.map((r) => r.row));
+      // The first row of each inserted id is new; a repeat of it in the same batch is a duplicate.
+      const newRows = rows.filter((r) => inserted.delete(`${r.row.dataset}\u0000${r.row.recordId}`));
+      await this.repository.addToRecordCounts(manager, countBy(newRows.map((r) => r.row.dataset)));
+      const newRejections = await this.repository.insertRejections(manager, rejections);
+      for (const [dataset, group] of groupBy(newRows, (r) => r.row.dataset)) {
+        for (let i = 0; i < group.length; i += EVENT_CHUNK) {
+          const chunk = group.slice(i, i + EVENT_CHUNK);
+          await this.outbox.enqueue(manager, Topics.recordsAccepted, acceptedEvent(dataset, chunk), { key: dataset });
+        }
+      }
+      for (const rejection of newRejections) {
+        await this.outbox.enqueue(manager, Topics.recordsRejected, rejectedEvent(rejection), { key: rejection.dataset || 'unknown' });
+      }
+      return newRows;
+    });
+    this.relay.nudge();
+    const accepted = new Set(stored);
+    for (const r of rows) results[r.index] = { index: r.index, recordId: r.row.recordId, outcome: accepted.has(r) ? 'accepted' : 'duplicate' };
+    if (stored.length > 0) await this.versions.afterRecordsStored(countBy(stored.map((r) => r.row.dataset)));
+    return results;
+  }
+
+  listRejections(dataset: string, reasonCode: string, limit: number) {
+    return this.repository.listRejections(dataset, reasonCode, limit <= 0 ? 100 : Math.min(limit, 1000));
+  }
+
+  private async validate(records: IncomingRecord[]) {
+    const rows: { index: number; row: RowToStore; schema: DatasetSchema }[] = [];
+    const rejections: RejectionToStore[] = [];
+    const results: RecordResult[] = new Array(records.length);
+    for (const [index, record] of records.entries()) {
+      const schema = record.parseError ? undefined : await this.datasets.schemaFor(record.dataset);
+      const outcome = record.parseError ?? (schema ? validateRecord(schema, record.fields ?? {}, record.recordId) : unknownDataset(record.dataset));
+      if (isRejection(outcome)) {
+        const source = sourceLabel(record.source);
+        rejections.push({ ...outcome, dataset: record.dataset, payload: record.payload, source, sourceKey: record.source.kind === 'kafka' ? source : null });
+        results[index] = { index, recordId: '', outcome: 'rejected', rejection: outcome };
+        continue;
+      }
+      const kafka = record.source.kind === 'kafka' ? record.source : undefined;
+      rows.push({
+        index,
+        schema: schema!,
+        row: { ...outcome, dataset: record.dataset, schemaVersion: schema!.schemaVersion, kafkaPartition: kafka?.partition ?? null, kafkaOffset: kafka?.offset ?? null },
+      });
+    }
+    if (rejections.length > 0) this.logger.info('records rejected', { count: rejections.length, first: rejections[0].reason });
+    return { rows, rejections, results };
+  }
+}
+
+function unknownDataset(dataset: string): Rejection {
+  return { code: 'UNKNOWN_DATASET', reason: `dataset "${dataset}" is not registered` };
+}
+
+function acceptedEvent(dataset: string, rows: { row: RowToStore; schema: DatasetSchema }[]) {
+  const times = rows.map((r) => r.row.eventTimeMs);
+  return {
+    dataset,
+    schemaVersion: Math.max(...rows.map((r) => r.schema.schemaVersion)),
+    count: rows.length,
+    minEventTimeMs: Math.min(...times),
+    maxEventTimeMs: Math.max(...times),
+    records: rows.map(({ row, schema }) => ({ recordId: row.recordId, entityKey: row.entityKey, eventTimeMs: row.eventTimeMs, fields: toProtoFields(schema, row.fields) })),
+  };
+}
+
+function rejectedEvent(rejection: RejectionToStore) {
+  return {
+    dataset: rejection.dataset,
+    reasonCode: rejection.code,
+    reason: rejection.reason,
+    payload: new Uint8Array(rejection.payload),
+    source: rejection.source,
+    rejectedAtMs: Date.now(),
+  };
+}
+
+function countBy(keys: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return counts;
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

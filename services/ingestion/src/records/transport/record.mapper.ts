@@ -1,0 +1,37 @@
+import { ingestion } from '@mlops/contracts';
+import { fromProtoFields } from '../domain/field-values';
+import type { IncomingRecord, RecordSource } from '../domain/incoming-record';
+import type { RecordResult } from '../records.service';
+
+const OUTCOME = {
+  accepted: ingestion.RecordOutcome.RECORD_OUTCOME_ACCEPTED,
+  duplicate: ingestion.RecordOutcome.RECORD_OUTCOME_DUPLICATE,
+  rejected: ingestion.RecordOutcome.RECORD_OUTCOME_REJECTED,
+};
+
+/** A protobuf Record (gRPC, or the protobuf form of the Kafka input topic) as an incoming record. */
+export function fromProtoRecord(record: ingestion.Record, defaultDataset: string, source: RecordSource, payload?: Buffer): IncomingRecord {
+  return {
+    source,
+    payload: payload ?? Buffer.from(ingestion.Record.encode(record).finish()),
+    dataset: record.dataset || defaultDataset,
+    recordId: record.recordId || undefined,
+    fields: fromProtoFields(record.fields ?? {}),
+  };
+}
+
+export function toResponse(results: RecordResult[], offset = 0): ingestion.IngestRecordsResponse {
+  const count = (outcome: string) => results.filter((r) => r.outcome === outcome).length;
+  return {
+    results: results.map((r) => ({
+      index: r.index + offset,
+      recordId: r.recordId,
+      outcome: OUTCOME[r.outcome],
+      reasonCode: r.rejection?.code ?? '',
+      reason: r.rejection?.reason ?? '',
+    })),
+    accepted: count('accepted'),
+    duplicates: count('duplicate'),
+    rejected: count('rejected'),
+  };
+}

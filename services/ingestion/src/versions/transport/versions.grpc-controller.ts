@@ -1,0 +1,65 @@
+import { Controller } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import { type Observable, from } from 'rxjs';
+import { ingestion } from '@mlops/contracts';
+import { failedPrecondition } from '@mlops/errors';
+import { DatasetsService } from '../../datasets/datasets.service';
+import { toProtoFields } from '../../records/domain/field-values';
+import type { FieldValue } from '../../records/domain/record-validation';
+import type { DatasetVersionRow } from '../versions.repository';
+import { VersionsService } from '../versions.service';
+
+@Controller()
+export class VersionsGrpcController {
+  constructor(
+    private readonly versions: VersionsService,
+    private readonly datasets: DatasetsService,
+  ) {}
+
+  @GrpcMethod('IngestionService', 'CreateDatasetVersion')
+  async createDatasetVersion(request: ingestion.CreateDatasetVersionRequest): Promise<ingestion.DatasetVersion> {
+    const created = await this.versions.create(request.dataset, request.name, 'request');
+    if (!created) throw failedPrecondition(`dataset "${request.dataset}" could not be cut`);
+    return toMessage(created);
+  }
+
+  @GrpcMethod('IngestionService', 'GetDatasetVersion')
+  async getDatasetVersion(request: ingestion.GetDatasetVersionRequest): Promise<ingestion.DatasetVersion> {
+    return toMessage(await this.versions.get(request.dataset, request.version));
+  }
+
+  @GrpcMethod('IngestionService', 'ListDatasetVersions')
+  async listDatasetVersions(request: ingestion.ListDatasetVersionsRequest): Promise<ingestion.ListDatasetVersionsResponse> {
+    return { versions: (await this.versions.list(request.dataset)).map(toMessage) };
+  }
+
+  /** Server streaming: one message per record, in record-id order, typed by the current schema
+   * (schemas only ever add nullable columns, so it covers every older record). */
+  @GrpcMethod('IngestionService', 'ReadDatasetVersion')
+  readDatasetVersion(request: ingestion.ReadDatasetVersionRequest): Observable<ingestion.Record> {
+    return from(this.typedRecords(request.dataset, request.version));
+  }
+
+  private async *typedRecords(dataset: string, version: number): AsyncGenerator<ingestion.Record> {
+    const { schema } = await this.datasets.get(dataset);
+    for await (const row of this.versions.read(dataset, version)) {
+      yield { dataset, recordId: row.recordId, fields: toProtoFields(schema, row.fields as Record<string, FieldValue>) };
+    }
+  }
+}
+
+function toMessage(row: DatasetVersionRow): ingestion.DatasetVersion {
+  return {
+    dataset: row.dataset,
+    version: row.version,
+    name: row.name ?? '',
+    rowCount: row.rowCount,
+    minEventTimeMs: row.minEventTime?.getTime() ?? 0,
+    maxEventTimeMs: row.maxEventTime?.getTime() ?? 0,
+    contentHash: row.contentHash,
+    schemaVersion: row.schemaVersion,
+    offsets: row.offsets,
+    trigger: row.trigger,
+    createdAtMs: row.createdAt.getTime(),
+  };
+}
