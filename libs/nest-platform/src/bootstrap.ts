@@ -27,7 +27,9 @@ export async function bootstrapService(def: ServiceDefinition, appModule: Type):
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: reason }));
   try {
     const app = await NestFactory.create(appModule, { logger: new NestJsonLogger(logger), abortOnError: false });
-    const grpc = app.connectMicroservice<MicroserviceOptions>(
+    // Before connecting the gRPC server, which inherits the app's filters.
+    app.useGlobalFilters(new GrpcErrorsFilter(logger, app.getHttpAdapter()));
+    app.connectMicroservice<MicroserviceOptions>(
       {
         transport: Transport.GRPC,
         options: {
@@ -39,7 +41,6 @@ export async function bootstrapService(def: ServiceDefinition, appModule: Type):
       },
       { inheritAppConfig: true },
     );
-    grpc.useGlobalFilters(new GrpcErrorsFilter(logger));
     await app.startAllMicroservices();
     await app.listen(config.httpPort, config.bindHost);
     stopOnSignals(app, logger);

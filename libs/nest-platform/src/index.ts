@@ -7,3 +7,4 @@ export * from './readiness.service';
 export * from './service-definition';
 export * from './tokens';
 export * from './upstream';
+export { toGrpcStatusError } from './grpc/domain-errors.filter';

@@ -5,14 +5,15 @@ import { REPO_ROOT } from './infra';
 
 const PROTO_ROOT = path.join(REPO_ROOT, 'proto');
 
-export type UnaryCall = (request: object, metadata?: Record<string, string>) => Promise<Record<string, unknown>>;
+/** Client streaming takes the messages to send; server streaming resolves with all messages received. */
+export type AnyCall = (request: object | object[], metadata?: Record<string, string>) => Promise<any>;
 
 /**
  * A plain @grpc/grpc-js client over a real socket, as any external client would use the
  * platform: no NestJS, the .proto files only. Each method returns a promise and rejects with
  * the grpc-js ServiceError (its `code` is the gRPC status).
  */
-export function grpcClient(address: string, protoFile: string, service: string): Record<string, UnaryCall> & { close(): void } {
+export function grpcClient(address: string, protoFile: string, service: string): Record<string, AnyCall> & { close(): void } {
   const definition = protoLoader.loadSync(path.join(PROTO_ROOT, protoFile), {
     includeDirs: [PROTO_ROOT],
     keepCase: false,
@@ -23,16 +24,28 @@ export function grpcClient(address: string, protoFile: string, service: string):
   const loaded = grpc.loadPackageDefinition(definition);
   const ctor = service.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], loaded) as grpc.ServiceClientConstructor;
   const client = new ctor(address, grpc.credentials.createInsecure());
-  const methods: Record<string, UnaryCall> = {};
-  for (const name of Object.keys(ctor.service)) {
+  const methods: Record<string, AnyCall> = {};
+  for (const [name, definition] of Object.entries(ctor.service)) {
     const method = (client as unknown as Record<string, Function>)[name].bind(client);
     methods[name] = (request, metadata = {}) =>
       new Promise((resolve, reject) => {
         const md = new grpc.Metadata();
         for (const [key, value] of Object.entries(metadata)) md.set(key, value);
-        method(request, md, { deadline: Date.now() + 10_000 }, (error: grpc.ServiceError | null, response: Record<string, unknown>) =>
-          error ? reject(error) : resolve(response),
-        );
+        const options = { deadline: Date.now() + 60_000 };
+        const done = (error: grpc.ServiceError | null, response: unknown) => (error ? reject(error) : resolve(response));
+        if (definition.requestStream) {
+          const call = method(md, options, done);
+          for (const message of request as object[]) call.write(message);
+          call.end();
+        } else if (definition.responseStream) {
+          const received: unknown[] = [];
+          const call = method(request, md, options);
+          call.on('data', (message: unknown) => received.push(message));
+          call.on('error', reject);
+          call.on('end', () => resolve(received));
+        } else {
+          method(request, md, options, done);
+        }
       });
   }
   return Object.assign(methods, { close: () => client.close() });

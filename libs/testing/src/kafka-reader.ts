@@ -36,3 +36,16 @@ export async function createTopics(brokers: string[], topics: string[], numParti
     await admin.disconnect();
   }
 }
+
+/** Produces one message per line with kcat, the way an operator feeds the platform by hand. */
+export async function kcatProduce(brokers: string[], topic: string, lines: string[]): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  await new Promise<void>((resolve, reject) => {
+    const kcat = spawn('kcat', ['-b', brokers.join(','), '-P', '-t', topic, '-z', 'none'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    kcat.stderr.on('data', (chunk) => (stderr += chunk));
+    kcat.on('error', reject);
+    kcat.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kcat exited with ${code}: ${stderr}`))));
+    kcat.stdin.end(lines.map((line) => line + '\n').join(''));
+  });
+}

@@ -1,4 +1,5 @@
-import { Catch, type ExceptionFilter } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type HttpServer } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
 import { RpcException } from '@nestjs/microservices';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { type Observable, throwError } from 'rxjs';
@@ -25,16 +26,28 @@ export function grpcCodeOf(error: unknown): GrpcStatus {
   return typeof code === 'number' ? code : GrpcStatus.INTERNAL;
 }
 
+/** The status error to hand a raw gRPC callback (stream handlers that bypass the filter). */
+export function toGrpcStatusError(error: unknown): { code: GrpcStatus; message: string } {
+  if (isDomainError(error)) return { code: GRPC_CODE[error.kind], message: error.message };
+  return { code: GrpcStatus.INTERNAL, message: 'internal error' };
+}
+
 /**
  * Maps what a gRPC handler throws to a status: domain errors keep their kind and message;
  * anything else is logged and answered INTERNAL without details, so nothing about the system
- * leaks to clients. Registered on the gRPC server only.
+ * leaks to clients. HTTP errors keep Nest's default handling.
  */
 @Catch()
-export class GrpcErrorsFilter implements ExceptionFilter {
-  constructor(private readonly logger: JsonLogger) {}
+export class GrpcErrorsFilter extends BaseExceptionFilter {
+  constructor(
+    private readonly logger: JsonLogger,
+    httpServer: HttpServer,
+  ) {
+    super(httpServer);
+  }
 
-  catch(error: unknown): Observable<never> {
+  override catch(error: unknown, host: ArgumentsHost): Observable<never> | void {
+    if (host.getType() !== 'rpc') return super.catch(error, host);
     if (isDomainError(error)) return throwError(() => ({ code: GRPC_CODE[error.kind], message: error.message }));
     if (error instanceof RpcException) return throwError(() => error.getError());
     this.logger.error('gRPC handler failed', { error });

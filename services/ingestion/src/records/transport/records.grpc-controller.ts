@@ -1,8 +1,9 @@
 import { Controller } from '@nestjs/common';
-import { GrpcMethod, GrpcStreamMethod } from '@nestjs/microservices';
-import { type Observable, concatMap, from, lastValueFrom, reduce } from 'rxjs';
+import { GrpcMethod, GrpcStreamCall } from '@nestjs/microservices';
+import type { ServerReadableStream, ServiceError, sendUnaryData } from '@grpc/grpc-js';
 import { ingestion } from '@mlops/contracts';
 import { resourceExhausted } from '@mlops/errors';
+import { toGrpcStatusError } from '@mlops/nest-platform';
 import { RecordsService, type RecordResult } from '../records.service';
 import { fromProtoRecord, toResponse } from './record.mapper';
 
@@ -18,20 +19,25 @@ export class RecordsGrpcController {
     return toResponse(await this.ingestBatch(request));
   }
 
-  /** Each message of the stream is stored as it arrives; the response covers the whole stream. */
-  @GrpcStreamMethod('IngestionService', 'StreamRecords')
-  async streamRecords(requests: Observable<ingestion.IngestRecordsRequest>): Promise<ingestion.IngestRecordsResponse> {
-    const results = await lastValueFrom(
-      requests.pipe(
-        concatMap((request) => from(this.ingestBatch(request))),
-        reduce((all: RecordResult[], batch) => {
-          for (const r of batch) all.push({ ...r, index: all.length });
-          return all;
-        }, []),
-      ),
-      { defaultValue: [] },
-    );
-    return toResponse(results);
+  /**
+   * Each message of the stream is stored as it arrives; the response covers the whole stream.
+   * The raw call is read as a Node stream (it buffers), so no message sent before the handler
+   * starts reading is lost.
+   */
+  @GrpcStreamCall('IngestionService', 'StreamRecords')
+  async streamRecords(
+    call: ServerReadableStream<ingestion.IngestRecordsRequest, ingestion.IngestRecordsResponse>,
+    callback: sendUnaryData<ingestion.IngestRecordsResponse>,
+  ): Promise<void> {
+    try {
+      const all: RecordResult[] = [];
+      for await (const request of call) {
+        for (const r of await this.ingestBatch(request)) all.push({ ...r, index: all.length });
+      }
+      callback(null, toResponse(all));
+    } catch (error) {
+      callback(toGrpcStatusError(error) as ServiceError);
+    }
   }
 
   @GrpcMethod('IngestionService', 'ListRejectedRecords')
