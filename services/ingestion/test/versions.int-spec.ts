@@ -1,0 +1,71 @@
+import { RawTopics, Topics } from '@mlops/contracts';
+import { type RunningService, grpcClient, kcatProduce, readTopic, startPlatformService, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
+import { trip, tripGrpc, tripsDataset } from './ingestion-fixtures';
+
+describe('dataset versions', () => {
+  let service: RunningService;
+  let api: ReturnType<typeof grpcClient>;
+  const name = (prefix: string) => uniqueName(prefix).replace(/_/g, '-');
+  const records = (ids: number[]) => ids.map((i) => tripGrpc(i, `r-${String(i).padStart(3, '0')}`));
+
+  beforeAll(async () => {
+    service = await startPlatformService('ingestion');
+    api = grpcClient(service.grpcAddress, 'mlops/ingestion/v1/ingestion.proto', 'mlops.ingestion.v1.IngestionService');
+  });
+  afterAll(async () => {
+    api?.close();
+    await service?.stop();
+  });
+
+  it('cuts immutable versions whose hash depends on the data only', async () => {
+    const [a, b] = [name('va'), name('vb')];
+    await api.RegisterDataset(tripsDataset(a));
+    await api.RegisterDataset(tripsDataset(b));
+    await api.IngestRecords({ dataset: a, records: records([1, 2, 3, 4, 5, 6]) });
+    // The same records, in another order and in two batches.
+    await api.IngestRecords({ dataset: b, records: records([6, 5, 4]) });
+    await api.IngestRecords({ dataset: b, records: records([3, 2, 1]) });
+
+    const v1 = await api.CreateDatasetVersion({ dataset: a, name: 'first' });
+    expect(v1).toMatchObject({ dataset: a, version: 1, name: 'first', rowCount: 6, schemaVersion: 1, trigger: 'request', minEventTimeMs: trip(1).ts, maxEventTimeMs: trip(6).ts });
+    expect(v1.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect((await api.CreateDatasetVersion({ dataset: b })).contentHash).toBe(v1.contentHash);
+
+    await api.IngestRecords({ dataset: a, records: records([7]) });
+    const v2 = await api.CreateDatasetVersion({ dataset: a });
+    expect(v2).toMatchObject({ version: 2, rowCount: 7 });
+    expect(v2.contentHash).not.toBe(v1.contentHash);
+    expect(await api.GetDatasetVersion({ dataset: a, version: 1 })).toEqual(v1);
+
+    const rows = await api.ReadDatasetVersion({ dataset: a, version: 1 });
+    expect(rows.map((r: { recordId: string }) => r.recordId)).toEqual(['r-001', 'r-002', 'r-003', 'r-004', 'r-005', 'r-006']);
+    expect(rows[0].fields).toMatchObject({ driver_id: { intValue: 1 }, ts: { timestampMs: trip(1).ts }, payment: { stringValue: 'card' } });
+
+    await expect(api.CreateDatasetVersion({ dataset: a, name: 'first' })).rejects.toMatchObject({ code: 6, details: `dataset "${a}" already has a version named "first"` });
+    await expect(api.GetDatasetVersion({ dataset: a, version: 9 })).rejects.toMatchObject({ code: 5 });
+
+    const announced = await waitFor(async () => {
+      const events = (await readTopic(testKafkaBrokers(), Topics.datasetVersionCreated.name, 1, { settleMs: 500 })).map((m) => Topics.datasetVersionCreated.codec.decode(m.value!));
+      return events.find((e) => e.dataset === a && e.version === 1);
+    });
+    expect(announced).toMatchObject({ rowCount: 6, contentHash: v1.contentHash, name: 'first', trigger: 'request' });
+  });
+
+  it('cuts versions on a record-count schedule', async () => {
+    const c = name('vc');
+    await api.RegisterDataset(tripsDataset(c, { versionEveryRecords: 5 }));
+    for (const batch of [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]) await api.IngestRecords({ dataset: c, records: records(batch) });
+    const { versions } = await api.ListDatasetVersions({ dataset: c });
+    expect(versions.map((v: { rowCount: number; trigger: string }) => [v.rowCount, v.trigger])).toEqual([[8, 'records']]);
+  });
+
+  it('cuts versions on a time schedule, recording the Kafka offsets they cover', async () => {
+    const d = name('vd');
+    await api.RegisterDataset(tripsDataset(d, { versionEverySeconds: 1 }));
+    await kcatProduce(testKafkaBrokers(), RawTopics.recordsReceived, [1, 2, 3].map((i) => JSON.stringify({ dataset: d, fields: trip(i) })));
+    const version = await waitFor(async () => (await api.ListDatasetVersions({ dataset: d })).versions[0], { timeoutMs: 20_000, what: 'a scheduled version' });
+    expect(version).toMatchObject({ version: 1, rowCount: 3, trigger: 'schedule' });
+    expect(version.offsets.length).toBeGreaterThan(0);
+    expect(version.offsets[0]).toMatch(/^\d+:\d+$/);
+  });
+});
