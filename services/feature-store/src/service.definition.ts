@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from '@mlops/nest-platform';
+import { Features1732800000300 } from './migrations/1732800000300-features';
 
 export const SERVICE: ServiceDefinition = {
   name: 'feature-store',
@@ -6,5 +7,7 @@ export const SERVICE: ServiceDefinition = {
   schema: 'features',
   defaultGrpcPort: 50052,
   defaultHttpPort: 8082,
+  migrations: [Features1732800000300],
+  grpc: { protoFiles: ['mlops/features/v1/features.proto'], packages: ['mlops.features.v1'] },
   upstream: [{ name: 'ingestion', defaultUrl: '127.0.0.1:50051' }],
 };

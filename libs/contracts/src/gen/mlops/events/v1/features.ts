@@ -20,10 +20,29 @@ export interface SnapshotCreated {
   contentHash: string;
   /** Training run that asked for it, if any. */
   requestedByRunId: string;
+  /** Source dataset. */
+  dataset: string;
+  /** Source dataset version read. */
+  datasetVersion: number;
+  /** Content hash of that dataset version. */
+  datasetContentHash: string;
+  /** Feature names, in value order. */
+  featureNames: string[];
 }
 
 function createBaseSnapshotCreated(): SnapshotCreated {
-  return { snapshotId: "", featureView: "", featureViewVersion: 0, rowCount: 0, contentHash: "", requestedByRunId: "" };
+  return {
+    snapshotId: "",
+    featureView: "",
+    featureViewVersion: 0,
+    rowCount: 0,
+    contentHash: "",
+    requestedByRunId: "",
+    dataset: "",
+    datasetVersion: 0,
+    datasetContentHash: "",
+    featureNames: [],
+  };
 }
 
 export const SnapshotCreated: MessageFns<SnapshotCreated> = {
@@ -45,6 +64,18 @@ export const SnapshotCreated: MessageFns<SnapshotCreated> = {
     }
     if (message.requestedByRunId !== "") {
       writer.uint32(50).string(message.requestedByRunId);
+    }
+    if (message.dataset !== "") {
+      writer.uint32(58).string(message.dataset);
+    }
+    if (message.datasetVersion !== 0) {
+      writer.uint32(64).int32(message.datasetVersion);
+    }
+    if (message.datasetContentHash !== "") {
+      writer.uint32(74).string(message.datasetContentHash);
+    }
+    for (const v of message.featureNames) {
+      writer.uint32(82).string(v!);
     }
     return writer;
   },
@@ -110,6 +141,38 @@ export const SnapshotCreated: MessageFns<SnapshotCreated> = {
             message.requestedByRunId = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.dataset = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.datasetVersion = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.datasetContentHash = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.featureNames.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -154,6 +217,22 @@ export const SnapshotCreated: MessageFns<SnapshotCreated> = {
         : isSet(object.requested_by_run_id)
         ? globalThis.String(object.requested_by_run_id)
         : "",
+      dataset: isSet(object.dataset) ? globalThis.String(object.dataset) : "",
+      datasetVersion: isSet(object.datasetVersion)
+        ? globalThis.Number(object.datasetVersion)
+        : isSet(object.dataset_version)
+        ? globalThis.Number(object.dataset_version)
+        : 0,
+      datasetContentHash: isSet(object.datasetContentHash)
+        ? globalThis.String(object.datasetContentHash)
+        : isSet(object.dataset_content_hash)
+        ? globalThis.String(object.dataset_content_hash)
+        : "",
+      featureNames: globalThis.Array.isArray(object?.featureNames)
+        ? object.featureNames.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.feature_names)
+        ? object.feature_names.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -177,6 +256,18 @@ export const SnapshotCreated: MessageFns<SnapshotCreated> = {
     if (message.requestedByRunId !== "") {
       obj.requestedByRunId = message.requestedByRunId;
     }
+    if (message.dataset !== "") {
+      obj.dataset = message.dataset;
+    }
+    if (message.datasetVersion !== 0) {
+      obj.datasetVersion = Math.round(message.datasetVersion);
+    }
+    if (message.datasetContentHash !== "") {
+      obj.datasetContentHash = message.datasetContentHash;
+    }
+    if (message.featureNames?.length) {
+      obj.featureNames = message.featureNames;
+    }
     return obj;
   },
 
@@ -191,6 +282,10 @@ export const SnapshotCreated: MessageFns<SnapshotCreated> = {
     message.rowCount = object.rowCount ?? 0;
     message.contentHash = object.contentHash ?? "";
     message.requestedByRunId = object.requestedByRunId ?? "";
+    message.dataset = object.dataset ?? "";
+    message.datasetVersion = object.datasetVersion ?? 0;
+    message.datasetContentHash = object.datasetContentHash ?? "";
+    message.featureNames = object.featureNames?.map((e) => e) || [];
     return message;
   },
 };
