@@ -1,3 +1,4 @@
+import { canonicalJson } from '@mlops/persistence';
 import { type CompiledExpression, compileExpression, validateColumns } from './expression';
 
 /** How one feature is computed from a record of the source dataset. */
@@ -100,7 +101,7 @@ function transformProblems(t: Transform, numeric: Set<string>, all: Set<string>,
 
 /** Two definitions are the same version when they compute the same features the same way. */
 export function sameDefinition(a: FeatureViewSpec, b: FeatureViewSpec): boolean {
-  const key = (s: FeatureViewSpec) => JSON.stringify([s.sourceDataset, s.ttlSeconds, s.description, s.features]);
+  const key = (s: FeatureViewSpec) => canonicalJson([s.sourceDataset, s.ttlSeconds, s.description, s.features]);
   return key(a) === key(b);
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '@mlops/persistence';
 import type { ColumnSpec, DatasetSchema } from '../../datasets/domain/dataset-schema';
 
 /** A field value after validation: timestamps are Unix epoch milliseconds. */
@@ -115,14 +116,6 @@ function describe(value: unknown): string {
 
 function reject(code: RejectionCode, reason: string): Rejection {
   return { code, reason };
-}
-
-/** JSON with object keys sorted, so equal content always serializes (and hashes) the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 /** The record id of a record sent without one: the same entity, time and content give the same id,
