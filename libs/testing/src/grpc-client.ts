@@ -5,7 +5,9 @@ import { REPO_ROOT } from './infra';
 
 const PROTO_ROOT = path.join(REPO_ROOT, 'proto');
 
-/** Client streaming takes the messages to send; server streaming resolves with all messages received. */
+/** Client streaming takes the messages to send; server streaming resolves with all messages received.
+ * Responses are untyped on purpose: tests read them as a generic client would, by field name. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyCall = (request: object | object[], metadata?: Record<string, string>) => Promise<any>;
 
 /**

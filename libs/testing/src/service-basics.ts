@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+/// <reference types="jest" />
+// Uses the Jest globals of the test that calls it (importing @jest/globals would make the
+// whole library unusable outside Jest, e.g. in bench/).
 import { grpcClient } from './grpc-client';
 import { type RunningService, envPrefixOf, startPlatformService } from './platform-service';
 import { ServiceProcess, httpGet } from './service-process';
