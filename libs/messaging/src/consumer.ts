@@ -34,6 +34,8 @@ export interface ConsumerOptions {
   deadLetterTopic?: string;
   /** Read topics from the beginning when the group has no committed offset. */
   fromBeginning?: boolean;
+  /** Partitions handled at the same time (each in order); more lets database writes overlap. */
+  partitionsConsumedConcurrently?: number;
 }
 
 type Route = (message: KafkaMessage, topic: string, partition: number) => Promise<void>;
@@ -146,6 +148,7 @@ export class EventConsumer {
         autoCommit: true,
         autoCommitInterval: 1000,
         eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
         eachBatch: (payload) => this.handleBatch(payload),
       });
       this.log.info('consuming', { topics: this.topics });

@@ -20,6 +20,8 @@ export class MessagingTables1732800000000 implements MigrationInterface {
         attempts int NOT NULL DEFAULT 0,
         last_error text
       )`);
+    // Payloads are protobuf (already compact): skip TOAST compression, which only costs CPU.
+    await runner.query(`ALTER TABLE "${s}".outbox_events ALTER COLUMN value SET STORAGE EXTERNAL`);
     await runner.query(`CREATE INDEX outbox_events_unpublished ON "${s}".outbox_events (seq) WHERE published_at IS NULL`);
     await runner.query(`
       CREATE TABLE "${s}".processed_events (

@@ -84,7 +84,7 @@ export class PlatformModule {
           provide: EventConsumer,
           inject: [KAFKA, EventPublisher, JsonLogger, PlatformMetrics, PLATFORM_CONFIG],
           useFactory: (kafka: Kafka, publisher: EventPublisher, logger: JsonLogger, metrics: PlatformMetrics, config: PlatformConfig) =>
-            new EventConsumer(kafka, { groupId: config.consumerGroup, publisher, logger, metrics }),
+            new EventConsumer(kafka, { groupId: config.consumerGroup, publisher, logger, metrics, partitionsConsumedConcurrently: config.consumerConcurrency }),
         },
         ReadinessService,
         UpstreamClients,

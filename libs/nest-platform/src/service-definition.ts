@@ -9,6 +9,8 @@ export interface ServiceDefinition {
   /** Its Postgres schema, e.g. "features". */
   schema: string;
   defaultGrpcPort: number;
+  /** Partitions its consumer group member handles at once (default 1). */
+  defaultConsumerConcurrency?: number;
   defaultHttpPort: number;
   version?: string;
   /** Its own entities and migrations (the messaging tables are added by the platform). */

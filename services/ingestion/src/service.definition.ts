@@ -8,6 +8,9 @@ export const SERVICE: ServiceDefinition = {
   schema: 'ingestion',
   defaultGrpcPort: 50051,
   defaultHttpPort: 8081,
+  // Record chunks of different partitions are separate transactions: overlapping them keeps
+  // Postgres busy while Node parses and validates the next chunk.
+  defaultConsumerConcurrency: 3,
   migrations: [Ingestion1732800000200],
   loadConfig: loadIngestionConfig,
   grpc: { protoFiles: ['mlops/ingestion/v1/ingestion.proto'], packages: ['mlops.ingestion.v1'] },
