@@ -30,6 +30,8 @@ try {
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM "${store.schema}".online_features WHERE view = $1`, [view]);
     return rows[0].n === entities;
   }, { timeoutMs: 120_000, what: 'the online store to be materialized' });
+  // Fresh statistics, as autovacuum would have them on a table in use, for both sides alike.
+  await db.query(`ANALYZE "${store.schema}".online_features`);
 
   const keys = (n: number) => Array.from({ length: n }, () => `u${Math.floor(Math.random() * entities)}`);
   const text = `SELECT entity_key, "values", (extract(epoch from event_time) * 1000)::float8 AS t
