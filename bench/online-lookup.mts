@@ -1,9 +1,17 @@
 // Online lookup latency: GetOnlineFeatures over gRPC (a real client on loopback, through the
 // service) for 1 and 100 entities, side by side with the bare prepared SELECT by primary key the
-// service runs, on the same table, and with a gRPC health check (the transport alone).
+// service runs, on the same table; also the store's own lookup path in-process (the service's
+// OnlineStoreService on its own DataSource, no transport) and a gRPC health check (the
+// transport alone).
 //
 //   bash bench/run.sh online-lookup [entities=10000] [calls=2000] [rounds=5]
+import 'reflect-metadata';
 import pg from 'pg';
+import { JsonLogger } from '@mlops/observability';
+import { openDataSource } from '@mlops/persistence';
+import { FeatureViewsRepository } from '../services/feature-store/dist/feature-views/feature-views.repository.js';
+import { OnlineStoreRepository } from '../services/feature-store/dist/online/online-store.repository.js';
+import { OnlineStoreService } from '../services/feature-store/dist/online/online-store.service.js';
 import { grpcClient, startPlatformService, testDatabaseUrl, uniqueName, waitFor } from '@mlops/testing';
 import { USERS_DATASET, USER_VIEW, loadUsers } from './fixtures.mts';
 import { fmt, log, percentile, table } from './lib.mts';
@@ -33,11 +41,14 @@ try {
   // Fresh statistics, as autovacuum would have them on a table in use, for both sides alike.
   await db.query(`ANALYZE "${store.schema}".online_features`);
 
+  const dataSource = await openDataSource({ url: testDatabaseUrl(), schema: store.schema, entities: [], migrations: [] });
+  const inProcess = new OnlineStoreService(new OnlineStoreRepository(dataSource), new FeatureViewsRepository(dataSource), new JsonLogger('bench', 'warn'));
   const keys = (n: number) => Array.from({ length: n }, () => `u${Math.floor(Math.random() * entities)}`);
   const text = `SELECT entity_key, "values", (extract(epoch from event_time) * 1000)::float8 AS t
     FROM "${store.schema}".online_features WHERE view = $1 AND version = $2 AND entity_key = ANY($3::text[])`;
   const sides: Record<string, (n: number) => Promise<unknown>> = {
     'bare prepared SELECT': (n) => db.query({ name: 'bench-lookup', text, values: [view, 1, keys(n)] }),
+    'OnlineStoreService.get (in-process)': (n) => inProcess.get(view, 1, keys(n)),
     'GetOnlineFeatures (gRPC)': (n) => api.GetOnlineFeatures({ featureView: view, version: 1, entityKeys: keys(n) }),
     'gRPC health check': () => health.Check({}),
   };
