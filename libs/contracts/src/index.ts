@@ -6,3 +6,4 @@ export * as monitoring from './gen/mlops/monitoring/v1/monitoring';
 export * as events from './events';
 export * as ingestion from './gen/mlops/ingestion/v1/ingestion';
 export * as features from './gen/mlops/features/v1/features';
+export * from './values';

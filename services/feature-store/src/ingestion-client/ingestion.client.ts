@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { firstValueFrom, toArray } from 'rxjs';
-import { ingestion } from '@mlops/contracts';
+import { ingestion, plainFields } from '@mlops/contracts';
 import { failedPrecondition, notFound, unavailable } from '@mlops/errors';
 import { UpstreamClients } from '@mlops/nest-platform';
 import type { SourceSchema } from '../feature-views/domain/feature-view';
@@ -59,12 +59,4 @@ export class IngestionClient {
       throw unavailable(`ingestion did not answer for ${what}: ${details ?? (error as Error).message}`);
     }
   }
-}
-
-function plainFields(fields: Record<string, ingestion.Value>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, v] of Object.entries(fields)) {
-    out[name] = v?.floatValue ?? v?.intValue ?? v?.stringValue ?? v?.boolValue ?? v?.timestampMs ?? null;
-  }
-  return out;
 }

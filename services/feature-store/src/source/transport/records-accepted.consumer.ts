@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Topics, type events } from '@mlops/contracts';
+import { Topics, type events, plainFields } from '@mlops/contracts';
 import type { ConsumedEvent } from '@mlops/messaging';
 import { HandleEvent } from '@mlops/nest-platform';
 import { FeatureViewsService } from '../../feature-views/feature-views.service';
@@ -20,10 +20,4 @@ export class RecordsAcceptedConsumer {
     const rows = records.map((r) => ({ recordId: r.recordId, entityKey: r.entityKey, eventTimeMs: r.eventTimeMs, fields: plainFields(r.fields) }));
     await this.online.ingest(manager, dataset, rows, (view) => this.views.compile(view));
   }
-}
-
-function plainFields(fields: events.AcceptedRecord['fields']): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, v] of Object.entries(fields ?? {})) out[name] = v?.floatValue ?? v?.intValue ?? v?.stringValue ?? v?.boolValue ?? v?.timestampMs ?? null;
-  return out;
 }

@@ -1,5 +1,4 @@
-import { ingestion } from '@mlops/contracts';
-import { fromProtoFields } from '../domain/field-values';
+import { ingestion, plainFields } from '@mlops/contracts';
 import type { IncomingRecord, RecordSource } from '../domain/incoming-record';
 import type { RecordResult } from '../records.service';
 
@@ -16,7 +15,7 @@ export function fromProtoRecord(record: ingestion.Record, defaultDataset: string
     payload: payload ?? Buffer.from(ingestion.Record.encode(record).finish()),
     dataset: record.dataset || defaultDataset,
     recordId: record.recordId || undefined,
-    fields: fromProtoFields(record.fields ?? {}),
+    fields: plainFields(record.fields),
   };
 }
 
