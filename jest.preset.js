@@ -7,7 +7,8 @@ module.exports = function jestConfig(projectDir) {
   const integration = process.env.JEST_KIND === 'integration';
   return {
     rootDir: projectDir,
-    testEnvironment: 'node',
+    // Node, with the host's typed-array constructors, so onnxruntime-node works under Jest.
+    testEnvironment: path.join(__dirname, 'libs/testing/src/jest-node-environment.ts'),
     testMatch: integration ? ['<rootDir>/**/*.int-spec.ts'] : ['<rootDir>/**/*.spec.ts'],
     testPathIgnorePatterns: ['/node_modules/', '/dist/'],
     transform: {

@@ -3,7 +3,7 @@
  * throws these without knowing about transports; the gRPC layer turns them into statuses (and
  * HTTP into 4xx codes), and everything else into INTERNAL with nothing about the system revealed.
  */
-export type ErrorKind = 'INVALID_ARGUMENT' | 'NOT_FOUND' | 'ALREADY_EXISTS' | 'FAILED_PRECONDITION' | 'RESOURCE_EXHAUSTED' | 'UNAVAILABLE';
+export type ErrorKind = 'INVALID_ARGUMENT' | 'NOT_FOUND' | 'ALREADY_EXISTS' | 'FAILED_PRECONDITION' | 'RESOURCE_EXHAUSTED' | 'UNAVAILABLE' | 'DATA_LOSS';
 
 export class DomainError extends Error {
   constructor(
@@ -21,6 +21,7 @@ export const alreadyExists = (message: string) => new DomainError('ALREADY_EXIST
 export const failedPrecondition = (message: string) => new DomainError('FAILED_PRECONDITION', message);
 export const resourceExhausted = (message: string) => new DomainError('RESOURCE_EXHAUSTED', message);
 export const unavailable = (message: string) => new DomainError('UNAVAILABLE', message);
+export const dataLoss = (message: string) => new DomainError('DATA_LOSS', message);
 
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;

@@ -2,7 +2,7 @@ import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from '
 import { RawTopics, type EventTopic } from '@mlops/contracts';
 import { type JsonLogger, type PlatformMetrics, withCorrelation } from '@mlops/observability';
 import { PoisonMessageError, decodeEvent } from './codec';
-import { isTransientError } from './errors';
+import { isPermanentError, isTransientError } from './errors';
 import { Headers, headerString } from './headers';
 import type { EventPublisher } from './publisher';
 
@@ -207,7 +207,7 @@ export class EventConsumer {
           return true;
         } catch (error) {
           const transient = isTransientError(error);
-          if (error instanceof PoisonMessageError || (!transient && attempt >= this.maxAttempts)) {
+          if (error instanceof PoisonMessageError || isPermanentError(error) || (!transient && attempt >= this.maxAttempts)) {
             for (const message of messages) await this.deadLetter(message, topic, partition, error as Error, attempt);
             return true;
           }
@@ -229,7 +229,7 @@ export class EventConsumer {
     const headers: IHeaders = {
       ...(message.headers ?? {}),
       [Headers.dlqError]: error.message.slice(0, 4000),
-      [Headers.dlqErrorKind]: error instanceof PoisonMessageError ? 'poison' : 'handler',
+      [Headers.dlqErrorKind]: error instanceof PoisonMessageError ? 'poison' : isPermanentError(error) ? 'rejected' : 'handler',
       [Headers.dlqTopic]: topic,
       [Headers.dlqPartition]: String(partition),
       [Headers.dlqOffset]: message.offset,

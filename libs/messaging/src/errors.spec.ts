@@ -1,5 +1,6 @@
 import { PoisonMessageError } from './codec';
-import { isTransientError } from './errors';
+import { failedPrecondition, notFound } from '@mlops/errors';
+import { isPermanentError, isTransientError } from './errors';
 
 describe('isTransientError', () => {
   it('recognises infrastructure outages', () => {
@@ -15,5 +16,13 @@ describe('isTransientError', () => {
     expect(isTransientError(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
     expect(isTransientError(new TypeError('x is undefined'))).toBe(false);
     expect(isTransientError(undefined)).toBe(false);
+  });
+});
+
+describe('isPermanentError', () => {
+  it('gives up at once on domain errors retrying cannot fix, not on missing things', () => {
+    expect(isPermanentError(failedPrecondition('idempotency key used for another model'))).toBe(true);
+    expect(isPermanentError(notFound('model does not exist yet'))).toBe(false);
+    expect(isPermanentError(new Error('boom'))).toBe(false);
   });
 });

@@ -1,3 +1,5 @@
+import { isDomainError } from '@mlops/errors';
+
 /**
  * Whether an error is about the infrastructure being briefly away (database restarting, broker
  * electing a leader, a connection reset) rather than about the message. Such errors are retried
@@ -17,4 +19,15 @@ export function isTransientError(error: unknown): boolean {
   if (e.retriable === true) return true;
   if (typeof e.message === 'string' && TRANSIENT_MESSAGES.test(e.message)) return true;
   return isTransientError(e.driverError) || isTransientError(e.cause);
+}
+
+/**
+ * Whether retrying cannot help: a domain error that says the message itself is wrong or
+ * conflicts with stored state (invalid, already exists, precondition failed). Such a message is
+ * dead-lettered at once instead of after the retries. NOT_FOUND stays retryable: the thing it
+ * refers to may simply not have arrived yet.
+ */
+export function isPermanentError(error: unknown): boolean {
+  const kind = (error as { kind?: unknown } | null)?.kind;
+  return isDomainError(error) && ['INVALID_ARGUMENT', 'ALREADY_EXISTS', 'FAILED_PRECONDITION', 'DATA_LOSS', 'RESOURCE_EXHAUSTED'].includes(kind as string);
 }

@@ -1,4 +1,6 @@
 import type { ServiceDefinition } from '@mlops/nest-platform';
+import { loadRegistryConfig } from './config/registry.config';
+import { Registry1732800000400 } from './migrations/1732800000400-registry';
 
 export const SERVICE: ServiceDefinition = {
   name: 'registry',
@@ -6,5 +8,7 @@ export const SERVICE: ServiceDefinition = {
   schema: 'registry',
   defaultGrpcPort: 50054,
   defaultHttpPort: 8084,
-  upstream: [],
+  migrations: [Registry1732800000400],
+  loadConfig: loadRegistryConfig,
+  grpc: { protoFiles: ['mlops/registry/v1/registry.proto'], packages: ['mlops.registry.v1'] },
 };

@@ -13,6 +13,7 @@ export const GRPC_CODE: Record<ErrorKind, GrpcStatus> = {
   FAILED_PRECONDITION: GrpcStatus.FAILED_PRECONDITION,
   RESOURCE_EXHAUSTED: GrpcStatus.RESOURCE_EXHAUSTED,
   UNAVAILABLE: GrpcStatus.UNAVAILABLE,
+  DATA_LOSS: GrpcStatus.DATA_LOSS,
 };
 
 /** The gRPC status code of anything a handler may throw. */

@@ -40,6 +40,22 @@ export interface TrainingRunCompleted {
   gatePassed: boolean;
   /** Snapshot trained on. */
   snapshotId: string;
+  /** Feature view of the snapshot. */
+  featureView: string;
+  /** Its version. */
+  featureViewVersion: number;
+  /** Source dataset. */
+  dataset: string;
+  /** Dataset version. */
+  datasetVersion: number;
+  /** Content hash of the dataset version. */
+  datasetContentHash: string;
+  /** Feature names in model-input order. */
+  featureNames: string[];
+  /** Algorithm, e.g. "gradient_boosted_trees". */
+  algorithm: string;
+  /** Why the gate passed or failed. */
+  gateReason: string;
 }
 
 export interface TrainingRunCompleted_MetricsEntry {
@@ -249,7 +265,23 @@ export const TrainingRunRequested: MessageFns<TrainingRunRequested> = {
 };
 
 function createBaseTrainingRunCompleted(): TrainingRunCompleted {
-  return { runId: "", jobId: "", modelName: "", artifactSha256: "", metrics: {}, gatePassed: false, snapshotId: "" };
+  return {
+    runId: "",
+    jobId: "",
+    modelName: "",
+    artifactSha256: "",
+    metrics: {},
+    gatePassed: false,
+    snapshotId: "",
+    featureView: "",
+    featureViewVersion: 0,
+    dataset: "",
+    datasetVersion: 0,
+    datasetContentHash: "",
+    featureNames: [],
+    algorithm: "",
+    gateReason: "",
+  };
 }
 
 export const TrainingRunCompleted: MessageFns<TrainingRunCompleted> = {
@@ -274,6 +306,30 @@ export const TrainingRunCompleted: MessageFns<TrainingRunCompleted> = {
     }
     if (message.snapshotId !== "") {
       writer.uint32(58).string(message.snapshotId);
+    }
+    if (message.featureView !== "") {
+      writer.uint32(66).string(message.featureView);
+    }
+    if (message.featureViewVersion !== 0) {
+      writer.uint32(72).int32(message.featureViewVersion);
+    }
+    if (message.dataset !== "") {
+      writer.uint32(82).string(message.dataset);
+    }
+    if (message.datasetVersion !== 0) {
+      writer.uint32(88).int32(message.datasetVersion);
+    }
+    if (message.datasetContentHash !== "") {
+      writer.uint32(98).string(message.datasetContentHash);
+    }
+    for (const v of message.featureNames) {
+      writer.uint32(106).string(v!);
+    }
+    if (message.algorithm !== "") {
+      writer.uint32(114).string(message.algorithm);
+    }
+    if (message.gateReason !== "") {
+      writer.uint32(122).string(message.gateReason);
     }
     return writer;
   },
@@ -350,6 +406,70 @@ export const TrainingRunCompleted: MessageFns<TrainingRunCompleted> = {
             message.snapshotId = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.featureView = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.featureViewVersion = reader.int32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.dataset = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.datasetVersion = reader.int32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.datasetContentHash = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.featureNames.push(reader.string());
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.algorithm = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.gateReason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -408,6 +528,38 @@ export const TrainingRunCompleted: MessageFns<TrainingRunCompleted> = {
         : isSet(object.snapshot_id)
         ? globalThis.String(object.snapshot_id)
         : "",
+      featureView: isSet(object.featureView)
+        ? globalThis.String(object.featureView)
+        : isSet(object.feature_view)
+        ? globalThis.String(object.feature_view)
+        : "",
+      featureViewVersion: isSet(object.featureViewVersion)
+        ? globalThis.Number(object.featureViewVersion)
+        : isSet(object.feature_view_version)
+        ? globalThis.Number(object.feature_view_version)
+        : 0,
+      dataset: isSet(object.dataset) ? globalThis.String(object.dataset) : "",
+      datasetVersion: isSet(object.datasetVersion)
+        ? globalThis.Number(object.datasetVersion)
+        : isSet(object.dataset_version)
+        ? globalThis.Number(object.dataset_version)
+        : 0,
+      datasetContentHash: isSet(object.datasetContentHash)
+        ? globalThis.String(object.datasetContentHash)
+        : isSet(object.dataset_content_hash)
+        ? globalThis.String(object.dataset_content_hash)
+        : "",
+      featureNames: globalThis.Array.isArray(object?.featureNames)
+        ? object.featureNames.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.feature_names)
+        ? object.feature_names.map((e: any) => globalThis.String(e))
+        : [],
+      algorithm: isSet(object.algorithm) ? globalThis.String(object.algorithm) : "",
+      gateReason: isSet(object.gateReason)
+        ? globalThis.String(object.gateReason)
+        : isSet(object.gate_reason)
+        ? globalThis.String(object.gate_reason)
+        : "",
     };
   },
 
@@ -440,6 +592,30 @@ export const TrainingRunCompleted: MessageFns<TrainingRunCompleted> = {
     if (message.snapshotId !== "") {
       obj.snapshotId = message.snapshotId;
     }
+    if (message.featureView !== "") {
+      obj.featureView = message.featureView;
+    }
+    if (message.featureViewVersion !== 0) {
+      obj.featureViewVersion = Math.round(message.featureViewVersion);
+    }
+    if (message.dataset !== "") {
+      obj.dataset = message.dataset;
+    }
+    if (message.datasetVersion !== 0) {
+      obj.datasetVersion = Math.round(message.datasetVersion);
+    }
+    if (message.datasetContentHash !== "") {
+      obj.datasetContentHash = message.datasetContentHash;
+    }
+    if (message.featureNames?.length) {
+      obj.featureNames = message.featureNames;
+    }
+    if (message.algorithm !== "") {
+      obj.algorithm = message.algorithm;
+    }
+    if (message.gateReason !== "") {
+      obj.gateReason = message.gateReason;
+    }
     return obj;
   },
 
@@ -463,6 +639,14 @@ export const TrainingRunCompleted: MessageFns<TrainingRunCompleted> = {
     );
     message.gatePassed = object.gatePassed ?? false;
     message.snapshotId = object.snapshotId ?? "";
+    message.featureView = object.featureView ?? "";
+    message.featureViewVersion = object.featureViewVersion ?? 0;
+    message.dataset = object.dataset ?? "";
+    message.datasetVersion = object.datasetVersion ?? 0;
+    message.datasetContentHash = object.datasetContentHash ?? "";
+    message.featureNames = object.featureNames?.map((e) => e) || [];
+    message.algorithm = object.algorithm ?? "";
+    message.gateReason = object.gateReason ?? "";
     return message;
   },
 };

@@ -1,0 +1,225 @@
+// Leaf-wise (best-first) growth of one regression tree on the gradients, as LightGBM and sklearn's
+// HistGradientBoosting do: the leaf with the largest gain is split next, until max_leaf_nodes.
+// Each node owns a contiguous slice of one row-index array, partitioned in place (stably, so the
+// histogram passes read the binned columns in ascending row order).
+
+import type { TreeNode } from '../models';
+import type { BinMapper, BinnedMatrix } from './binning';
+import {
+  buildHistogram,
+  buildRootHistogram,
+  HistogramPool,
+  histogramLayout,
+  rootCounts,
+  subtractHistogram,
+  STRIDE,
+  type HistogramLayout,
+} from './histogram';
+import { findBestSplit, type NodeSums, type Split, type SplitParams } from './split';
+
+export interface GrowerParams extends SplitParams {
+  maxLeafNodes: number;
+  /** Depth of the deepest node allowed (root = 0); undefined for no limit. */
+  maxDepth?: number;
+  /** Leaf values are multiplied by it, so trees add up without a separate shrinkage step. */
+  learningRate: number;
+}
+
+/** A leaf's rows, as the slice [start, end) of the grower's `rows` after grow(). */
+export interface LeafRows {
+  start: number;
+  end: number;
+  value: number;
+}
+
+export interface GrownTree {
+  nodes: TreeNode[];
+  leaves: LeafRows[];
+}
+
+interface GrowingNode {
+  index: number;
+  start: number;
+  end: number;
+  depth: number;
+  sums: NodeSums;
+  hist: Float64Array | null;
+  split: Split | null;
+}
+
+/** Grows trees on one binned training matrix; buffers are reused across trees. */
+export class TreeGrower {
+  /** Row indices, regrouped by node while a tree grows; read the leaves' slices after grow(). */
+  readonly rows: Int32Array;
+  private readonly scratchRows: Int32Array;
+  private readonly goesLeft = new Int32Array(256);
+  private readonly identity: Int32Array;
+  private rootCountCache: Float64Array | null = null;
+  private readonly layout: HistogramLayout;
+  private readonly pool: HistogramPool;
+
+  constructor(
+    private readonly binned: BinnedMatrix,
+    private readonly mapper: BinMapper,
+    private readonly params: GrowerParams,
+  ) {
+    const n = binned.rows;
+    this.rows = new Int32Array(n);
+    this.scratchRows = new Int32Array(n);
+    this.identity = Int32Array.from({ length: n }, (_, i) => i);
+    this.layout = histogramLayout(mapper);
+    this.pool = new HistogramPool(this.layout.totalBins * STRIDE);
+  }
+
+  /** One tree fitted to the gradients; `hessians` null means all 1 (squared error). */
+  grow(gradients: Float64Array, hessians: Float64Array | null): GrownTree {
+    const nodes: TreeNode[] = [];
+    const root = this.root(gradients, hessians, nodes);
+    const open: GrowingNode[] = root.split ? [root] : [];
+    const leaves: GrowingNode[] = root.split ? [] : [root];
+    let leafCount = 1;
+    for (;;) {
+      const next = takeBest(open);
+      if (!next) break;
+      leafCount++;
+      const canGrow = leafCount < this.params.maxLeafNodes;
+      for (const child of this.split(next, gradients, hessians, nodes, canGrow)) {
+        (child.split ? open : leaves).push(child);
+      }
+      if (!canGrow) break;
+    }
+    for (const node of open) leaves.push(node);
+    return { nodes, leaves: leaves.map((node) => this.finishLeaf(node, nodes)) };
+  }
+
+  private root(gradients: Float64Array, hessians: Float64Array | null, nodes: TreeNode[]): GrowingNode {
+    const n = this.binned.rows;
+    this.rows.set(this.identity);
+    let gradient = 0;
+    let hessian = 0;
+    for (let i = 0; i < n; i++) gradient += gradients[i];
+    if (hessians) for (let i = 0; i < n; i++) hessian += hessians[i];
+    else hessian = n;
+    const node = this.newNode(nodes, 0, n, 0, { gradient, hessian, count: n });
+    if (!this.splittable(node)) return node;
+    node.hist = this.pool.acquire();
+    this.rootCountCache ??= rootCounts(this.binned, this.layout);
+    buildRootHistogram(node.hist, this.binned, this.layout, this.identity, gradients, hessians, this.rootCountCache);
+    this.findSplit(node);
+    return node;
+  }
+
+  /** Splits `node` and returns its children, with their best splits when they may grow further. */
+  private split(
+    node: GrowingNode,
+    gradients: Float64Array,
+    hessians: Float64Array | null,
+    nodes: TreeNode[],
+    canGrow: boolean,
+  ): [GrowingNode, GrowingNode] {
+    const split = node.split as Split;
+    const mid = this.partition(node, split);
+    const depth = node.depth + 1;
+    const left = this.newNode(nodes, node.start, mid, depth, split.left);
+    const right = this.newNode(nodes, mid, node.end, depth, split.right);
+    this.markInternal(nodes[node.index], split, left.index, right.index);
+    const parentHist = node.hist as Float64Array;
+    node.hist = null;
+    const growLeft = canGrow && this.splittable(left);
+    const growRight = canGrow && this.splittable(right);
+    if (growLeft || growRight) {
+      // Build the smaller child's histogram; the larger one is what remains of the parent's.
+      const [small, large] = left.sums.count <= right.sums.count ? [left, right] : [right, left];
+      small.hist = this.pool.acquire();
+      const range = { start: small.start, end: small.end };
+      buildHistogram(small.hist, this.binned, this.layout, this.rows, range, gradients, hessians);
+      subtractHistogram(parentHist, small.hist);
+      large.hist = parentHist;
+    } else {
+      this.pool.release(parentHist);
+    }
+    for (const [child, grows] of [[left, growLeft], [right, growRight]] as const) {
+      if (grows) this.findSplit(child);
+      else this.releaseHist(child);
+    }
+    return [left, right];
+  }
+
+  private splittable(node: GrowingNode): boolean {
+    const { maxDepth, minSamplesLeaf, minHessianToSplit } = this.params;
+    if (maxDepth !== undefined && node.depth >= maxDepth) return false;
+    return node.sums.count >= 2 * minSamplesLeaf && node.sums.hessian >= 2 * minHessianToSplit;
+  }
+
+  private findSplit(node: GrowingNode): void {
+    node.split = findBestSplit(node.hist as Float64Array, this.layout, node.sums, this.params);
+    if (!node.split) this.releaseHist(node);
+  }
+
+  private releaseHist(node: GrowingNode): void {
+    if (node.hist) this.pool.release(node.hist);
+    node.hist = null;
+  }
+
+  /**
+   * Stable in-place partition of the node's rows; returns where the right child starts. Branch-free
+   * (a bin → side table, both outputs written every time): the side is a coin flip for the CPU.
+   */
+  private partition(node: GrowingNode, split: Split): number {
+    const { rows, scratchRows, goesLeft } = this;
+    const { feature, bin } = split;
+    const column = this.binned.byColumn.subarray(feature * this.binned.rows);
+    const missingBin = this.mapper.nonMissingBins[feature];
+    for (let b = 0; b <= missingBin; b++) goesLeft[b] = b <= bin ? 1 : 0;
+    goesLeft[missingBin] = split.missingGoesLeft ? 1 : 0;
+    let left = node.start;
+    let right = 0;
+    for (let i = node.start; i < node.end; i++) {
+      const row = rows[i];
+      const side = goesLeft[column[row]];
+      rows[left] = row;
+      scratchRows[right] = row;
+      left += side;
+      right += 1 - side;
+    }
+    rows.set(scratchRows.subarray(0, right), left);
+    return left;
+  }
+
+  private newNode(nodes: TreeNode[], start: number, end: number, depth: number, sums: NodeSums): GrowingNode {
+    const value = this.leafValue(sums);
+    nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, missingGoesLeft: false, value });
+    return { index: nodes.length - 1, start, end, depth, sums, hist: null, split: null };
+  }
+
+  private markInternal(tree: TreeNode, split: Split, left: number, right: number): void {
+    const edges = this.mapper.edges[split.feature];
+    tree.feature = split.feature;
+    // The last non-missing bin has no upper edge: that split separates values from NaN. JSON has
+    // no Infinity, so the largest double stands in (only +Infinity inputs then route differently).
+    tree.threshold = split.bin < edges.length ? edges[split.bin] : Number.MAX_VALUE;
+    tree.left = left;
+    tree.right = right;
+    tree.missingGoesLeft = split.missingGoesLeft;
+  }
+
+  private finishLeaf(node: GrowingNode, nodes: TreeNode[]): LeafRows {
+    this.releaseHist(node);
+    return { start: node.start, end: node.end, value: nodes[node.index].value };
+  }
+
+  /** -G/(H+λ), shrunk by the learning rate (+ 0 turns a -0 into 0 for tidy JSON and equality). */
+  private leafValue(sums: NodeSums): number {
+    const denominator = sums.hessian + this.params.l2Regularization;
+    return denominator > 0 ? (-this.params.learningRate * sums.gradient) / denominator + 0 : 0;
+  }
+}
+
+/** Removes and returns the open node with the largest gain (first one on ties), or null. */
+function takeBest(open: GrowingNode[]): GrowingNode | null {
+  let best = -1;
+  for (let i = 0; i < open.length; i++) {
+    if (best < 0 || (open[i].split as Split).gain > (open[best].split as Split).gain) best = i;
+  }
+  return best < 0 ? null : open.splice(best, 1)[0];
+}

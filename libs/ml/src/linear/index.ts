@@ -1,0 +1,9 @@
+export { fitLinearRegression, predictLinear, type LinearRegressionOptions } from './linear-regression';
+export {
+  fitLogisticRegression,
+  fitLogisticRegressionWithInfo,
+  predictLogisticClass,
+  predictLogisticProba,
+  type LogisticFitInfo,
+  type LogisticRegressionOptions,
+} from './logistic-regression';

@@ -1,0 +1,4 @@
+export * from './export';
+export * from './float32';
+export * from './signature';
+export * from './verify';

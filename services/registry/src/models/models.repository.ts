@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { schemaOf } from '@mlops/persistence';
+import type { Lineage, ModelVersion, PromotionPolicy, RegisteredModel, Signature, VersionStatus } from './domain/model';
+
+type Row = Record<string, unknown>;
+
+@Injectable()
+export class ModelsRepository {
+  private readonly s: string;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.s = schemaOf(dataSource);
+  }
+
+  private m(manager?: EntityManager): EntityManager {
+    return manager ?? this.dataSource.manager;
+  }
+
+  async findModel(name: string, manager?: EntityManager, lock = false): Promise<RegisteredModel | undefined> {
+    const [row] = await this.m(manager).query(`SELECT * FROM "${this.s}".registered_models WHERE name = $1 ${lock ? 'FOR UPDATE' : ''}`, [name]);
+    if (!row) return undefined;
+    const aliases: { alias: string; version: number }[] = await this.m(manager).query(`SELECT alias, version FROM "${this.s}".aliases WHERE model_name = $1`, [name]);
+    return toModel(row, aliases);
+  }
+
+  async listModels(): Promise<RegisteredModel[]> {
+    const rows: Row[] = await this.dataSource.query(`SELECT * FROM "${this.s}".registered_models ORDER BY name`);
+    const aliases: { model_name: string; alias: string; version: number }[] = await this.dataSource.query(`SELECT model_name, alias, version FROM "${this.s}".aliases`);
+    return rows.map((row) => toModel(row, aliases.filter((a) => a.model_name === row.name)));
+  }
+
+  async insertModel(manager: EntityManager, model: Pick<RegisteredModel, 'name' | 'description' | 'tags' | 'promotionPolicy'>): Promise<boolean> {
+    const rows = await manager.query(
+      `INSERT INTO "${this.s}".registered_models (name, description, tags, promotion_policy) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING RETURNING name`,
+      [model.name, model.description, JSON.stringify(model.tags), model.promotionPolicy],
+    );
+    return rows.length > 0;
+  }
+
+  async updateModel(manager: EntityManager, model: Pick<RegisteredModel, 'name' | 'description' | 'tags' | 'promotionPolicy'>): Promise<void> {
+    await manager.query(`UPDATE "${this.s}".registered_models SET description = $2, tags = $3, promotion_policy = $4 WHERE name = $1`, [
+      model.name,
+      model.description,
+      JSON.stringify(model.tags),
+      model.promotionPolicy,
+    ]);
+  }
+
+  async findVersion(name: string, version: number, manager?: EntityManager): Promise<ModelVersion | undefined> {
+    const [row] = await this.m(manager).query(
+      `SELECT * FROM "${this.s}".model_versions WHERE model_name = $1 AND version = CASE WHEN $2 > 0 THEN $2 ELSE
+         (SELECT max(version) FROM "${this.s}".model_versions WHERE model_name = $1) END`,
+      [name, version],
+    );
+    return row && this.withAliases(toVersion(row), manager);
+  }
+
+  async findVersionByKey(key: string, manager?: EntityManager): Promise<ModelVersion | undefined> {
+    const [row] = await this.m(manager).query(`SELECT * FROM "${this.s}".model_versions WHERE idempotency_key = $1`, [key]);
+    return row && this.withAliases(toVersion(row), manager);
+  }
+
+  async listVersions(name: string): Promise<ModelVersion[]> {
+    const rows: Row[] = await this.dataSource.query(`SELECT * FROM "${this.s}".model_versions WHERE model_name = $1 ORDER BY version`, [name]);
+    return Promise.all(rows.map((row) => this.withAliases(toVersion(row))));
+  }
+
+  /** Takes the next version number (the model row must be locked by the caller). */
+  async nextVersion(manager: EntityManager, name: string): Promise<number> {
+    const [row] = returned(await manager.query(`UPDATE "${this.s}".registered_models SET latest_version = latest_version + 1 WHERE name = $1 RETURNING latest_version`, [name]));
+    return row.latest_version as number;
+  }
+
+  async insertVersion(manager: EntityManager, v: Omit<ModelVersion, 'aliases' | 'createdAt'>, idempotencyKey: string | null): Promise<void> {
+    await manager.query(
+      `INSERT INTO "${this.s}".model_versions (model_name, version, status, status_message, artifact_sha256, artifact_size, signature, lineage, metrics, description, tags, idempotency_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [v.modelName, v.version, v.status, v.statusMessage, v.artifactSha256, v.artifactSize, JSON.stringify(v.signature), JSON.stringify(v.lineage), JSON.stringify(v.metrics), v.description, JSON.stringify(v.tags), idempotencyKey],
+    );
+  }
+
+  async recordArtifact(manager: EntityManager | undefined, sha256: string, size: number): Promise<void> {
+    await this.m(manager).query(`INSERT INTO "${this.s}".artifacts (sha256, size) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [sha256, size]);
+  }
+
+  async setAlias(manager: EntityManager, name: string, alias: string, version: number): Promise<number> {
+    const [before] = await manager.query(`SELECT version FROM "${this.s}".aliases WHERE model_name = $1 AND alias = $2`, [name, alias]);
+    await manager.query(
+      `INSERT INTO "${this.s}".aliases (model_name, alias, version) VALUES ($1, $2, $3)
+       ON CONFLICT (model_name, alias) DO UPDATE SET version = EXCLUDED.version, updated_at = now()`,
+      [name, alias, version],
+    );
+    return before?.version ?? 0;
+  }
+
+  async deleteAlias(manager: EntityManager, name: string, alias: string): Promise<number> {
+    const rows = returned(await manager.query(`DELETE FROM "${this.s}".aliases WHERE model_name = $1 AND alias = $2 RETURNING version`, [name, alias]));
+    return (rows[0]?.version as number | undefined) ?? 0;
+  }
+
+  async approve(manager: EntityManager, name: string, version: number, alias: string, by: string, reason: string): Promise<{ approvedAt: Date }> {
+    const [row] = await manager.query(
+      `INSERT INTO "${this.s}".approvals (model_name, version, alias, approved_by, reason) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (model_name, version, alias) DO UPDATE SET approved_by = EXCLUDED.approved_by, reason = EXCLUDED.reason, approved_at = now()
+       RETURNING approved_at`,
+      [name, version, alias, by, reason],
+    );
+    return { approvedAt: row.approved_at };
+  }
+
+  async isApproved(manager: EntityManager, name: string, version: number, alias: string): Promise<boolean> {
+    const rows = await manager.query(`SELECT 1 FROM "${this.s}".approvals WHERE model_name = $1 AND version = $2 AND alias = $3`, [name, version, alias]);
+    return rows.length > 0;
+  }
+
+  private async withAliases(version: ModelVersion, manager?: EntityManager): Promise<ModelVersion> {
+    const rows: { alias: string }[] = await this.m(manager).query(`SELECT alias FROM "${this.s}".aliases WHERE model_name = $1 AND version = $2 ORDER BY alias`, [
+      version.modelName,
+      version.version,
+    ]);
+    return { ...version, aliases: rows.map((r) => r.alias) };
+  }
+}
+
+/** TypeORM answers UPDATE/DELETE … RETURNING with [rows, affected count], INSERT with the rows. */
+function returned(result: unknown): Row[] {
+  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as Row[]) : (result as Row[]);
+}
+
+function toModel(row: Row, aliases: { alias: string; version: number }[]): RegisteredModel {
+  return {
+    name: row.name as string,
+    description: row.description as string,
+    tags: row.tags as Record<string, string>,
+    promotionPolicy: row.promotion_policy as PromotionPolicy,
+    aliases: Object.fromEntries(aliases.map((a) => [a.alias, a.version])),
+    latestVersion: row.latest_version as number,
+    createdAt: row.created_at as Date,
+  };
+}
+
+function toVersion(row: Row): ModelVersion {
+  return {
+    modelName: row.model_name as string,
+    version: row.version as number,
+    status: row.status as VersionStatus,
+    statusMessage: row.status_message as string,
+    artifactSha256: row.artifact_sha256 as string,
+    artifactSize: Number(row.artifact_size),
+    signature: row.signature as Signature,
+    lineage: row.lineage as Lineage,
+    metrics: row.metrics as Record<string, number>,
+    description: row.description as string,
+    tags: row.tags as Record<string, string>,
+    aliases: [],
+    createdAt: row.created_at as Date,
+  };
+}

@@ -1,0 +1,195 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Topics } from '@mlops/contracts';
+import { alreadyExists, failedPrecondition, invalidArgument, notFound } from '@mlops/errors';
+import { Outbox, OutboxRelay } from '@mlops/messaging';
+import { readSignature } from '@mlops/ml';
+import { JsonLogger } from '@mlops/observability';
+import { AuditRepository } from '../audit/audit.repository';
+import { ARTIFACT_STORE } from '../artifacts/artifacts.tokens';
+import { ArtifactCorruptError, ArtifactMissingError, type ArtifactStore } from '../artifacts/artifact-store';
+import { type Lineage, type ModelVersion, PRODUCTION, type PromotionPolicy, type RegisteredModel, type Signature, aliasProblem, nameProblem } from './domain/model';
+import { ModelsRepository } from './models.repository';
+
+export interface NewVersion {
+  modelName: string;
+  artifactSha256: string;
+  lineage: Lineage;
+  metrics: Record<string, number>;
+  description: string;
+  tags: Record<string, string>;
+  featureNames: string[];
+  idempotencyKey: string;
+  /** When the artifact is not in the store: refuse the request (default), or record a FAILED
+   * version (an event about a run whose artifact is gone: the run stays visible). */
+  onMissingArtifact?: 'reject' | 'fail';
+}
+
+/**
+ * Registered models, versions, aliases and approvals. Every change is written with its audit
+ * record and its event in one transaction; a version is registered whole or not at all.
+ */
+@Injectable()
+export class ModelsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: ModelsRepository,
+    private readonly audit: AuditRepository,
+    @Inject(ARTIFACT_STORE) private readonly artifacts: ArtifactStore,
+    private readonly outbox: Outbox,
+    private readonly relay: OutboxRelay,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  async createModel(actor: string, spec: Pick<RegisteredModel, 'name' | 'description' | 'tags' | 'promotionPolicy'>): Promise<RegisteredModel> {
+    const problem = nameProblem('model', spec.name);
+    if (problem) throw invalidArgument(problem);
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.repository.insertModel(manager, spec))) throw alreadyExists(`model "${spec.name}" already exists`);
+      await this.audit.append(manager, actor, 'model.create', spec.name, { policy: spec.promotionPolicy });
+    });
+    return this.getModel(spec.name);
+  }
+
+  async updateModel(actor: string, name: string, change: { description: string; tags: Record<string, string>; promotionPolicy?: PromotionPolicy }): Promise<RegisteredModel> {
+    await this.dataSource.transaction(async (manager) => {
+      const model = await this.repository.findModel(name, manager, true);
+      if (!model) throw notFound(`model "${name}" does not exist`);
+      const tags = { ...model.tags, ...change.tags };
+      for (const [key, value] of Object.entries(change.tags)) if (value === '') delete tags[key];
+      const next = { name, description: change.description || model.description, tags, promotionPolicy: change.promotionPolicy ?? model.promotionPolicy };
+      await this.repository.updateModel(manager, next);
+      await this.audit.append(manager, actor, 'model.update', name, { description: next.description, tags, policy: next.promotionPolicy });
+    });
+    return this.getModel(name);
+  }
+
+  async getModel(name: string): Promise<RegisteredModel> {
+    const model = await this.repository.findModel(name);
+    if (!model) throw notFound(`model "${name}" does not exist`);
+    return model;
+  }
+
+  listModels(): Promise<RegisteredModel[]> {
+    return this.repository.listModels();
+  }
+
+  /** Registers a version; the same idempotency key returns the version made the first time. */
+  async createVersion(actor: string, input: NewVersion): Promise<ModelVersion> {
+    const problem = nameProblem('model', input.modelName);
+    if (problem) throw invalidArgument(problem);
+    if (input.idempotencyKey) {
+      const existing = await this.repository.findVersionByKey(input.idempotencyKey);
+      if (existing && existing.modelName !== input.modelName) {
+        throw alreadyExists(`idempotency key "${input.idempotencyKey}" was used for model "${existing.modelName}"`);
+      }
+      if (existing) return existing;
+    }
+    const inspected = await this.inspect(input.artifactSha256, input.featureNames, input.onMissingArtifact ?? 'reject');
+    const created = await this.dataSource.transaction(async (manager) => {
+      const model = await this.lockOrCreateModel(manager, actor, input.modelName);
+      const version = await this.repository.nextVersion(manager, model.name);
+      const lineage = { ...input.lineage, productionVersionAtRegistration: model.aliases[PRODUCTION] ?? 0 };
+      const { onMissingArtifact: _m, ...fields } = input;
+      const row = { ...fields, ...inspected, lineage, version };
+      await this.repository.insertVersion(manager, row, input.idempotencyKey || null);
+      await this.audit.append(manager, actor, 'version.create', model.name, { version, status: row.status, artifact: input.artifactSha256, source: input.lineage.source, runId: input.lineage.runId });
+      if (row.status === 'ready') {
+        await this.outbox.enqueue(manager, Topics.modelVersionRegistered, { modelName: model.name, version, artifactSha256: input.artifactSha256, runId: input.lineage.runId }, { key: model.name });
+      }
+      return version;
+    });
+    this.relay.nudge();
+    const version = (await this.repository.findVersion(input.modelName, created))!;
+    this.logger.info('model version registered', { model: input.modelName, version: created, status: version.status });
+    return version;
+  }
+
+  async getVersion(name: string, version: number): Promise<ModelVersion> {
+    const found = await this.repository.findVersion(name, version);
+    if (!found) throw notFound(version > 0 ? `model "${name}" has no version ${version}` : `model "${name}" has no versions`);
+    return found;
+  }
+
+  async getByAlias(name: string, alias: string): Promise<ModelVersion> {
+    const model = await this.getModel(name);
+    const version = model.aliases[alias];
+    if (!version) throw notFound(`model "${name}" has no alias "${alias}"`);
+    return this.getVersion(name, version);
+  }
+
+  async listVersions(name: string): Promise<ModelVersion[]> {
+    await this.getModel(name);
+    return this.repository.listVersions(name);
+  }
+
+  async setAlias(actor: string, name: string, alias: string, versionNumber: number, reason: string): Promise<ModelVersion> {
+    const problem = nameProblem('alias', alias);
+    if (problem) throw invalidArgument(problem);
+    await this.dataSource.transaction(async (manager) => {
+      const model = await this.repository.findModel(name, manager, true);
+      if (!model) throw notFound(`model "${name}" does not exist`);
+      const version = await this.repository.findVersion(name, versionNumber, manager);
+      if (!version || versionNumber <= 0) throw notFound(`model "${name}" has no version ${versionNumber}`);
+      const refusal = aliasProblem(model, version, alias, await this.repository.isApproved(manager, name, versionNumber, alias));
+      if (refusal) throw failedPrecondition(refusal);
+      const previous = await this.repository.setAlias(manager, name, alias, versionNumber);
+      if (previous === versionNumber) return;
+      await this.audit.append(manager, actor, 'alias.set', name, { alias, version: versionNumber, previous, reason });
+      await this.outbox.enqueue(manager, Topics.aliasChanged, { modelName: name, alias, version: versionNumber, previousVersion: previous, changedBy: actor }, { key: name });
+    });
+    this.relay.nudge();
+    return this.getVersion(name, versionNumber);
+  }
+
+  async deleteAlias(actor: string, name: string, alias: string, reason: string): Promise<RegisteredModel> {
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.repository.findModel(name, manager, true))) throw notFound(`model "${name}" does not exist`);
+      const previous = await this.repository.deleteAlias(manager, name, alias);
+      if (previous === 0) throw notFound(`model "${name}" has no alias "${alias}"`);
+      await this.audit.append(manager, actor, 'alias.delete', name, { alias, previous, reason });
+      await this.outbox.enqueue(manager, Topics.aliasChanged, { modelName: name, alias, version: 0, previousVersion: previous, changedBy: actor }, { key: name });
+    });
+    this.relay.nudge();
+    return this.getModel(name);
+  }
+
+  async approve(actor: string, name: string, versionNumber: number, alias: string, reason: string) {
+    return this.dataSource.transaction(async (manager) => {
+      const version = await this.repository.findVersion(name, versionNumber, manager);
+      if (!version || versionNumber <= 0) throw notFound(`model "${name}" has no version ${versionNumber}`);
+      if (version.status !== 'ready') throw failedPrecondition(`version ${versionNumber} of "${name}" is ${version.status}, not ready`);
+      const { approvedAt } = await this.repository.approve(manager, name, versionNumber, alias, actor, reason);
+      await this.audit.append(manager, actor, 'version.approve', name, { version: versionNumber, alias, reason });
+      return { modelName: name, version: versionNumber, alias, approvedBy: actor, reason, approvedAt };
+    });
+  }
+
+  /** Reads the artifact (verifying its hash) and its ONNX signature; failures make a FAILED version. */
+  private async inspect(sha256: string, featureNames: string[], onMissing: 'reject' | 'fail'): Promise<{ status: 'ready' | 'failed'; statusMessage: string; artifactSize: number; signature: Signature }> {
+    const empty: Signature = { inputs: [], outputs: [], featureNames };
+    let bytes: Buffer;
+    try {
+      bytes = await this.artifacts.get(sha256);
+    } catch (error) {
+      if (error instanceof ArtifactMissingError && onMissing === 'reject') throw failedPrecondition(`artifact ${sha256} has not been uploaded`);
+      if (error instanceof ArtifactMissingError) return { status: 'failed', statusMessage: `artifact ${sha256} is not in the store`, artifactSize: 0, signature: empty };
+      if (error instanceof ArtifactCorruptError) return { status: 'failed', statusMessage: error.message, artifactSize: 0, signature: empty };
+      throw error;
+    }
+    try {
+      const signature = readSignature(new Uint8Array(bytes));
+      const names = signature.featureNames.length > 0 ? signature.featureNames : featureNames;
+      return { status: 'ready', statusMessage: '', artifactSize: bytes.length, signature: { inputs: signature.inputs, outputs: signature.outputs, featureNames: names } };
+    } catch (error) {
+      return { status: 'failed', statusMessage: `not a valid ONNX model: ${(error as Error).message}`, artifactSize: bytes.length, signature: empty };
+    }
+  }
+
+  private async lockOrCreateModel(manager: EntityManager, actor: string, name: string): Promise<RegisteredModel> {
+    if (await this.repository.insertModel(manager, { name, description: '', tags: {}, promotionPolicy: 'automatic' })) {
+      await this.audit.append(manager, actor, 'model.create', name, { policy: 'automatic', implicit: true });
+    }
+    return (await this.repository.findModel(name, manager, true))!;
+  }
+}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { Topics, type events } from '@mlops/contracts';
+import type { ConsumedEvent } from '@mlops/messaging';
+import { HandleEvent } from '@mlops/nest-platform';
+import { JsonLogger } from '@mlops/observability';
+import { ModelsService } from '../models.service';
+
+/**
+ * Registers the model of a completed training run whose gate passed. The run id is the
+ * idempotency key, so a replayed event registers nothing twice.
+ */
+@Injectable()
+export class TrainingCompletedConsumer {
+  constructor(
+    private readonly models: ModelsService,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  @HandleEvent(Topics.trainingRunCompleted)
+  async onRunCompleted(event: ConsumedEvent<events.TrainingRunCompleted>): Promise<void> {
+    const run = event.payload;
+    if (!run.gatePassed) {
+      this.logger.info('run not registered: its gate failed', { runId: run.runId, model: run.modelName, reason: run.gateReason });
+      return;
+    }
+    await this.models.createVersion('training', {
+      modelName: run.modelName,
+      artifactSha256: run.artifactSha256,
+      lineage: {
+        runId: run.runId,
+        jobId: run.jobId,
+        snapshotId: run.snapshotId,
+        featureView: run.featureView,
+        featureViewVersion: run.featureViewVersion,
+        dataset: run.dataset,
+        datasetVersion: run.datasetVersion,
+        datasetContentHash: run.datasetContentHash,
+        source: 'training',
+      },
+      metrics: run.metrics ?? {},
+      description: `${run.algorithm} trained by run ${run.runId}`,
+      tags: { algorithm: run.algorithm },
+      featureNames: run.featureNames ?? [],
+      idempotencyKey: `run:${run.runId}`,
+      onMissingArtifact: 'fail',
+    });
+  }
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { FilesystemArtifactStore } from './artifacts/artifact-store';
+import { ARTIFACT_STORE } from './artifacts/artifacts.tokens';
+import { ArtifactsGrpcController } from './artifacts/transport/artifacts.grpc-controller';
+import { AuditRepository } from './audit/audit.repository';
+import { REGISTRY_CONFIG, type RegistryConfig, loadRegistryConfig } from './config/registry.config';
+import { ModelsRepository } from './models/models.repository';
+import { ModelsService } from './models/models.service';
+import { ModelsGrpcController } from './models/transport/models.grpc-controller';
+import { TrainingCompletedConsumer } from './models/transport/training-completed.consumer';
+
+/** Registered models, versions, aliases, approvals, audit log and the artifact store. */
+@Module({
+  controllers: [ModelsGrpcController, ArtifactsGrpcController],
+  providers: [
+    { provide: REGISTRY_CONFIG, useFactory: () => loadRegistryConfig() },
+    { provide: ARTIFACT_STORE, inject: [REGISTRY_CONFIG], useFactory: (config: RegistryConfig) => new FilesystemArtifactStore(config.artifactDir) },
+    AuditRepository,
+    ModelsRepository,
+    ModelsService,
+    TrainingCompletedConsumer,
+  ],
+})
+export class RegistryModule {}
