@@ -8,3 +8,4 @@ export * as ingestion from './gen/mlops/ingestion/v1/ingestion';
 export * as features from './gen/mlops/features/v1/features';
 export * from './values';
 export * as registry from './gen/mlops/registry/v1/registry';
+export * as training from './gen/mlops/training/v1/training';

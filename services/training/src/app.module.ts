@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@mlops/nest-platform';
 import { SERVICE } from './service.definition';
+import { TrackingModule } from './tracking/tracking.module';
 
 @Module({
-  imports: [PlatformModule.forRoot(SERVICE)],
+  imports: [PlatformModule.forRoot(SERVICE), TrackingModule],
 })
 export class AppModule {}

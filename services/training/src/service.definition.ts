@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from '@mlops/nest-platform';
+import { Tracking1732800000500 } from './migrations/1732800000500-tracking';
 
 export const SERVICE: ServiceDefinition = {
   name: 'training',
@@ -6,5 +7,10 @@ export const SERVICE: ServiceDefinition = {
   schema: 'training',
   defaultGrpcPort: 50053,
   defaultHttpPort: 8083,
-  upstream: [{ name: 'feature-store', defaultUrl: '127.0.0.1:50052' }, { name: 'registry', defaultUrl: '127.0.0.1:50054' }],
+  migrations: [Tracking1732800000500],
+  grpc: { protoFiles: ['mlops/training/v1/training.proto'], packages: ['mlops.training.v1'] },
+  upstream: [
+    { name: 'feature-store', defaultUrl: '127.0.0.1:50052' },
+    { name: 'registry', defaultUrl: '127.0.0.1:50054' },
+  ],
 };

@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { schemaOf } from '@mlops/persistence';
+import type { ArtifactRef, MetricPoint, Reproducibility, Run, RunStatus } from './domain/run';
+import type { Clause, OrderTerm } from './domain/run-filter';
+
+type Row = Record<string, unknown>;
+const ATTRIBUTE_COLUMN: Record<string, string> = { status: 'r.status', run_name: 'r.run_name', start_time: 'r.start_time', end_time: 'r.end_time', run_id: 'r.run_id::text' };
+
+@Injectable()
+export class TrackingRepository {
+  private readonly s: string;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.s = schemaOf(dataSource);
+  }
+
+  transaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(fn);
+  }
+
+  async ensureExperiment(manager: EntityManager, name: string, tags: Record<string, string>): Promise<boolean> {
+    const rows = await manager.query(`INSERT INTO "${this.s}".experiments (name, tags) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING name`, [name, JSON.stringify(tags)]);
+    return rows.length > 0;
+  }
+
+  async experiment(name: string): Promise<{ name: string; tags: Record<string, string>; runCount: number; createdAt: Date } | undefined> {
+    const [row] = await this.dataSource.query(
+      `SELECT e.name, e.tags, e.created_at, (SELECT count(*)::int FROM "${this.s}".runs r WHERE r.experiment = e.name) AS run_count FROM "${this.s}".experiments e WHERE e.name = $1`,
+      [name],
+    );
+    return row && { name: row.name, tags: row.tags, runCount: row.run_count, createdAt: row.created_at };
+  }
+
+  async insertRun(manager: EntityManager, run: Pick<Run, 'runId' | 'experiment' | 'runName' | 'startTimeMs' | 'tags' | 'reproducibility'>): Promise<void> {
+    await manager.query(`INSERT INTO "${this.s}".runs (run_id, experiment, run_name, status, start_time, tags, reproducibility) VALUES ($1, $2, $3, 'running', $4, $5, $6)`, [
+      run.runId,
+      run.experiment,
+      run.runName,
+      run.startTimeMs,
+      JSON.stringify(run.tags),
+      JSON.stringify(run.reproducibility),
+    ]);
+  }
+
+  /** Locks the run for the rest of the transaction; undefined when it does not exist. */
+  async lockRun(manager: EntityManager, runId: string): Promise<{ status: RunStatus } | undefined> {
+    const [row] = await manager.query(`SELECT status FROM "${this.s}".runs WHERE run_id = $1 FOR UPDATE`, [runId]);
+    return row && { status: row.status };
+  }
+
+  /** Appends metric values in one statement and moves each key's latest value forward. */
+  async appendMetrics(manager: EntityManager, runId: string, metrics: MetricPoint[]): Promise<void> {
+    if (metrics.length === 0) return;
+    const cols = [metrics.map((m) => m.key), metrics.map((m) => m.step), metrics.map((m) => m.timestampMs), metrics.map((m) => m.value)];
+    await manager.query(`INSERT INTO "${this.s}".metrics (run_id, key, step, ts, value) SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::float8[])`, [runId, ...cols]);
+    await manager.query(
+      `INSERT INTO "${this.s}".latest_metrics AS l (run_id, key, step, ts, value)
+       SELECT DISTINCT ON (k) $1, k, st, t, v FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::float8[]) AS u(k, st, t, v) ORDER BY k, st DESC, t DESC
+       ON CONFLICT (run_id, key) DO UPDATE SET step = EXCLUDED.step, ts = EXCLUDED.ts, value = EXCLUDED.value
+       WHERE (EXCLUDED.step, EXCLUDED.ts) >= (l.step, l.ts)`,
+      [runId, ...cols],
+    );
+  }
+
+  /** Inserts params; returns those already logged with another value. */
+  async insertParams(manager: EntityManager, runId: string, params: Record<string, string>): Promise<{ key: string; old: string; new: string }[]> {
+    const keys = Object.keys(params);
+    if (keys.length === 0) return [];
+    const existing: { key: string; value: string }[] = await manager.query(`SELECT key, value FROM "${this.s}".params WHERE run_id = $1 AND key = ANY($2)`, [runId, keys]);
+    const conflicts = existing.filter((e) => e.value !== params[e.key]).map((e) => ({ key: e.key, old: e.value, new: params[e.key] }));
+    if (conflicts.length > 0) return conflicts;
+    await manager.query(`INSERT INTO "${this.s}".params (run_id, key, value) SELECT $1, * FROM unnest($2::text[], $3::text[]) ON CONFLICT DO NOTHING`, [runId, keys, keys.map((k) => params[k])]);
+    return [];
+  }
+
+  async mergeTags(manager: EntityManager, runId: string, tags: Record<string, string>): Promise<void> {
+    if (Object.keys(tags).length > 0) await manager.query(`UPDATE "${this.s}".runs SET tags = tags || $2::jsonb WHERE run_id = $1`, [runId, JSON.stringify(tags)]);
+  }
+
+  async setStatus(manager: EntityManager, runId: string, status: RunStatus, endTimeMs: number | null): Promise<void> {
+    await manager.query(`UPDATE "${this.s}".runs SET status = $2, end_time = $3 WHERE run_id = $1`, [runId, status, endTimeMs]);
+  }
+
+  async addArtifact(manager: EntityManager, runId: string, artifact: ArtifactRef): Promise<void> {
+    await manager.query(
+      `INSERT INTO "${this.s}".run_artifacts (run_id, path, sha256, size) VALUES ($1, $2, $3, $4) ON CONFLICT (run_id, path) DO UPDATE SET sha256 = EXCLUDED.sha256, size = EXCLUDED.size`,
+      [runId, artifact.path, artifact.sha256, artifact.size],
+    );
+  }
+
+  async metricHistory(runId: string, key: string): Promise<MetricPoint[]> {
+    const rows: Row[] = await this.dataSource.query(`SELECT key, value, step, ts FROM "${this.s}".metrics WHERE run_id = $1 AND key = $2 ORDER BY step, ts`, [runId, key]);
+    return rows.map((r) => ({ key: r.key as string, value: r.value as number, step: Number(r.step), timestampMs: Number(r.ts) }));
+  }
+
+  /** Runs matching every clause, ordered; clause values are bound parameters, keys too. */
+  async search(experiments: string[], clauses: Clause[], order: OrderTerm[], limit: number): Promise<string[]> {
+    const params: unknown[] = [];
+    const bind = (value: unknown) => `$${params.push(value)}`;
+    const where = experiments.length > 0 ? [`r.experiment = ANY(${bind(experiments)})`] : [];
+    for (const c of clauses) where.push(this.condition(c, bind));
+    const orderBy = order.map((o) => `${this.orderExpression(o, bind)} ${o.descending ? 'DESC' : 'ASC'} NULLS LAST`);
+    orderBy.push('r.start_time DESC', 'r.run_id');
+    const rows: { run_id: string }[] = await this.dataSource.query(
+      `SELECT r.run_id FROM "${this.s}".runs r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy.join(', ')} LIMIT ${bind(limit)}`,
+      params,
+    );
+    return rows.map((r) => r.run_id);
+  }
+
+  async runs(runIds: string[]): Promise<Run[]> {
+    if (runIds.length === 0) return [];
+    const [runs, params, metrics, artifacts]: Row[][] = await Promise.all([
+      this.dataSource.query(`SELECT * FROM "${this.s}".runs WHERE run_id = ANY($1)`, [runIds]),
+      this.dataSource.query(`SELECT run_id, key, value FROM "${this.s}".params WHERE run_id = ANY($1)`, [runIds]),
+      this.dataSource.query(`SELECT run_id, key, value FROM "${this.s}".latest_metrics WHERE run_id = ANY($1)`, [runIds]),
+      this.dataSource.query(`SELECT run_id, path, sha256, size FROM "${this.s}".run_artifacts WHERE run_id = ANY($1) ORDER BY path`, [runIds]),
+    ]);
+    const byId = new Map(runs.map((r) => [r.run_id as string, r]));
+    return runIds.filter((id) => byId.has(id)).map((id) => {
+      const r = byId.get(id)!;
+      const of = (rows: Row[]) => rows.filter((x) => x.run_id === id);
+      return {
+        runId: id,
+        experiment: r.experiment as string,
+        runName: r.run_name as string,
+        status: r.status as RunStatus,
+        startTimeMs: Number(r.start_time),
+        endTimeMs: r.end_time === null ? 0 : Number(r.end_time),
+        params: Object.fromEntries(of(params).map((p) => [p.key, p.value])),
+        tags: r.tags as Record<string, string>,
+        metrics: Object.fromEntries(of(metrics).map((m) => [m.key, m.value])),
+        artifacts: of(artifacts).map((a) => ({ path: a.path as string, sha256: a.sha256 as string, size: Number(a.size) })),
+        reproducibility: r.reproducibility as Reproducibility,
+      };
+    });
+  }
+
+  private condition(c: Clause, bind: (v: unknown) => string): string {
+    const op = c.comparator;
+    switch (c.entity) {
+      case 'metrics':
+        return `EXISTS (SELECT 1 FROM "${this.s}".latest_metrics m WHERE m.run_id = r.run_id AND m.key = ${bind(c.key)} AND m.value ${op} ${bind(c.value)})`;
+      case 'params':
+        return `EXISTS (SELECT 1 FROM "${this.s}".params p WHERE p.run_id = r.run_id AND p.key = ${bind(c.key)} AND p.value ${op} ${bind(c.value)})`;
+      case 'tags':
+        return `(r.tags ->> ${bind(c.key)}) ${op} ${bind(c.value)}`;
+      case 'attributes': {
+        const value = c.key === 'status' && typeof c.value === 'string' ? c.value.toLowerCase() : c.value;
+        return `${ATTRIBUTE_COLUMN[c.key]} ${op} ${bind(value)}`;
+      }
+    }
+  }
+
+  private orderExpression(o: OrderTerm, bind: (v: unknown) => string): string {
+    if (o.entity === 'metrics') return `(SELECT m.value FROM "${this.s}".latest_metrics m WHERE m.run_id = r.run_id AND m.key = ${bind(o.key)})`;
+    if (o.entity === 'params') return `(SELECT p.value FROM "${this.s}".params p WHERE p.run_id = r.run_id AND p.key = ${bind(o.key)})`;
+    if (o.entity === 'tags') return `(r.tags ->> ${bind(o.key)})`;
+    return ATTRIBUTE_COLUMN[o.key];
+  }
+}
