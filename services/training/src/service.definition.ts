@@ -1,4 +1,6 @@
 import type { ServiceDefinition } from '@mlops/nest-platform';
+import { loadTrainingConfig } from './config/training.config';
+import { Jobs1732800000600 } from './migrations/1732800000600-jobs';
 import { Tracking1732800000500 } from './migrations/1732800000500-tracking';
 
 export const SERVICE: ServiceDefinition = {
@@ -7,7 +9,8 @@ export const SERVICE: ServiceDefinition = {
   schema: 'training',
   defaultGrpcPort: 50053,
   defaultHttpPort: 8083,
-  migrations: [Tracking1732800000500],
+  migrations: [Tracking1732800000500, Jobs1732800000600],
+  loadConfig: loadTrainingConfig,
   grpc: { protoFiles: ['mlops/training/v1/training.proto'], packages: ['mlops.training.v1'] },
   upstream: [
     { name: 'feature-store', defaultUrl: '127.0.0.1:50052' },

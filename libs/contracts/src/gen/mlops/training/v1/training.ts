@@ -8,8 +8,9 @@ import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
 
 /**
- * Training service API. This first part is experiment tracking (MLflow's model: experiments,
- * runs, params, metric series, tags, artifacts, search); training jobs join it next.
+ * Training service API: training jobs (snapshot, split, search, train, evaluate against
+ * production, gate, ONNX export) and experiment tracking (MLflow's model: experiments, runs,
+ * params, metric series, tags, artifacts, search).
  */
 
 /** Lifecycle of a run. */
@@ -63,6 +64,111 @@ export function runStatusToJSON(object: RunStatus): string {
     case RunStatus.RUN_STATUS_KILLED:
       return "RUN_STATUS_KILLED";
     case RunStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** State of a training job. */
+export enum JobStatus {
+  JOB_STATUS_UNSPECIFIED = 0,
+  /** JOB_STATUS_QUEUED - Waiting for a worker. */
+  JOB_STATUS_QUEUED = 1,
+  /** JOB_STATUS_RUNNING - Being trained. */
+  JOB_STATUS_RUNNING = 2,
+  /** JOB_STATUS_SUCCEEDED - Trained and evaluated; see gate_passed for whether it is registered. */
+  JOB_STATUS_SUCCEEDED = 3,
+  /** JOB_STATUS_FAILED - Failed; see status_message. Nothing was registered. */
+  JOB_STATUS_FAILED = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function jobStatusFromJSON(object: any): JobStatus {
+  switch (object) {
+    case 0:
+    case "JOB_STATUS_UNSPECIFIED":
+      return JobStatus.JOB_STATUS_UNSPECIFIED;
+    case 1:
+    case "JOB_STATUS_QUEUED":
+      return JobStatus.JOB_STATUS_QUEUED;
+    case 2:
+    case "JOB_STATUS_RUNNING":
+      return JobStatus.JOB_STATUS_RUNNING;
+    case 3:
+    case "JOB_STATUS_SUCCEEDED":
+      return JobStatus.JOB_STATUS_SUCCEEDED;
+    case 4:
+    case "JOB_STATUS_FAILED":
+      return JobStatus.JOB_STATUS_FAILED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return JobStatus.UNRECOGNIZED;
+  }
+}
+
+export function jobStatusToJSON(object: JobStatus): string {
+  switch (object) {
+    case JobStatus.JOB_STATUS_UNSPECIFIED:
+      return "JOB_STATUS_UNSPECIFIED";
+    case JobStatus.JOB_STATUS_QUEUED:
+      return "JOB_STATUS_QUEUED";
+    case JobStatus.JOB_STATUS_RUNNING:
+      return "JOB_STATUS_RUNNING";
+    case JobStatus.JOB_STATUS_SUCCEEDED:
+      return "JOB_STATUS_SUCCEEDED";
+    case JobStatus.JOB_STATUS_FAILED:
+      return "JOB_STATUS_FAILED";
+    case JobStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** Built-in trainers. */
+export enum Algorithm {
+  ALGORITHM_UNSPECIFIED = 0,
+  /** ALGORITHM_LOGISTIC_REGRESSION - L2-regularized logistic regression (binary or multinomial). */
+  ALGORITHM_LOGISTIC_REGRESSION = 1,
+  /** ALGORITHM_LINEAR_REGRESSION - Linear (alpha = 0) or ridge regression. */
+  ALGORITHM_LINEAR_REGRESSION = 2,
+  /** ALGORITHM_GRADIENT_BOOSTED_TREES - Histogram gradient-boosted trees (classification or regression). */
+  ALGORITHM_GRADIENT_BOOSTED_TREES = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function algorithmFromJSON(object: any): Algorithm {
+  switch (object) {
+    case 0:
+    case "ALGORITHM_UNSPECIFIED":
+      return Algorithm.ALGORITHM_UNSPECIFIED;
+    case 1:
+    case "ALGORITHM_LOGISTIC_REGRESSION":
+      return Algorithm.ALGORITHM_LOGISTIC_REGRESSION;
+    case 2:
+    case "ALGORITHM_LINEAR_REGRESSION":
+      return Algorithm.ALGORITHM_LINEAR_REGRESSION;
+    case 3:
+    case "ALGORITHM_GRADIENT_BOOSTED_TREES":
+      return Algorithm.ALGORITHM_GRADIENT_BOOSTED_TREES;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return Algorithm.UNRECOGNIZED;
+  }
+}
+
+export function algorithmToJSON(object: Algorithm): string {
+  switch (object) {
+    case Algorithm.ALGORITHM_UNSPECIFIED:
+      return "ALGORITHM_UNSPECIFIED";
+    case Algorithm.ALGORITHM_LOGISTIC_REGRESSION:
+      return "ALGORITHM_LOGISTIC_REGRESSION";
+    case Algorithm.ALGORITHM_LINEAR_REGRESSION:
+      return "ALGORITHM_LINEAR_REGRESSION";
+    case Algorithm.ALGORITHM_GRADIENT_BOOSTED_TREES:
+      return "ALGORITHM_GRADIENT_BOOSTED_TREES";
+    case Algorithm.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
@@ -284,6 +390,169 @@ export interface SearchRunsRequest {
 export interface SearchRunsResponse {
   /** The runs. */
   runs: Run[];
+}
+
+/** Candidate values of one hyperparameter (grid search). */
+export interface ParamValues {
+  /** Values to try. */
+  values: number[];
+}
+
+/** Range of one hyperparameter (random search). */
+export interface ParamRange {
+  /** Lower bound. */
+  min: number;
+  /** Upper bound. */
+  max: number;
+  /** Sample on a log scale. */
+  logScale: boolean;
+  /** Round to whole numbers. */
+  integer: boolean;
+}
+
+/** Hyperparameter search: each trial is a run; the best by the job's metric wins. */
+export interface SearchSpec {
+  /** Cartesian product of these values (grid search). */
+  grid: { [key: string]: ParamValues };
+  /** Random samples from these ranges (random search). */
+  ranges: { [key: string]: ParamRange };
+  /** Trials of a random search. */
+  trials: number;
+}
+
+export interface SearchSpec_GridEntry {
+  key: string;
+  value: ParamValues | undefined;
+}
+
+export interface SearchSpec_RangesEntry {
+  key: string;
+  value: ParamRange | undefined;
+}
+
+/** The gate a new model must pass to be registered. */
+export interface GateSpec {
+  /** Metric compared, e.g. "accuracy", "roc_auc", "log_loss", "rmse" (default: accuracy or rmse). */
+  metric: string;
+  /** How much worse than the production model it may be (0 = at least as good). */
+  maxDegradation: number;
+}
+
+/** Asks for a training job. */
+export interface SubmitTrainingJobRequest {
+  /** Idempotency key: the same key returns the job made the first time. */
+  idempotencyKey: string;
+  /** Registered model the job trains a version of. */
+  modelName: string;
+  /** Feature view to build the snapshot from. */
+  featureView: string;
+  /** Its version; 0 for the latest. */
+  featureViewVersion: number;
+  /** An existing snapshot to train on instead. */
+  snapshotId: string;
+  /** Dataset version to read; 0 for the latest. */
+  datasetVersion: number;
+  /** Cut a fresh dataset version first (train on everything ingested so far). */
+  cutDatasetVersion: boolean;
+  /** Time range of the training data (0 = open). */
+  fromTimeMs: number;
+  /** End of the time range (0 = open). */
+  toTimeMs: number;
+  /** Trainer. */
+  algorithm: Algorithm;
+  /** "classification" or "regression" (gradient-boosted trees; default classification). */
+  task: string;
+  /** Fixed hyperparameters, e.g. C, alpha, learning_rate, max_iterations, max_leaf_nodes. */
+  hyperparameters: { [key: string]: number };
+  /** Optional search. */
+  search:
+    | SearchSpec
+    | undefined;
+  /** Share of rows for validation (default 0.15) and test (default 0.15). */
+  validationFraction: number;
+  /** Share of rows for the test split. */
+  testFraction: number;
+  /** Seed of the split and the search. */
+  seed: number;
+  /** Registration gate. */
+  gate:
+    | GateSpec
+    | undefined;
+  /** Experiment the runs go to (default: the model name). */
+  experiment: string;
+  /** Why: "user", "schedule", "drift", "degradation". */
+  trigger: string;
+}
+
+export interface SubmitTrainingJobRequest_HyperparametersEntry {
+  key: string;
+  value: number;
+}
+
+/** A training job. */
+export interface TrainingJob {
+  /** Job id. */
+  jobId: string;
+  /** Idempotency key. */
+  idempotencyKey: string;
+  /** Model name. */
+  modelName: string;
+  /** Status. */
+  status: JobStatus;
+  /** Progress or failure detail. */
+  statusMessage: string;
+  /** The winning run. */
+  runId: string;
+  /** Every trial's run. */
+  trialRunIds: string[];
+  /** Snapshot trained on. */
+  snapshotId: string;
+  /** Test metrics of the winning model. */
+  metrics: { [key: string]: number };
+  /** Production model's test metrics on the same split (empty when there was none). */
+  productionMetrics: { [key: string]: number };
+  /** Whether the gate passed (the version is being registered). */
+  gatePassed: boolean;
+  /** Why the gate passed or failed. */
+  gateReason: string;
+  /** sha256 of the exported ONNX artifact. */
+  artifactSha256: string;
+  /** Attempts made. */
+  attempts: number;
+  /** When it was submitted, Unix epoch milliseconds. */
+  createdAtMs: number;
+  /** When it finished, Unix epoch milliseconds (0 until then). */
+  finishedAtMs: number;
+}
+
+export interface TrainingJob_MetricsEntry {
+  key: string;
+  value: number;
+}
+
+export interface TrainingJob_ProductionMetricsEntry {
+  key: string;
+  value: number;
+}
+
+/** Names a job. */
+export interface GetTrainingJobRequest {
+  /** Job id. */
+  jobId: string;
+}
+
+/** Asks for jobs. */
+export interface ListTrainingJobsRequest {
+  /** Only this model; empty for all. */
+  modelName: string;
+  /** At most this many, newest first; 0 means 100. */
+  limit: number;
+}
+
+/** Jobs, newest first. */
+export interface ListTrainingJobsResponse {
+  /** The jobs. */
+  jobs: TrainingJob[];
 }
 
 function createBaseExperiment(): Experiment {
@@ -3134,9 +3403,2043 @@ export const SearchRunsResponse: MessageFns<SearchRunsResponse> = {
   },
 };
 
+function createBaseParamValues(): ParamValues {
+  return { values: [] };
+}
+
+export const ParamValues: MessageFns<ParamValues> = {
+  encode(message: ParamValues, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.values.length !== 0) {
+      writer.uint32(10).fork();
+      for (const v of message.values) {
+        writer.double(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ParamValues {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseParamValues();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag === 9) {
+              message.values.push(reader.double());
+
+              continue;
+            }
+
+            if (tag === 10) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.values.push(reader.double());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ParamValues {
+    return {
+      values: globalThis.Array.isArray(object?.values) ? object.values.map((e: any) => globalThis.Number(e)) : [],
+    };
+  },
+
+  toJSON(message: ParamValues): unknown {
+    const obj: any = {};
+    if (message.values?.length) {
+      obj.values = message.values.map((e) => floatToJson(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ParamValues>, I>>(base?: I): ParamValues {
+    return ParamValues.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ParamValues>, I>>(object: I): ParamValues {
+    const message = createBaseParamValues();
+    message.values = object.values?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseParamRange(): ParamRange {
+  return { min: 0, max: 0, logScale: false, integer: false };
+}
+
+export const ParamRange: MessageFns<ParamRange> = {
+  encode(message: ParamRange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.min !== 0) {
+      writer.uint32(9).double(message.min);
+    }
+    if (message.max !== 0) {
+      writer.uint32(17).double(message.max);
+    }
+    if (message.logScale !== false) {
+      writer.uint32(24).bool(message.logScale);
+    }
+    if (message.integer !== false) {
+      writer.uint32(32).bool(message.integer);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ParamRange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseParamRange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.min = reader.double();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.max = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.logScale = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.integer = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ParamRange {
+    return {
+      min: isSet(object.min) ? globalThis.Number(object.min) : 0,
+      max: isSet(object.max) ? globalThis.Number(object.max) : 0,
+      logScale: isSet(object.logScale)
+        ? globalThis.Boolean(object.logScale)
+        : isSet(object.log_scale)
+        ? globalThis.Boolean(object.log_scale)
+        : false,
+      integer: isSet(object.integer) ? globalThis.Boolean(object.integer) : false,
+    };
+  },
+
+  toJSON(message: ParamRange): unknown {
+    const obj: any = {};
+    if (message.min !== 0) {
+      obj.min = floatToJson(message.min);
+    }
+    if (message.max !== 0) {
+      obj.max = floatToJson(message.max);
+    }
+    if (message.logScale !== false) {
+      obj.logScale = message.logScale;
+    }
+    if (message.integer !== false) {
+      obj.integer = message.integer;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ParamRange>, I>>(base?: I): ParamRange {
+    return ParamRange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ParamRange>, I>>(object: I): ParamRange {
+    const message = createBaseParamRange();
+    message.min = object.min ?? 0;
+    message.max = object.max ?? 0;
+    message.logScale = object.logScale ?? false;
+    message.integer = object.integer ?? false;
+    return message;
+  },
+};
+
+function createBaseSearchSpec(): SearchSpec {
+  return { grid: {}, ranges: {}, trials: 0 };
+}
+
+export const SearchSpec: MessageFns<SearchSpec> = {
+  encode(message: SearchSpec, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    globalThis.Object.entries(message.grid).forEach(([key, value]: [string, ParamValues]) => {
+      SearchSpec_GridEntry.encode({ key: key as any, value }, writer.uint32(10).fork()).join();
+    });
+    globalThis.Object.entries(message.ranges).forEach(([key, value]: [string, ParamRange]) => {
+      SearchSpec_RangesEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    if (message.trials !== 0) {
+      writer.uint32(24).int32(message.trials);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchSpec {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchSpec();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            const entry1 = SearchSpec_GridEntry.decode(reader, reader.uint32());
+            if (entry1.value !== undefined) {
+              message.grid[entry1.key] = entry1.value;
+            }
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = SearchSpec_RangesEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.ranges[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.trials = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchSpec {
+    return {
+      grid: isObject(object.grid)
+        ? (globalThis.Object.entries(object.grid) as [string, any][]).reduce(
+          (acc: { [key: string]: ParamValues }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: ParamValues.fromJSON(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      ranges: isObject(object.ranges)
+        ? (globalThis.Object.entries(object.ranges) as [string, any][]).reduce(
+          (acc: { [key: string]: ParamRange }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: ParamRange.fromJSON(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      trials: isSet(object.trials) ? globalThis.Number(object.trials) : 0,
+    };
+  },
+
+  toJSON(message: SearchSpec): unknown {
+    const obj: any = {};
+    if (message.grid) {
+      const entries = globalThis.Object.entries(message.grid) as [string, ParamValues][];
+      if (entries.length > 0) {
+        obj.grid = {};
+        entries.forEach(([k, v]) => {
+          obj.grid[k] = ParamValues.toJSON(v);
+        });
+      }
+    }
+    if (message.ranges) {
+      const entries = globalThis.Object.entries(message.ranges) as [string, ParamRange][];
+      if (entries.length > 0) {
+        obj.ranges = {};
+        entries.forEach(([k, v]) => {
+          obj.ranges[k] = ParamRange.toJSON(v);
+        });
+      }
+    }
+    if (message.trials !== 0) {
+      obj.trials = Math.round(message.trials);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SearchSpec>, I>>(base?: I): SearchSpec {
+    return SearchSpec.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SearchSpec>, I>>(object: I): SearchSpec {
+    const message = createBaseSearchSpec();
+    message.grid = (globalThis.Object.entries(object.grid ?? {}) as [string, ParamValues][]).reduce(
+      (acc: { [key: string]: ParamValues }, [key, value]: [string, ParamValues]) => {
+        if (value !== undefined) {
+          acc[key] = ParamValues.fromPartial(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.ranges = (globalThis.Object.entries(object.ranges ?? {}) as [string, ParamRange][]).reduce(
+      (acc: { [key: string]: ParamRange }, [key, value]: [string, ParamRange]) => {
+        if (value !== undefined) {
+          acc[key] = ParamRange.fromPartial(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.trials = object.trials ?? 0;
+    return message;
+  },
+};
+
+function createBaseSearchSpec_GridEntry(): SearchSpec_GridEntry {
+  return { key: "", value: undefined };
+}
+
+export const SearchSpec_GridEntry: MessageFns<SearchSpec_GridEntry> = {
+  encode(message: SearchSpec_GridEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== undefined) {
+      ParamValues.encode(message.value, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchSpec_GridEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchSpec_GridEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = ParamValues.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchSpec_GridEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? ParamValues.fromJSON(object.value) : undefined,
+    };
+  },
+
+  toJSON(message: SearchSpec_GridEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== undefined) {
+      obj.value = ParamValues.toJSON(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SearchSpec_GridEntry>, I>>(base?: I): SearchSpec_GridEntry {
+    return SearchSpec_GridEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SearchSpec_GridEntry>, I>>(object: I): SearchSpec_GridEntry {
+    const message = createBaseSearchSpec_GridEntry();
+    message.key = object.key ?? "";
+    message.value = (object.value !== undefined && object.value !== null)
+      ? ParamValues.fromPartial(object.value)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSearchSpec_RangesEntry(): SearchSpec_RangesEntry {
+  return { key: "", value: undefined };
+}
+
+export const SearchSpec_RangesEntry: MessageFns<SearchSpec_RangesEntry> = {
+  encode(message: SearchSpec_RangesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== undefined) {
+      ParamRange.encode(message.value, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchSpec_RangesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchSpec_RangesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = ParamRange.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchSpec_RangesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? ParamRange.fromJSON(object.value) : undefined,
+    };
+  },
+
+  toJSON(message: SearchSpec_RangesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== undefined) {
+      obj.value = ParamRange.toJSON(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SearchSpec_RangesEntry>, I>>(base?: I): SearchSpec_RangesEntry {
+    return SearchSpec_RangesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SearchSpec_RangesEntry>, I>>(object: I): SearchSpec_RangesEntry {
+    const message = createBaseSearchSpec_RangesEntry();
+    message.key = object.key ?? "";
+    message.value = (object.value !== undefined && object.value !== null)
+      ? ParamRange.fromPartial(object.value)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGateSpec(): GateSpec {
+  return { metric: "", maxDegradation: 0 };
+}
+
+export const GateSpec: MessageFns<GateSpec> = {
+  encode(message: GateSpec, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.metric !== "") {
+      writer.uint32(10).string(message.metric);
+    }
+    if (message.maxDegradation !== 0) {
+      writer.uint32(17).double(message.maxDegradation);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GateSpec {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGateSpec();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.metric = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.maxDegradation = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GateSpec {
+    return {
+      metric: isSet(object.metric) ? globalThis.String(object.metric) : "",
+      maxDegradation: isSet(object.maxDegradation)
+        ? globalThis.Number(object.maxDegradation)
+        : isSet(object.max_degradation)
+        ? globalThis.Number(object.max_degradation)
+        : 0,
+    };
+  },
+
+  toJSON(message: GateSpec): unknown {
+    const obj: any = {};
+    if (message.metric !== "") {
+      obj.metric = message.metric;
+    }
+    if (message.maxDegradation !== 0) {
+      obj.maxDegradation = floatToJson(message.maxDegradation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GateSpec>, I>>(base?: I): GateSpec {
+    return GateSpec.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GateSpec>, I>>(object: I): GateSpec {
+    const message = createBaseGateSpec();
+    message.metric = object.metric ?? "";
+    message.maxDegradation = object.maxDegradation ?? 0;
+    return message;
+  },
+};
+
+function createBaseSubmitTrainingJobRequest(): SubmitTrainingJobRequest {
+  return {
+    idempotencyKey: "",
+    modelName: "",
+    featureView: "",
+    featureViewVersion: 0,
+    snapshotId: "",
+    datasetVersion: 0,
+    cutDatasetVersion: false,
+    fromTimeMs: 0,
+    toTimeMs: 0,
+    algorithm: 0,
+    task: "",
+    hyperparameters: {},
+    search: undefined,
+    validationFraction: 0,
+    testFraction: 0,
+    seed: 0,
+    gate: undefined,
+    experiment: "",
+    trigger: "",
+  };
+}
+
+export const SubmitTrainingJobRequest: MessageFns<SubmitTrainingJobRequest> = {
+  encode(message: SubmitTrainingJobRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.idempotencyKey !== "") {
+      writer.uint32(10).string(message.idempotencyKey);
+    }
+    if (message.modelName !== "") {
+      writer.uint32(18).string(message.modelName);
+    }
+    if (message.featureView !== "") {
+      writer.uint32(26).string(message.featureView);
+    }
+    if (message.featureViewVersion !== 0) {
+      writer.uint32(32).int32(message.featureViewVersion);
+    }
+    if (message.snapshotId !== "") {
+      writer.uint32(42).string(message.snapshotId);
+    }
+    if (message.datasetVersion !== 0) {
+      writer.uint32(48).int32(message.datasetVersion);
+    }
+    if (message.cutDatasetVersion !== false) {
+      writer.uint32(56).bool(message.cutDatasetVersion);
+    }
+    if (message.fromTimeMs !== 0) {
+      writer.uint32(64).int64(message.fromTimeMs);
+    }
+    if (message.toTimeMs !== 0) {
+      writer.uint32(72).int64(message.toTimeMs);
+    }
+    if (message.algorithm !== 0) {
+      writer.uint32(80).int32(message.algorithm);
+    }
+    if (message.task !== "") {
+      writer.uint32(90).string(message.task);
+    }
+    globalThis.Object.entries(message.hyperparameters).forEach(([key, value]: [string, number]) => {
+      SubmitTrainingJobRequest_HyperparametersEntry.encode({ key: key as any, value }, writer.uint32(98).fork()).join();
+    });
+    if (message.search !== undefined) {
+      SearchSpec.encode(message.search, writer.uint32(106).fork()).join();
+    }
+    if (message.validationFraction !== 0) {
+      writer.uint32(113).double(message.validationFraction);
+    }
+    if (message.testFraction !== 0) {
+      writer.uint32(121).double(message.testFraction);
+    }
+    if (message.seed !== 0) {
+      writer.uint32(128).int64(message.seed);
+    }
+    if (message.gate !== undefined) {
+      GateSpec.encode(message.gate, writer.uint32(138).fork()).join();
+    }
+    if (message.experiment !== "") {
+      writer.uint32(146).string(message.experiment);
+    }
+    if (message.trigger !== "") {
+      writer.uint32(154).string(message.trigger);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubmitTrainingJobRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubmitTrainingJobRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.idempotencyKey = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.modelName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.featureView = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.featureViewVersion = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.snapshotId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.datasetVersion = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.cutDatasetVersion = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.fromTimeMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.toTimeMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.algorithm = reader.int32() as any;
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.task = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            const entry12 = SubmitTrainingJobRequest_HyperparametersEntry.decode(reader, reader.uint32());
+            if (entry12.value !== undefined) {
+              message.hyperparameters[entry12.key] = entry12.value;
+            }
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.search = SearchSpec.decode(reader, reader.uint32());
+            continue;
+          }
+          case 14: {
+            if (tag !== 113) {
+              break;
+            }
+
+            message.validationFraction = reader.double();
+            continue;
+          }
+          case 15: {
+            if (tag !== 121) {
+              break;
+            }
+
+            message.testFraction = reader.double();
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.seed = longToNumber(reader.int64());
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.gate = GateSpec.decode(reader, reader.uint32());
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.experiment = reader.string();
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.trigger = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubmitTrainingJobRequest {
+    return {
+      idempotencyKey: isSet(object.idempotencyKey)
+        ? globalThis.String(object.idempotencyKey)
+        : isSet(object.idempotency_key)
+        ? globalThis.String(object.idempotency_key)
+        : "",
+      modelName: isSet(object.modelName)
+        ? globalThis.String(object.modelName)
+        : isSet(object.model_name)
+        ? globalThis.String(object.model_name)
+        : "",
+      featureView: isSet(object.featureView)
+        ? globalThis.String(object.featureView)
+        : isSet(object.feature_view)
+        ? globalThis.String(object.feature_view)
+        : "",
+      featureViewVersion: isSet(object.featureViewVersion)
+        ? globalThis.Number(object.featureViewVersion)
+        : isSet(object.feature_view_version)
+        ? globalThis.Number(object.feature_view_version)
+        : 0,
+      snapshotId: isSet(object.snapshotId)
+        ? globalThis.String(object.snapshotId)
+        : isSet(object.snapshot_id)
+        ? globalThis.String(object.snapshot_id)
+        : "",
+      datasetVersion: isSet(object.datasetVersion)
+        ? globalThis.Number(object.datasetVersion)
+        : isSet(object.dataset_version)
+        ? globalThis.Number(object.dataset_version)
+        : 0,
+      cutDatasetVersion: isSet(object.cutDatasetVersion)
+        ? globalThis.Boolean(object.cutDatasetVersion)
+        : isSet(object.cut_dataset_version)
+        ? globalThis.Boolean(object.cut_dataset_version)
+        : false,
+      fromTimeMs: isSet(object.fromTimeMs)
+        ? globalThis.Number(object.fromTimeMs)
+        : isSet(object.from_time_ms)
+        ? globalThis.Number(object.from_time_ms)
+        : 0,
+      toTimeMs: isSet(object.toTimeMs)
+        ? globalThis.Number(object.toTimeMs)
+        : isSet(object.to_time_ms)
+        ? globalThis.Number(object.to_time_ms)
+        : 0,
+      algorithm: isSet(object.algorithm) ? algorithmFromJSON(object.algorithm) : 0,
+      task: isSet(object.task) ? globalThis.String(object.task) : "",
+      hyperparameters: isObject(object.hyperparameters)
+        ? (globalThis.Object.entries(object.hyperparameters) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      search: isSet(object.search) ? SearchSpec.fromJSON(object.search) : undefined,
+      validationFraction: isSet(object.validationFraction)
+        ? globalThis.Number(object.validationFraction)
+        : isSet(object.validation_fraction)
+        ? globalThis.Number(object.validation_fraction)
+        : 0,
+      testFraction: isSet(object.testFraction)
+        ? globalThis.Number(object.testFraction)
+        : isSet(object.test_fraction)
+        ? globalThis.Number(object.test_fraction)
+        : 0,
+      seed: isSet(object.seed) ? globalThis.Number(object.seed) : 0,
+      gate: isSet(object.gate) ? GateSpec.fromJSON(object.gate) : undefined,
+      experiment: isSet(object.experiment) ? globalThis.String(object.experiment) : "",
+      trigger: isSet(object.trigger) ? globalThis.String(object.trigger) : "",
+    };
+  },
+
+  toJSON(message: SubmitTrainingJobRequest): unknown {
+    const obj: any = {};
+    if (message.idempotencyKey !== "") {
+      obj.idempotencyKey = message.idempotencyKey;
+    }
+    if (message.modelName !== "") {
+      obj.modelName = message.modelName;
+    }
+    if (message.featureView !== "") {
+      obj.featureView = message.featureView;
+    }
+    if (message.featureViewVersion !== 0) {
+      obj.featureViewVersion = Math.round(message.featureViewVersion);
+    }
+    if (message.snapshotId !== "") {
+      obj.snapshotId = message.snapshotId;
+    }
+    if (message.datasetVersion !== 0) {
+      obj.datasetVersion = Math.round(message.datasetVersion);
+    }
+    if (message.cutDatasetVersion !== false) {
+      obj.cutDatasetVersion = message.cutDatasetVersion;
+    }
+    if (message.fromTimeMs !== 0) {
+      obj.fromTimeMs = Math.round(message.fromTimeMs);
+    }
+    if (message.toTimeMs !== 0) {
+      obj.toTimeMs = Math.round(message.toTimeMs);
+    }
+    if (message.algorithm !== 0) {
+      obj.algorithm = algorithmToJSON(message.algorithm);
+    }
+    if (message.task !== "") {
+      obj.task = message.task;
+    }
+    if (message.hyperparameters) {
+      const entries = globalThis.Object.entries(message.hyperparameters) as [string, number][];
+      if (entries.length > 0) {
+        obj.hyperparameters = {};
+        entries.forEach(([k, v]) => {
+          obj.hyperparameters[k] = floatToJson(v);
+        });
+      }
+    }
+    if (message.search !== undefined) {
+      obj.search = SearchSpec.toJSON(message.search);
+    }
+    if (message.validationFraction !== 0) {
+      obj.validationFraction = floatToJson(message.validationFraction);
+    }
+    if (message.testFraction !== 0) {
+      obj.testFraction = floatToJson(message.testFraction);
+    }
+    if (message.seed !== 0) {
+      obj.seed = Math.round(message.seed);
+    }
+    if (message.gate !== undefined) {
+      obj.gate = GateSpec.toJSON(message.gate);
+    }
+    if (message.experiment !== "") {
+      obj.experiment = message.experiment;
+    }
+    if (message.trigger !== "") {
+      obj.trigger = message.trigger;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubmitTrainingJobRequest>, I>>(base?: I): SubmitTrainingJobRequest {
+    return SubmitTrainingJobRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubmitTrainingJobRequest>, I>>(object: I): SubmitTrainingJobRequest {
+    const message = createBaseSubmitTrainingJobRequest();
+    message.idempotencyKey = object.idempotencyKey ?? "";
+    message.modelName = object.modelName ?? "";
+    message.featureView = object.featureView ?? "";
+    message.featureViewVersion = object.featureViewVersion ?? 0;
+    message.snapshotId = object.snapshotId ?? "";
+    message.datasetVersion = object.datasetVersion ?? 0;
+    message.cutDatasetVersion = object.cutDatasetVersion ?? false;
+    message.fromTimeMs = object.fromTimeMs ?? 0;
+    message.toTimeMs = object.toTimeMs ?? 0;
+    message.algorithm = object.algorithm ?? 0;
+    message.task = object.task ?? "";
+    message.hyperparameters = (globalThis.Object.entries(object.hyperparameters ?? {}) as [string, number][]).reduce(
+      (acc: { [key: string]: number }, [key, value]: [string, number]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.Number(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.search = (object.search !== undefined && object.search !== null)
+      ? SearchSpec.fromPartial(object.search)
+      : undefined;
+    message.validationFraction = object.validationFraction ?? 0;
+    message.testFraction = object.testFraction ?? 0;
+    message.seed = object.seed ?? 0;
+    message.gate = (object.gate !== undefined && object.gate !== null) ? GateSpec.fromPartial(object.gate) : undefined;
+    message.experiment = object.experiment ?? "";
+    message.trigger = object.trigger ?? "";
+    return message;
+  },
+};
+
+function createBaseSubmitTrainingJobRequest_HyperparametersEntry(): SubmitTrainingJobRequest_HyperparametersEntry {
+  return { key: "", value: 0 };
+}
+
+export const SubmitTrainingJobRequest_HyperparametersEntry: MessageFns<SubmitTrainingJobRequest_HyperparametersEntry> =
+  {
+    encode(
+      message: SubmitTrainingJobRequest_HyperparametersEntry,
+      writer: BinaryWriter = new BinaryWriter(),
+    ): BinaryWriter {
+      if (message.key !== "") {
+        writer.uint32(10).string(message.key);
+      }
+      if (message.value !== 0) {
+        writer.uint32(17).double(message.value);
+      }
+      return writer;
+    },
+
+    decode(input: BinaryReader | Uint8Array, length?: number): SubmitTrainingJobRequest_HyperparametersEntry {
+      const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+      const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+      if (previousRecursionDepth >= 100) {
+        throw new globalThis.Error("protobuf decode recursion limit exceeded");
+      }
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+      try {
+        const end = length === undefined ? reader.len : reader.pos + length;
+        const message = createBaseSubmitTrainingJobRequest_HyperparametersEntry();
+        while (reader.pos < end) {
+          const tag = reader.uint32();
+          switch (tag >>> 3) {
+            case 1: {
+              if (tag !== 10) {
+                break;
+              }
+
+              message.key = reader.string();
+              continue;
+            }
+            case 2: {
+              if (tag !== 17) {
+                break;
+              }
+
+              message.value = reader.double();
+              continue;
+            }
+          }
+          if ((tag & 7) === 4 || tag === 0) {
+            break;
+          }
+          reader.skip(tag & 7);
+        }
+        return message;
+      } finally {
+        (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+      }
+    },
+
+    fromJSON(object: any): SubmitTrainingJobRequest_HyperparametersEntry {
+      return {
+        key: isSet(object.key) ? globalThis.String(object.key) : "",
+        value: isSet(object.value) ? globalThis.Number(object.value) : 0,
+      };
+    },
+
+    toJSON(message: SubmitTrainingJobRequest_HyperparametersEntry): unknown {
+      const obj: any = {};
+      if (message.key !== "") {
+        obj.key = message.key;
+      }
+      if (message.value !== 0) {
+        obj.value = floatToJson(message.value);
+      }
+      return obj;
+    },
+
+    create<I extends Exact<DeepPartial<SubmitTrainingJobRequest_HyperparametersEntry>, I>>(
+      base?: I,
+    ): SubmitTrainingJobRequest_HyperparametersEntry {
+      return SubmitTrainingJobRequest_HyperparametersEntry.fromPartial(base ?? ({} as any));
+    },
+    fromPartial<I extends Exact<DeepPartial<SubmitTrainingJobRequest_HyperparametersEntry>, I>>(
+      object: I,
+    ): SubmitTrainingJobRequest_HyperparametersEntry {
+      const message = createBaseSubmitTrainingJobRequest_HyperparametersEntry();
+      message.key = object.key ?? "";
+      message.value = object.value ?? 0;
+      return message;
+    },
+  };
+
+function createBaseTrainingJob(): TrainingJob {
+  return {
+    jobId: "",
+    idempotencyKey: "",
+    modelName: "",
+    status: 0,
+    statusMessage: "",
+    runId: "",
+    trialRunIds: [],
+    snapshotId: "",
+    metrics: {},
+    productionMetrics: {},
+    gatePassed: false,
+    gateReason: "",
+    artifactSha256: "",
+    attempts: 0,
+    createdAtMs: 0,
+    finishedAtMs: 0,
+  };
+}
+
+export const TrainingJob: MessageFns<TrainingJob> = {
+  encode(message: TrainingJob, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.jobId !== "") {
+      writer.uint32(10).string(message.jobId);
+    }
+    if (message.idempotencyKey !== "") {
+      writer.uint32(18).string(message.idempotencyKey);
+    }
+    if (message.modelName !== "") {
+      writer.uint32(26).string(message.modelName);
+    }
+    if (message.status !== 0) {
+      writer.uint32(32).int32(message.status);
+    }
+    if (message.statusMessage !== "") {
+      writer.uint32(42).string(message.statusMessage);
+    }
+    if (message.runId !== "") {
+      writer.uint32(50).string(message.runId);
+    }
+    for (const v of message.trialRunIds) {
+      writer.uint32(58).string(v!);
+    }
+    if (message.snapshotId !== "") {
+      writer.uint32(66).string(message.snapshotId);
+    }
+    globalThis.Object.entries(message.metrics).forEach(([key, value]: [string, number]) => {
+      TrainingJob_MetricsEntry.encode({ key: key as any, value }, writer.uint32(74).fork()).join();
+    });
+    globalThis.Object.entries(message.productionMetrics).forEach(([key, value]: [string, number]) => {
+      TrainingJob_ProductionMetricsEntry.encode({ key: key as any, value }, writer.uint32(82).fork()).join();
+    });
+    if (message.gatePassed !== false) {
+      writer.uint32(88).bool(message.gatePassed);
+    }
+    if (message.gateReason !== "") {
+      writer.uint32(98).string(message.gateReason);
+    }
+    if (message.artifactSha256 !== "") {
+      writer.uint32(106).string(message.artifactSha256);
+    }
+    if (message.attempts !== 0) {
+      writer.uint32(112).int32(message.attempts);
+    }
+    if (message.createdAtMs !== 0) {
+      writer.uint32(120).int64(message.createdAtMs);
+    }
+    if (message.finishedAtMs !== 0) {
+      writer.uint32(128).int64(message.finishedAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TrainingJob {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTrainingJob();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.jobId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.idempotencyKey = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.modelName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.statusMessage = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.runId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.trialRunIds.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.snapshotId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            const entry9 = TrainingJob_MetricsEntry.decode(reader, reader.uint32());
+            if (entry9.value !== undefined) {
+              message.metrics[entry9.key] = entry9.value;
+            }
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            const entry10 = TrainingJob_ProductionMetricsEntry.decode(reader, reader.uint32());
+            if (entry10.value !== undefined) {
+              message.productionMetrics[entry10.key] = entry10.value;
+            }
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.gatePassed = reader.bool();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.gateReason = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.artifactSha256 = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.attempts = reader.int32();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.createdAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.finishedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TrainingJob {
+    return {
+      jobId: isSet(object.jobId)
+        ? globalThis.String(object.jobId)
+        : isSet(object.job_id)
+        ? globalThis.String(object.job_id)
+        : "",
+      idempotencyKey: isSet(object.idempotencyKey)
+        ? globalThis.String(object.idempotencyKey)
+        : isSet(object.idempotency_key)
+        ? globalThis.String(object.idempotency_key)
+        : "",
+      modelName: isSet(object.modelName)
+        ? globalThis.String(object.modelName)
+        : isSet(object.model_name)
+        ? globalThis.String(object.model_name)
+        : "",
+      status: isSet(object.status) ? jobStatusFromJSON(object.status) : 0,
+      statusMessage: isSet(object.statusMessage)
+        ? globalThis.String(object.statusMessage)
+        : isSet(object.status_message)
+        ? globalThis.String(object.status_message)
+        : "",
+      runId: isSet(object.runId)
+        ? globalThis.String(object.runId)
+        : isSet(object.run_id)
+        ? globalThis.String(object.run_id)
+        : "",
+      trialRunIds: globalThis.Array.isArray(object?.trialRunIds)
+        ? object.trialRunIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.trial_run_ids)
+        ? object.trial_run_ids.map((e: any) => globalThis.String(e))
+        : [],
+      snapshotId: isSet(object.snapshotId)
+        ? globalThis.String(object.snapshotId)
+        : isSet(object.snapshot_id)
+        ? globalThis.String(object.snapshot_id)
+        : "",
+      metrics: isObject(object.metrics)
+        ? (globalThis.Object.entries(object.metrics) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      productionMetrics: isObject(object.productionMetrics)
+        ? (globalThis.Object.entries(object.productionMetrics) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.production_metrics)
+        ? (globalThis.Object.entries(object.production_metrics) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      gatePassed: isSet(object.gatePassed)
+        ? globalThis.Boolean(object.gatePassed)
+        : isSet(object.gate_passed)
+        ? globalThis.Boolean(object.gate_passed)
+        : false,
+      gateReason: isSet(object.gateReason)
+        ? globalThis.String(object.gateReason)
+        : isSet(object.gate_reason)
+        ? globalThis.String(object.gate_reason)
+        : "",
+      artifactSha256: isSet(object.artifactSha256)
+        ? globalThis.String(object.artifactSha256)
+        : isSet(object.artifact_sha256)
+        ? globalThis.String(object.artifact_sha256)
+        : "",
+      attempts: isSet(object.attempts) ? globalThis.Number(object.attempts) : 0,
+      createdAtMs: isSet(object.createdAtMs)
+        ? globalThis.Number(object.createdAtMs)
+        : isSet(object.created_at_ms)
+        ? globalThis.Number(object.created_at_ms)
+        : 0,
+      finishedAtMs: isSet(object.finishedAtMs)
+        ? globalThis.Number(object.finishedAtMs)
+        : isSet(object.finished_at_ms)
+        ? globalThis.Number(object.finished_at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: TrainingJob): unknown {
+    const obj: any = {};
+    if (message.jobId !== "") {
+      obj.jobId = message.jobId;
+    }
+    if (message.idempotencyKey !== "") {
+      obj.idempotencyKey = message.idempotencyKey;
+    }
+    if (message.modelName !== "") {
+      obj.modelName = message.modelName;
+    }
+    if (message.status !== 0) {
+      obj.status = jobStatusToJSON(message.status);
+    }
+    if (message.statusMessage !== "") {
+      obj.statusMessage = message.statusMessage;
+    }
+    if (message.runId !== "") {
+      obj.runId = message.runId;
+    }
+    if (message.trialRunIds?.length) {
+      obj.trialRunIds = message.trialRunIds;
+    }
+    if (message.snapshotId !== "") {
+      obj.snapshotId = message.snapshotId;
+    }
+    if (message.metrics) {
+      const entries = globalThis.Object.entries(message.metrics) as [string, number][];
+      if (entries.length > 0) {
+        obj.metrics = {};
+        entries.forEach(([k, v]) => {
+          obj.metrics[k] = floatToJson(v);
+        });
+      }
+    }
+    if (message.productionMetrics) {
+      const entries = globalThis.Object.entries(message.productionMetrics) as [string, number][];
+      if (entries.length > 0) {
+        obj.productionMetrics = {};
+        entries.forEach(([k, v]) => {
+          obj.productionMetrics[k] = floatToJson(v);
+        });
+      }
+    }
+    if (message.gatePassed !== false) {
+      obj.gatePassed = message.gatePassed;
+    }
+    if (message.gateReason !== "") {
+      obj.gateReason = message.gateReason;
+    }
+    if (message.artifactSha256 !== "") {
+      obj.artifactSha256 = message.artifactSha256;
+    }
+    if (message.attempts !== 0) {
+      obj.attempts = Math.round(message.attempts);
+    }
+    if (message.createdAtMs !== 0) {
+      obj.createdAtMs = Math.round(message.createdAtMs);
+    }
+    if (message.finishedAtMs !== 0) {
+      obj.finishedAtMs = Math.round(message.finishedAtMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TrainingJob>, I>>(base?: I): TrainingJob {
+    return TrainingJob.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TrainingJob>, I>>(object: I): TrainingJob {
+    const message = createBaseTrainingJob();
+    message.jobId = object.jobId ?? "";
+    message.idempotencyKey = object.idempotencyKey ?? "";
+    message.modelName = object.modelName ?? "";
+    message.status = object.status ?? 0;
+    message.statusMessage = object.statusMessage ?? "";
+    message.runId = object.runId ?? "";
+    message.trialRunIds = object.trialRunIds?.map((e) => e) || [];
+    message.snapshotId = object.snapshotId ?? "";
+    message.metrics = (globalThis.Object.entries(object.metrics ?? {}) as [string, number][]).reduce(
+      (acc: { [key: string]: number }, [key, value]: [string, number]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.Number(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.productionMetrics = (globalThis.Object.entries(object.productionMetrics ?? {}) as [string, number][])
+      .reduce((acc: { [key: string]: number }, [key, value]: [string, number]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.Number(value);
+        }
+        return acc;
+      }, {});
+    message.gatePassed = object.gatePassed ?? false;
+    message.gateReason = object.gateReason ?? "";
+    message.artifactSha256 = object.artifactSha256 ?? "";
+    message.attempts = object.attempts ?? 0;
+    message.createdAtMs = object.createdAtMs ?? 0;
+    message.finishedAtMs = object.finishedAtMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseTrainingJob_MetricsEntry(): TrainingJob_MetricsEntry {
+  return { key: "", value: 0 };
+}
+
+export const TrainingJob_MetricsEntry: MessageFns<TrainingJob_MetricsEntry> = {
+  encode(message: TrainingJob_MetricsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== 0) {
+      writer.uint32(17).double(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TrainingJob_MetricsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTrainingJob_MetricsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.value = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TrainingJob_MetricsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.Number(object.value) : 0,
+    };
+  },
+
+  toJSON(message: TrainingJob_MetricsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== 0) {
+      obj.value = floatToJson(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TrainingJob_MetricsEntry>, I>>(base?: I): TrainingJob_MetricsEntry {
+    return TrainingJob_MetricsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TrainingJob_MetricsEntry>, I>>(object: I): TrainingJob_MetricsEntry {
+    const message = createBaseTrainingJob_MetricsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? 0;
+    return message;
+  },
+};
+
+function createBaseTrainingJob_ProductionMetricsEntry(): TrainingJob_ProductionMetricsEntry {
+  return { key: "", value: 0 };
+}
+
+export const TrainingJob_ProductionMetricsEntry: MessageFns<TrainingJob_ProductionMetricsEntry> = {
+  encode(message: TrainingJob_ProductionMetricsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== 0) {
+      writer.uint32(17).double(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TrainingJob_ProductionMetricsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTrainingJob_ProductionMetricsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.value = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TrainingJob_ProductionMetricsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.Number(object.value) : 0,
+    };
+  },
+
+  toJSON(message: TrainingJob_ProductionMetricsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== 0) {
+      obj.value = floatToJson(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TrainingJob_ProductionMetricsEntry>, I>>(
+    base?: I,
+  ): TrainingJob_ProductionMetricsEntry {
+    return TrainingJob_ProductionMetricsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TrainingJob_ProductionMetricsEntry>, I>>(
+    object: I,
+  ): TrainingJob_ProductionMetricsEntry {
+    const message = createBaseTrainingJob_ProductionMetricsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetTrainingJobRequest(): GetTrainingJobRequest {
+  return { jobId: "" };
+}
+
+export const GetTrainingJobRequest: MessageFns<GetTrainingJobRequest> = {
+  encode(message: GetTrainingJobRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.jobId !== "") {
+      writer.uint32(10).string(message.jobId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTrainingJobRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTrainingJobRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.jobId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTrainingJobRequest {
+    return {
+      jobId: isSet(object.jobId)
+        ? globalThis.String(object.jobId)
+        : isSet(object.job_id)
+        ? globalThis.String(object.job_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetTrainingJobRequest): unknown {
+    const obj: any = {};
+    if (message.jobId !== "") {
+      obj.jobId = message.jobId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTrainingJobRequest>, I>>(base?: I): GetTrainingJobRequest {
+    return GetTrainingJobRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTrainingJobRequest>, I>>(object: I): GetTrainingJobRequest {
+    const message = createBaseGetTrainingJobRequest();
+    message.jobId = object.jobId ?? "";
+    return message;
+  },
+};
+
+function createBaseListTrainingJobsRequest(): ListTrainingJobsRequest {
+  return { modelName: "", limit: 0 };
+}
+
+export const ListTrainingJobsRequest: MessageFns<ListTrainingJobsRequest> = {
+  encode(message: ListTrainingJobsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelName !== "") {
+      writer.uint32(10).string(message.modelName);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(16).int32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTrainingJobsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTrainingJobsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTrainingJobsRequest {
+    return {
+      modelName: isSet(object.modelName)
+        ? globalThis.String(object.modelName)
+        : isSet(object.model_name)
+        ? globalThis.String(object.model_name)
+        : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: ListTrainingJobsRequest): unknown {
+    const obj: any = {};
+    if (message.modelName !== "") {
+      obj.modelName = message.modelName;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTrainingJobsRequest>, I>>(base?: I): ListTrainingJobsRequest {
+    return ListTrainingJobsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTrainingJobsRequest>, I>>(object: I): ListTrainingJobsRequest {
+    const message = createBaseListTrainingJobsRequest();
+    message.modelName = object.modelName ?? "";
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseListTrainingJobsResponse(): ListTrainingJobsResponse {
+  return { jobs: [] };
+}
+
+export const ListTrainingJobsResponse: MessageFns<ListTrainingJobsResponse> = {
+  encode(message: ListTrainingJobsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.jobs) {
+      TrainingJob.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTrainingJobsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTrainingJobsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.jobs.push(TrainingJob.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTrainingJobsResponse {
+    return { jobs: globalThis.Array.isArray(object?.jobs) ? object.jobs.map((e: any) => TrainingJob.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ListTrainingJobsResponse): unknown {
+    const obj: any = {};
+    if (message.jobs?.length) {
+      obj.jobs = message.jobs.map((e) => TrainingJob.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTrainingJobsResponse>, I>>(base?: I): ListTrainingJobsResponse {
+    return ListTrainingJobsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTrainingJobsResponse>, I>>(object: I): ListTrainingJobsResponse {
+    const message = createBaseListTrainingJobsResponse();
+    message.jobs = object.jobs?.map((e) => TrainingJob.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** Training API. */
 
 export interface TrainingServiceClient {
+  /** Submits a training job (idempotent on its key). */
+
+  submitTrainingJob(request: SubmitTrainingJobRequest, metadata?: Metadata): Observable<TrainingJob>;
+
+  /** Returns a job. */
+
+  getTrainingJob(request: GetTrainingJobRequest, metadata?: Metadata): Observable<TrainingJob>;
+
+  /** Lists jobs. */
+
+  listTrainingJobs(request: ListTrainingJobsRequest, metadata?: Metadata): Observable<ListTrainingJobsResponse>;
+
   /** Creates an experiment. */
 
   createExperiment(request: CreateExperimentRequest, metadata?: Metadata): Observable<Experiment>;
@@ -3177,6 +5480,27 @@ export interface TrainingServiceClient {
 /** Training API. */
 
 export interface TrainingServiceController {
+  /** Submits a training job (idempotent on its key). */
+
+  submitTrainingJob(
+    request: SubmitTrainingJobRequest,
+    metadata?: Metadata,
+  ): Promise<TrainingJob> | Observable<TrainingJob> | TrainingJob;
+
+  /** Returns a job. */
+
+  getTrainingJob(
+    request: GetTrainingJobRequest,
+    metadata?: Metadata,
+  ): Promise<TrainingJob> | Observable<TrainingJob> | TrainingJob;
+
+  /** Lists jobs. */
+
+  listTrainingJobs(
+    request: ListTrainingJobsRequest,
+    metadata?: Metadata,
+  ): Promise<ListTrainingJobsResponse> | Observable<ListTrainingJobsResponse> | ListTrainingJobsResponse;
+
   /** Creates an experiment. */
 
   createExperiment(
@@ -3232,6 +5556,9 @@ export interface TrainingServiceController {
 export function TrainingServiceControllerMethods() {
   return function (constructor: Function) {
     const grpcMethods: string[] = [
+      "submitTrainingJob",
+      "getTrainingJob",
+      "listTrainingJobs",
       "createExperiment",
       "getExperiment",
       "createRun",

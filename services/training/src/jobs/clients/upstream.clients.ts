@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
+import { features, registry } from '@mlops/contracts';
+import { failedPrecondition, notFound, unavailable } from '@mlops/errors';
+import { UpstreamClients } from '@mlops/nest-platform';
+
+export interface SnapshotData {
+  snapshot: features.Snapshot;
+  rows: features.SnapshotRow[];
+}
+
+/** The feature store and the registry, as the training service uses them (gRPC, correlation id attached). */
+@Injectable()
+export class PlatformClients {
+  constructor(private readonly upstream: UpstreamClients) {}
+
+  private get features(): features.FeatureStoreServiceClient {
+    return this.upstream.client('feature-store', 'mlops.features.v1', 'mlops/features/v1/features.proto', 'FeatureStoreService');
+  }
+
+  private get registry(): registry.RegistryServiceClient {
+    return this.upstream.client('registry', 'mlops.registry.v1', 'mlops/registry/v1/registry.proto', 'RegistryService');
+  }
+
+  /** An existing snapshot (by id), or a new one built from the request. */
+  async snapshot(request: { snapshotId: string } | Omit<Partial<features.CreateSnapshotRequest>, 'spine'>): Promise<SnapshotData> {
+    const snapshot =
+      'snapshotId' in request
+        ? await call(() => firstValueFrom(this.features.getSnapshot({ snapshotId: request.snapshotId })), `snapshot ${request.snapshotId}`)
+        : await call(() => firstValueFrom(this.features.createSnapshot(features.CreateSnapshotRequest.fromPartial(request))), `a snapshot of "${request.featureView}"`);
+    const rows = await call(() => firstValueFrom(this.features.readSnapshot({ snapshotId: snapshot.snapshotId }).pipe(toArray())), `snapshot ${snapshot.snapshotId}`);
+    return { snapshot, rows };
+  }
+
+  /** The production version of a model and its artifact, or undefined when there is none. */
+  async production(modelName: string): Promise<{ version: registry.ModelVersion; artifact: Buffer } | undefined> {
+    let version: registry.ModelVersion;
+    try {
+      version = await firstValueFrom(this.registry.getModelVersionByAlias({ modelName, alias: 'production' }));
+    } catch (error) {
+      if ((error as { code?: number }).code === GrpcStatus.NOT_FOUND) return undefined;
+      throw unavailable(`registry did not answer for the production model of "${modelName}": ${(error as Error).message}`);
+    }
+    const chunks = await call(() => firstValueFrom(this.registry.downloadArtifact({ sha256: version.artifactSha256 }).pipe(toArray())), `artifact ${version.artifactSha256}`);
+    return { version, artifact: Buffer.concat(chunks.map((c) => Buffer.from(c.data))) };
+  }
+
+  async uploadArtifact(bytes: Uint8Array): Promise<registry.Artifact> {
+    const chunks: registry.ArtifactChunk[] = [];
+    for (let offset = 0; offset < bytes.length; offset += 256 * 1024) chunks.push({ data: bytes.subarray(offset, offset + 256 * 1024) });
+    return call(() => lastValueFrom(this.registry.uploadArtifact(from(chunks))), 'the artifact upload');
+  }
+}
+
+async function call<T>(fn: () => Promise<T>, what: string): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    const { code, details } = error as { code?: number; details?: string };
+    if (code === GrpcStatus.NOT_FOUND) throw notFound(details ?? `${what} was not found`);
+    if (code === GrpcStatus.INVALID_ARGUMENT || code === GrpcStatus.FAILED_PRECONDITION) throw failedPrecondition(details ?? `${what} was refused`);
+    throw unavailable(`${what} failed: ${details ?? (error as Error).message}`);
+  }
+}

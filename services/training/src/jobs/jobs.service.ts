@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { invalidArgument, notFound } from '@mlops/errors';
+import { JsonLogger } from '@mlops/observability';
+import { type JobSpec, specProblems } from './domain/job-spec';
+import { type Job, JobsRepository } from './jobs.repository';
+
+/** Training jobs: submitted once per idempotency key, run by the JobRunner. */
+@Injectable()
+export class JobsService {
+  constructor(
+    private readonly repository: JobsRepository,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  async submit(idempotencyKey: string, spec: JobSpec): Promise<Job> {
+    const problems = specProblems(spec);
+    if (problems.length > 0) throw invalidArgument(`invalid training job: ${problems.join('; ')}`);
+    const key = idempotencyKey || randomUUID();
+    if (key.length > 200) throw invalidArgument('idempotency_key is longer than 200 characters');
+    const jobId = await this.repository.insert(randomUUID(), key, spec);
+    this.logger.info('training job submitted', { jobId, model: spec.modelName, key });
+    return (await this.repository.find(jobId))!;
+  }
+
+  async get(jobId: string): Promise<Job> {
+    const job = await this.repository.find(jobId);
+    if (!job) throw notFound(`training job ${jobId} does not exist`);
+    return job;
+  }
+
+  list(modelName: string, limit: number): Promise<Job[]> {
+    return this.repository.list(modelName, limit <= 0 ? 100 : Math.min(limit, 1000));
+  }
+}

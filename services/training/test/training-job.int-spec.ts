@@ -1,0 +1,176 @@
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Topics } from '@mlops/contracts';
+import { type RunningService, grpcClient, readTopic, startPlatformService, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
+
+const T0 = Date.UTC(2026, 9, 1);
+
+/**
+ * A training job through four real services: ingestion holds the data, the feature store builds
+ * the snapshot, training trains, evaluates and exports, the registry registers from the event.
+ */
+describe('training jobs', () => {
+  let ingestion: RunningService;
+  let store: RunningService;
+  let registry: RunningService;
+  let training: RunningService;
+  let artifactDir: string;
+  const clients: ReturnType<typeof grpcClient>[] = [];
+  const client = (s: RunningService, proto: string, service: string) => {
+    const c = grpcClient(s.grpcAddress, proto, service);
+    clients.push(c);
+    return c;
+  };
+  let ingest: ReturnType<typeof grpcClient>;
+  let features: ReturnType<typeof grpcClient>;
+  let models: ReturnType<typeof grpcClient>;
+  let api: ReturnType<typeof grpcClient>;
+  const name = (prefix: string) => uniqueName(prefix).replace(/_/g, '-');
+  const trainingEnv = () => ({ FEATURE_STORE_GRPC_URL: store.grpcAddress, REGISTRY_GRPC_URL: registry.grpcAddress, TRAINING_JOB_HEARTBEAT_MS: '300', TRAINING_JOB_STALE_SECONDS: '3' });
+
+  /** 400 customers; churned when x1 + x2 > 1 (a learnable rule), 5% of labels flipped. */
+  async function customers(): Promise<{ dataset: string; view: string }> {
+    const dataset = name('customers');
+    const view = name('customer-features');
+    await ingest.RegisterDataset({
+      dataset, entityColumn: 'customer_id', eventTimeColumn: 'ts', labelColumn: 'churned',
+      columns: [
+        { name: 'customer_id', type: 'COLUMN_TYPE_STRING' },
+        { name: 'ts', type: 'COLUMN_TYPE_TIMESTAMP' },
+        { name: 'x1', type: 'COLUMN_TYPE_FLOAT' },
+        { name: 'x2', type: 'COLUMN_TYPE_FLOAT' },
+        { name: 'plan', type: 'COLUMN_TYPE_STRING' },
+        { name: 'churned', type: 'COLUMN_TYPE_INT' },
+      ],
+    });
+    const records = Array.from({ length: 400 }, (_, i) => {
+      const x1 = ((i * 37) % 100) / 100;
+      const x2 = ((i * 61) % 100) / 100;
+      const churned = (x1 + x2 > 1 ? 1 : 0) ^ (i % 20 === 0 ? 1 : 0);
+      return { recordId: `c${i}`, fields: { customer_id: { stringValue: `c${i}` }, ts: { timestampMs: T0 + i * 60_000 }, x1: { floatValue: x1 }, x2: { floatValue: x2 }, plan: { stringValue: i % 2 ? 'pro' : 'free' }, churned: { intValue: churned } } };
+    });
+    await ingest.IngestRecords({ dataset, records });
+    await features.RegisterFeatureView({
+      name: view, sourceDataset: dataset,
+      features: [{ name: 'x1', column: { column: 'x1' } }, { name: 'x2', column: { column: 'x2' } }, { name: 'x1_x2', expression: { expr: 'x1 * x2' } }],
+    });
+    return { dataset, view };
+  }
+
+  const finished = (jobId: string, timeoutMs = 90_000) =>
+    waitFor(async () => {
+      const job = await api.GetTrainingJob({ jobId });
+      return ['JOB_STATUS_SUCCEEDED', 'JOB_STATUS_FAILED'].includes(job.status) && job;
+    }, { timeoutMs, what: `job ${jobId} to finish` });
+
+  beforeAll(async () => {
+    artifactDir = await fs.mkdtemp(path.join(tmpdir(), 'training-it-'));
+    ingestion = await startPlatformService('ingestion');
+    [store, registry] = await Promise.all([
+      startPlatformService('feature-store', { env: { INGESTION_GRPC_URL: ingestion.grpcAddress } }),
+      startPlatformService('registry', { env: { REGISTRY_ARTIFACT_DIR: artifactDir } }),
+    ]);
+    training = await startPlatformService('training', { env: trainingEnv() });
+    ingest = client(ingestion, 'mlops/ingestion/v1/ingestion.proto', 'mlops.ingestion.v1.IngestionService');
+    features = client(store, 'mlops/features/v1/features.proto', 'mlops.features.v1.FeatureStoreService');
+    models = client(registry, 'mlops/registry/v1/registry.proto', 'mlops.registry.v1.RegistryService');
+    api = client(training, 'mlops/training/v1/training.proto', 'mlops.training.v1.TrainingService');
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await Promise.all([training, registry, store].map((s) => s?.stop()));
+    await ingestion?.stop();
+    await fs.rm(artifactDir, { recursive: true, force: true });
+  });
+
+  it('trains, tracks, exports and registers a version with its lineage, once per request', async () => {
+    const { view } = await customers();
+    const model = name('churn');
+    const request = {
+      idempotencyKey: `${model}-1`, modelName: model, featureView: view, cutDatasetVersion: true, algorithm: 'ALGORITHM_GRADIENT_BOOSTED_TREES',
+      hyperparameters: { max_iterations: 40, min_samples_leaf: 5 }, search: { grid: { learning_rate: { values: [0.1, 0.3] } } }, seed: 3,
+    };
+    const submitted = await api.SubmitTrainingJob(request);
+    expect((await api.SubmitTrainingJob(request)).jobId).toBe(submitted.jobId);
+    const job = await finished(submitted.jobId);
+    expect(job).toMatchObject({ status: 'JOB_STATUS_SUCCEEDED', gatePassed: true, attempts: 1 });
+    expect(job.trialRunIds).toHaveLength(2);
+    expect(job.trialRunIds).toContain(job.runId);
+    expect(job.metrics.accuracy).toBeGreaterThan(0.8);
+    expect(job.gateReason).toMatch(/^no production model/);
+
+    const run = await api.GetRun({ runId: job.runId });
+    const snapshot = await features.GetSnapshot({ snapshotId: job.snapshotId });
+    expect(run).toMatchObject({ experiment: model, status: 'RUN_STATUS_FINISHED', params: { algorithm: 'gradient_boosted_trees', max_iterations: '40' } });
+    expect(run.metrics.test_accuracy).toBe(job.metrics.accuracy);
+    expect(run.metrics.validation_accuracy).toBeGreaterThan(0.7);
+    expect(run.artifacts).toEqual([expect.objectContaining({ path: 'model.onnx', sha256: job.artifactSha256 })]);
+    expect(run.reproducibility).toMatchObject({ snapshotContentHash: snapshot.contentHash, seed: 3 });
+    const curve = await api.GetMetricHistory({ runId: job.runId, key: 'validation_loss' });
+    expect(curve.metrics.length).toBeGreaterThan(1);
+
+    const version = await waitFor(async () => (await models.ListModelVersions({ modelName: model }).catch(() => ({ versions: [] }))).versions[0], { timeoutMs: 30_000, what: 'the registered version' });
+    expect(version).toMatchObject({ version: 1, status: 'VERSION_STATUS_READY', artifactSha256: job.artifactSha256 });
+    expect(version.signature.featureNames).toEqual(['x1', 'x2', 'x1_x2']);
+    expect(version.lineage).toMatchObject({ runId: job.runId, jobId: job.jobId, snapshotId: job.snapshotId, featureView: view, datasetVersion: snapshot.datasetVersion, datasetContentHash: snapshot.datasetContentHash, source: 'training' });
+    const events = (await readTopic(testKafkaBrokers(), Topics.trainingRunCompleted.name, 1, { settleMs: 300 })).map((m) => Topics.trainingRunCompleted.codec.decode(m.value!)).filter((e) => e.jobId === job.jobId);
+    expect(events).toHaveLength(1);
+  });
+
+  it('gates a new model on the production model, evaluated on the same test rows', async () => {
+    const { view } = await customers();
+    const model = name('gated');
+    const base = { modelName: model, featureView: view, cutDatasetVersion: true, seed: 5 };
+    const first = await finished((await api.SubmitTrainingJob({ ...base, idempotencyKey: `${model}-a`, algorithm: 'ALGORITHM_GRADIENT_BOOSTED_TREES', hyperparameters: { max_iterations: 40, min_samples_leaf: 5 } })).jobId);
+    expect(first.status).toBe('JOB_STATUS_SUCCEEDED');
+    await waitFor(async () => (await models.ListModelVersions({ modelName: model }).catch(() => ({ versions: [] }))).versions.length === 1);
+    await models.SetAlias({ modelName: model, alias: 'production', version: 1 });
+
+    // A weaker model (logistic regression on a non-linear rule, heavily regularized) must beat production to be registered.
+    const second = await finished((await api.SubmitTrainingJob({ ...base, idempotencyKey: `${model}-b`, algorithm: 'ALGORITHM_LOGISTIC_REGRESSION', hyperparameters: { C: 0.0001 }, gate: { metric: 'accuracy', maxDegradation: 0 } })).jobId);
+    expect(second.status).toBe('JOB_STATUS_SUCCEEDED');
+    expect(second.productionMetrics.accuracy).toBeGreaterThan(0.8);
+    expect(second.gateReason).toContain('vs production');
+    expect(second.gatePassed).toBe(second.metrics.accuracy >= second.productionMetrics.accuracy);
+    expect(second.gatePassed).toBe(false);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await models.ListModelVersions({ modelName: model })).versions).toHaveLength(1);
+  });
+
+  it('fails a job whose worker was killed mid-job, registering nothing', async () => {
+    const { view } = await customers();
+    const model = name('killed');
+    const values = Array.from({ length: 12 }, (_, i) => 0.02 + i * 0.02);
+    const { jobId } = await api.SubmitTrainingJob({
+      idempotencyKey: `${model}-k`, modelName: model, featureView: view, cutDatasetVersion: true, algorithm: 'ALGORITHM_GRADIENT_BOOSTED_TREES',
+      hyperparameters: { max_iterations: 200, min_samples_leaf: 2 }, search: { grid: { learning_rate: { values }, max_leaf_nodes: { values: [8, 16, 31, 63] } } },
+    });
+    await waitFor(async () => /^trial [2-9]/.test((await api.GetTrainingJob({ jobId })).statusMessage), { timeoutMs: 60_000, intervalMs: 50, what: 'the job to be training' });
+    await training.proc.stop('SIGKILL');
+
+    training = await startPlatformService('training', { env: { ...trainingEnv(), TRAINING_DB_SCHEMA: training.schema } });
+    api = client(training, 'mlops/training/v1/training.proto', 'mlops.training.v1.TrainingService');
+    const job = await finished(jobId, 30_000);
+    expect(job).toMatchObject({ status: 'JOB_STATUS_FAILED', artifactSha256: '' });
+    expect(job.statusMessage).toMatch(/the worker stopped mid-job/);
+    await new Promise((r) => setTimeout(r, 1500));
+    await expect(models.ListModelVersions({ modelName: model })).rejects.toMatchObject({ code: 5 });
+  });
+
+  it('refuses bad requests and fails jobs on unusable data with the reason', async () => {
+    const { view, dataset } = await customers();
+    await expect(api.SubmitTrainingJob({ modelName: 'x', featureView: view, algorithm: 'ALGORITHM_LINEAR_REGRESSION', hyperparameters: { C: 1 } })).rejects.toMatchObject({
+      code: 3,
+      details: 'invalid training job: unknown hyperparameter "C" for linear_regression (known: alpha)',
+    });
+    await expect(api.SubmitTrainingJob({ modelName: 'x', featureView: view })).rejects.toMatchObject({ code: 3 });
+    await expect(api.GetTrainingJob({ jobId: '00000000-0000-0000-0000-000000000000' })).rejects.toMatchObject({ code: 5 });
+
+    const categorical = name('plan-features');
+    await features.RegisterFeatureView({ name: categorical, sourceDataset: dataset, features: [{ name: 'plan', column: { column: 'plan' } }] });
+    const { jobId } = await api.SubmitTrainingJob({ modelName: name('cat'), featureView: categorical, cutDatasetVersion: true, algorithm: 'ALGORITHM_LOGISTIC_REGRESSION' });
+    const job = await finished(jobId);
+    expect(job).toMatchObject({ status: 'JOB_STATUS_FAILED', statusMessage: 'feature "plan" is categorical ("free"): one-hot encode it in the feature view' });
+  });
+});
