@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { Topics } from '@mlops/contracts';
 import { type RunningService, grpcClient, readTopic, startPlatformService, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
 
@@ -116,6 +117,20 @@ describe('training jobs', () => {
     expect(version.lineage).toMatchObject({ runId: job.runId, jobId: job.jobId, snapshotId: job.snapshotId, featureView: view, datasetVersion: snapshot.datasetVersion, datasetContentHash: snapshot.datasetContentHash, source: 'training' });
     const events = (await readTopic(testKafkaBrokers(), Topics.trainingRunCompleted.name, 1, { settleMs: 300 })).map((m) => Topics.trainingRunCompleted.codec.decode(m.value!)).filter((e) => e.jobId === job.jobId);
     expect(events).toHaveLength(1);
+
+    // A retraining request on the topic (as monitoring sends one) repeats the job on fresh data, once.
+    const requested = Buffer.from(Topics.trainingRunRequested.codec.encode(Topics.trainingRunRequested.codec.fromPartial({ requestId: `${model}-retrain`, modelName: model, trigger: 'drift', alertId: 'alert-1' })).finish());
+    const producer = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    for (const eventId of ['e1', 'e1', 'e2']) {
+      await producer.send({ topic: Topics.trainingRunRequested.name, messages: [{ key: model, value: requested, headers: { 'event-id': `${model}-${eventId}`, 'content-type': 'application/x-protobuf; type=mlops.events.v1.TrainingRunRequested' } }] });
+    }
+    await producer.disconnect();
+    const retrain = await waitFor(async () => (await api.ListTrainingJobs({ modelName: model })).jobs.find((j: { idempotencyKey: string }) => j.idempotencyKey === `request:${model}-retrain`), { what: 'the retraining job' });
+    const done = await finished(retrain.jobId);
+    expect(done).toMatchObject({ status: 'JOB_STATUS_SUCCEEDED' });
+    expect((await api.ListTrainingJobs({ modelName: model })).jobs).toHaveLength(2);
+    expect((await api.GetRun({ runId: done.runId })).tags.trigger).toBe('drift');
   });
 
   it('gates a new model on the production model, evaluated on the same test rows', async () => {
