@@ -113,3 +113,8 @@ export async function withRetries<T>(
     }
   }
 }
+
+/** The rows of a raw query: TypeORM answers UPDATE/DELETE … RETURNING with [rows, count]. */
+export function returnedRows<T = Record<string, unknown>>(result: unknown): T[] {
+  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { schemaOf } from '@mlops/persistence';
+import { returnedRows, schemaOf } from '@mlops/persistence';
 import type { Lineage, ModelVersion, PromotionPolicy, RegisteredModel, Signature, VersionStatus } from './domain/model';
 
 type Row = Record<string, unknown>;
@@ -68,7 +68,7 @@ export class ModelsRepository {
 
   /** Takes the next version number (the model row must be locked by the caller). */
   async nextVersion(manager: EntityManager, name: string): Promise<number> {
-    const [row] = returned(await manager.query(`UPDATE "${this.s}".registered_models SET latest_version = latest_version + 1 WHERE name = $1 RETURNING latest_version`, [name]));
+    const [row] = returnedRows<Row>(await manager.query(`UPDATE "${this.s}".registered_models SET latest_version = latest_version + 1 WHERE name = $1 RETURNING latest_version`, [name]));
     return row.latest_version as number;
   }
 
@@ -95,7 +95,7 @@ export class ModelsRepository {
   }
 
   async deleteAlias(manager: EntityManager, name: string, alias: string): Promise<number> {
-    const rows = returned(await manager.query(`DELETE FROM "${this.s}".aliases WHERE model_name = $1 AND alias = $2 RETURNING version`, [name, alias]));
+    const rows = returnedRows<Row>(await manager.query(`DELETE FROM "${this.s}".aliases WHERE model_name = $1 AND alias = $2 RETURNING version`, [name, alias]));
     return (rows[0]?.version as number | undefined) ?? 0;
   }
 
@@ -121,11 +121,6 @@ export class ModelsRepository {
     ]);
     return { ...version, aliases: rows.map((r) => r.alias) };
   }
-}
-
-/** TypeORM answers UPDATE/DELETE … RETURNING with [rows, affected count], INSERT with the rows. */
-function returned(result: unknown): Row[] {
-  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as Row[]) : (result as Row[]);
 }
 
 function toModel(row: Row, aliases: { alias: string; version: number }[]): RegisteredModel {

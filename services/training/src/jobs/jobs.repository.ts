@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { schemaOf } from '@mlops/persistence';
+import { returnedRows, schemaOf } from '@mlops/persistence';
 import type { JobSpec } from './domain/job-spec';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
@@ -72,7 +72,7 @@ export class JobsRepository {
        RETURNING *`,
       [worker],
     );
-    const row = Array.isArray(rows[0]) ? rows[0][0] : rows[0];
+    const [row] = returnedRows(rows);
     return row && toJob(row);
   }
 
@@ -96,7 +96,7 @@ export class JobsRepository {
        WHERE job_id = $1 AND status = 'running' RETURNING job_id`,
       [jobId, status, message, outcome ? JSON.stringify(outcome) : null],
     );
-    return (Array.isArray(rows[0]) ? rows[0] : rows).length > 0;
+    return returnedRows(rows).length > 0;
   }
 }
 
