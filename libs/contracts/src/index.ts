@@ -9,3 +9,4 @@ export * as features from './gen/mlops/features/v1/features';
 export * from './values';
 export * as registry from './gen/mlops/registry/v1/registry';
 export * as training from './gen/mlops/training/v1/training';
+export * as inference from './gen/inference/grpc_predict_v2';

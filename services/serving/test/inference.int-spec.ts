@@ -1,0 +1,86 @@
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { type LogisticRegressionModel, exportOnnx } from '@mlops/ml';
+import { type RunningService, grpcClient, startPlatformService, uniqueName } from '@mlops/testing';
+
+/** Open Inference Protocol over gRPC, with a model registered in the real registry. */
+describe('inference (Open Inference Protocol v2, gRPC)', () => {
+  let registry: RunningService;
+  let serving: RunningService;
+  let artifactDir: string;
+  let models: ReturnType<typeof grpcClient>;
+  let api: ReturnType<typeof grpcClient>;
+  const modelName = uniqueName('scorer').replace(/_/g, '-');
+  const model: LogisticRegressionModel = { kind: 'logistic_regression', featureNames: ['a', 'b', 'c'], classes: [0, 1], coef: [[0.8, -0.4, 1.2]], intercept: [-0.3] };
+  const onnx = Buffer.from(exportOnnx(model));
+  const rows = [0.1, 0.2, 0.3, -1, 2, 0.5];
+
+  beforeAll(async () => {
+    artifactDir = await fs.mkdtemp(path.join(tmpdir(), 'serving-it-'));
+    registry = await startPlatformService('registry', { env: { REGISTRY_ARTIFACT_DIR: artifactDir } });
+    serving = await startPlatformService('serving', { env: { REGISTRY_GRPC_URL: registry.grpcAddress } });
+    models = grpcClient(registry.grpcAddress, 'mlops/registry/v1/registry.proto', 'mlops.registry.v1.RegistryService');
+    api = grpcClient(serving.grpcAddress, 'inference/grpc_predict_v2.proto', 'inference.GRPCInferenceService');
+    const { sha256 } = await models.UploadArtifact([{ data: onnx }]);
+    await models.CreateModelVersion({ modelName, artifactSha256: sha256 });
+    await models.SetAlias({ modelName, alias: 'production', version: 1 });
+  });
+  afterAll(async () => {
+    api?.close();
+    models?.close();
+    await serving?.stop();
+    await registry?.stop();
+    await fs.rm(artifactDir, { recursive: true, force: true });
+  });
+
+  async function expected(): Promise<number[]> {
+    const session = await ort.InferenceSession.create(onnx);
+    const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(rows), [2, 3]) });
+    return Array.from(out.probabilities.data as Float32Array);
+  }
+
+  it('answers health and metadata like any KServe server', async () => {
+    expect(await api.ServerLive({})).toEqual({ live: true });
+    expect(await api.ServerReady({})).toEqual({ ready: true });
+    expect(await api.ModelReady({ name: modelName })).toEqual({ ready: true });
+    expect(await api.ModelReady({ name: 'no-such-model' })).toEqual({ ready: false });
+    const metadata = await api.ModelMetadata({ name: modelName });
+    expect(metadata).toMatchObject({ name: modelName, versions: ['1'], platform: 'onnxruntime_onnx', inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 3] }] });
+    expect(metadata.outputs.map((o: { name: string }) => o.name)).toEqual(['label', 'probabilities']);
+  });
+
+  it('infers from typed contents and from raw contents, the same as onnxruntime on the artifact', async () => {
+    const typed = await api.ModelInfer({ modelName, id: 'req-1', inputs: [{ name: 'input', datatype: 'FP32', shape: [2, 3], contents: { fp32Contents: rows } }] });
+    expect(typed).toMatchObject({ modelName, modelVersion: '1', id: 'req-1' });
+    const probabilities = typed.outputs.find((o: { name: string }) => o.name === 'probabilities');
+    expect(probabilities).toMatchObject({ datatype: 'FP32', shape: [2, 2] });
+    expect(probabilities.contents.fp32Contents).toEqual(await expected());
+    expect(typed.outputs.find((o: { name: string }) => o.name === 'label').contents.int64Contents.map(Number)).toEqual([1, 0]);
+
+    const raw = Buffer.from(Float32Array.from(rows).buffer);
+    const viaRaw = await api.ModelInfer({ modelName, modelVersion: '1', inputs: [{ name: 'input', datatype: 'FP32', shape: [2, 3] }], outputs: [{ name: 'probabilities' }], rawInputContents: [raw] });
+    expect(viaRaw.outputs).toEqual([expect.objectContaining({ name: 'probabilities', datatype: 'FP32' })]);
+    const bytes: Buffer = viaRaw.rawOutputContents[0];
+    expect(Array.from(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)))).toEqual(await expected());
+  });
+
+  it.each([
+    [{ modelName: 'no-such-model' }, 5, 'no-such-model'],
+    [{ modelVersion: '9' }, 5, 'has no version 9'],
+    [{ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 3], contents: { fp32Contents: [1, 2, 3] } }] }, 3, 'input "x" is not an input of model'],
+    [{ inputs: [{ name: 'input', datatype: 'FP64', shape: [1, 3], contents: { fp64Contents: [1, 2, 3] } }] }, 3, 'input "input" must be FP32, got FP64'],
+    [{ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 4], contents: { fp32Contents: [1, 2, 3, 4] } }] }, 3, 'input "input" must have shape [-1, 3] (-1 = any), got [1, 4]'],
+    [{ inputs: [{ name: 'input', datatype: 'FP32', shape: [2, 3], contents: { fp32Contents: [1, 2, 3] } }] }, 3, 'input "input": fp32_contents holds 3 values but the shape needs 6'],
+    [{ inputs: [{ name: 'input', datatype: 'FP32', shape: [2, 3] }], rawInputContents: [Buffer.alloc(7)] }, 3, 'raw_input_contents has 7 bytes but 6 FP32 values need 24'],
+    [{ inputs: [{ name: 'input', datatype: 'FP32', shape: [100000, 100000] }] }, 8, 'more than'],
+    [{ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3], contents: { fp32Contents: [1, 2, 3] } }], outputs: [{ name: 'scores' }] }, 3, 'output "scores" is not an output'],
+  ])('refuses a bad request (%#) with a status naming the problem', async (change, code, message) => {
+    const request = { modelName, inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3], contents: { fp32Contents: [1, 2, 3] } }], ...change };
+    const error = await api.ModelInfer(request).then(() => undefined, (e: { code: number; details: string }) => e);
+    expect(error).toMatchObject({ code });
+    expect(error!.details).toContain(message);
+    expect(await api.ServerLive({})).toEqual({ live: true });
+  });
+});
