@@ -68,9 +68,10 @@ describe('inference (Open Inference Protocol v2, gRPC)', () => {
 
   it('serves the same over the v2 REST endpoints', async () => {
     const url = (p: string) => `${serving.httpUrl}/v2${p}`;
-    expect(await (await fetch(url('/health/live'))).json()).toEqual({ live: true });
-    expect(await (await fetch(url('/health/ready'))).json()).toEqual({ ready: true });
-    expect((await (await fetch(url(`/models/${modelName}`))).json()).inputs).toEqual([{ name: 'input', datatype: 'FP32', shape: [-1, 3] }]);
+    const json = async (r: Response | Promise<Response>) => (await (await r).json()) as Record<string, unknown>;
+    expect(await json(fetch(url('/health/live')))).toEqual({ live: true });
+    expect(await json(fetch(url('/health/ready')))).toEqual({ ready: true });
+    expect((await json(fetch(url(`/models/${modelName}`)))).inputs).toEqual([{ name: 'input', datatype: 'FP32', shape: [-1, 3] }]);
     expect((await fetch(url(`/models/${modelName}/versions/1/ready`))).status).toBe(200);
     const response = await fetch(url(`/models/${modelName}/infer`), {
       method: 'POST',
@@ -78,16 +79,16 @@ describe('inference (Open Inference Protocol v2, gRPC)', () => {
       body: JSON.stringify({ id: 'rest-1', inputs: [{ name: 'input', shape: [2, 3], datatype: 'FP32', data: [[0.1, 0.2, 0.3], [-1, 2, 0.5]] }], outputs: [{ name: 'probabilities' }] }),
     });
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = await json(response);
     expect(body).toMatchObject({ model_name: modelName, model_version: '1', id: 'rest-1', outputs: [{ name: 'probabilities', shape: [2, 2], datatype: 'FP32' }] });
-    expect(body.outputs[0].data).toEqual(await expected());
+    expect((body.outputs as { data: number[] }[])[0].data).toEqual(await expected());
 
     const post = (name: string, payload: unknown) => fetch(url(`/models/${name}/infer`), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
     const notFound = await post('no-such-model', { inputs: [] });
     expect(notFound.status).toBe(404);
     const badShape = await post(modelName, { inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }] });
     expect(badShape.status).toBe(400);
-    expect((await badShape.json()).error).toBe('input "input" must have shape [-1, 3] (-1 = any), got [1, 4]');
+    expect((await json(badShape)).error).toBe('input "input" must have shape [-1, 3] (-1 = any), got [1, 4]');
     expect((await post(modelName, { inputs: [{ name: 'input', shape: [1, 3], datatype: 'FP32', data: [1, 'two', 3] }] })).status).toBe(400);
     expect((await post(modelName, { nope: true })).status).toBe(400);
   });
