@@ -66,6 +66,24 @@ describe('inference (Open Inference Protocol v2, gRPC)', () => {
     expect(Array.from(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)))).toEqual(await expected());
   });
 
+  it('merges concurrent requests into shared runs, each caller getting its own rows', async () => {
+    const want = await expected();
+    const calls = Array.from({ length: 60 }, (_, i) => {
+      const row = i % 2;
+      return api.ModelInfer({ modelName, id: `c${i}`, inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3], contents: { fp32Contents: rows.slice(row * 3, row * 3 + 3) } }], outputs: [{ name: 'probabilities' }] })
+        .then((r: { id: string; outputs: { contents: { fp32Contents: number[] } }[] }) => ({ i, r, row }));
+    });
+    for (const { i, r, row } of await Promise.all(calls)) {
+      expect(r.id).toBe(`c${i}`);
+      expect(r.outputs[0].contents.fp32Contents).toEqual(want.slice(row * 2, row * 2 + 2));
+    }
+    const metrics = await (await fetch(`${serving.httpUrl}/metrics`)).text();
+    const runs = Number(/mlops_serving_batch_requests_count\{[^}]*\} (\d+)/.exec(metrics)![1]);
+    const requests = Number(/mlops_serving_batch_requests_sum\{[^}]*\} (\d+)/.exec(metrics)![1]);
+    // More requests than runs: some runs served several requests at once.
+    expect(requests).toBeGreaterThan(runs);
+  });
+
   it('serves the same over the v2 REST endpoints', async () => {
     const url = (p: string) => `${serving.httpUrl}/v2${p}`;
     const json = async (r: Response | Promise<Response>) => (await (await r).json()) as Record<string, unknown>;

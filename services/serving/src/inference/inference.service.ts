@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import * as ort from 'onnxruntime-node';
 import { invalidArgument, resourceExhausted } from '@mlops/errors';
 import { ModelStore } from '../models/model-store';
 import { encodeOutput, type WireOutput } from './domain/outputs';
@@ -22,8 +21,6 @@ export interface InferResponse {
   rawOutputContents: Buffer[];
 }
 
-const ORT_TYPE = { FP32: 'float32', FP64: 'float64', INT32: 'int32', INT64: 'int64', BOOL: 'bool', BYTES: 'string' } as const;
-
 /** Open Inference Protocol inference on onnxruntime, checked against the version's signature. */
 @Injectable()
 export class InferenceService {
@@ -44,8 +41,8 @@ export class InferenceService {
     const wanted = request.outputs.map((o) => o.name);
     const unknown = wanted.find((name) => !model.session.outputNames.includes(name));
     if (unknown) throw invalidArgument(`output "${unknown}" is not an output of model "${model.name}" (outputs: ${model.session.outputNames.join(', ')})`);
-    const feeds = Object.fromEntries(inputs.map((t) => [t.name, new ort.Tensor(ORT_TYPE[t.datatype], t.data as never, t.shape)]));
-    const results = wanted.length > 0 ? await model.session.run(feeds, wanted) : await model.session.run(feeds);
+    // Merged with concurrent requests when the model batches; every output is computed either way.
+    const results = model.batcher && inputs.every((t) => t.shape.length > 0 && t.shape[0] > 0) ? await model.batcher.infer(inputs) : await model.run(inputs);
     const encoded = (wanted.length > 0 ? wanted : model.session.outputNames).map((name) => encodeOutput(name, results[name] as never, raw));
     return {
       modelName: model.name,

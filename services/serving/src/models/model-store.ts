@@ -6,8 +6,10 @@ import { firstValueFrom, toArray } from 'rxjs';
 import { registry } from '@mlops/contracts';
 import { dataLoss, failedPrecondition, notFound, unavailable } from '@mlops/errors';
 import { UpstreamClients } from '@mlops/nest-platform';
-import { JsonLogger } from '@mlops/observability';
-import type { TensorSpec } from '../inference/domain/tensors';
+import { JsonLogger, PlatformMetrics } from '@mlops/observability';
+import { Histogram } from 'prom-client';
+import { AdaptiveBatcher, type BatchOutput, type BatchPolicy } from '../inference/domain/batcher';
+import type { Tensor, TensorSpec } from '../inference/domain/tensors';
 
 /** A model version loaded into onnxruntime and warmed up. */
 export interface LoadedModel {
@@ -17,6 +19,25 @@ export interface LoadedModel {
   inputs: TensorSpec[];
   outputs: TensorSpec[];
   featureNames: string[];
+  /** Merges concurrent requests; absent when an input has no variable batch dimension. */
+  batcher?: AdaptiveBatcher;
+  run(inputs: Tensor[]): Promise<Record<string, BatchOutput>>;
+}
+
+const ORT_TYPE = { FP32: 'float32', FP64: 'float64', INT32: 'int32', INT64: 'int64', BOOL: 'bool', BYTES: 'string' } as const;
+
+export function toFeeds(inputs: Tensor[]): Record<string, ort.Tensor> {
+  return Object.fromEntries(inputs.map((t) => [t.name, new ort.Tensor(ORT_TYPE[t.datatype], t.data as never, t.shape)]));
+}
+
+/** Batching defaults (SERVING_MAX_BATCH_SIZE, SERVING_MAX_QUEUE_DELAY_MS), overridable per model
+ * version with the tags serving.max_batch_size and serving.max_queue_delay_ms. */
+export function batchPolicy(tags: Record<string, string>, env: Record<string, string | undefined> = process.env): BatchPolicy {
+  const number = (value: string | undefined, fallback: number) => (value !== undefined && Number.isFinite(Number(value)) && Number(value) >= 0 ? Number(value) : fallback);
+  return {
+    maxBatchSize: number(tags['serving.max_batch_size'], number(env.SERVING_MAX_BATCH_SIZE, 32)),
+    maxQueueDelayMs: number(tags['serving.max_queue_delay_ms'], number(env.SERVING_MAX_QUEUE_DELAY_MS, 2)),
+  };
 }
 
 /**
@@ -27,11 +48,21 @@ export interface LoadedModel {
 @Injectable()
 export class ModelStore implements OnModuleDestroy {
   private readonly loaded = new Map<string, Promise<LoadedModel>>();
+  private readonly batchRequests: Histogram<'model' | 'version'>;
 
   constructor(
     private readonly upstream: UpstreamClients,
     private readonly logger: JsonLogger,
-  ) {}
+    metrics: PlatformMetrics,
+  ) {
+    this.batchRequests = new Histogram({
+      name: 'mlops_serving_batch_requests',
+      help: 'Requests merged into one onnxruntime run (adaptive batching).',
+      labelNames: ['model', 'version'],
+      buckets: [1, 2, 4, 8, 16, 32, 64],
+      registers: [metrics.registry],
+    });
+  }
 
   private get registry(): registry.RegistryServiceClient {
     return this.upstream.client('registry', 'mlops.registry.v1', 'mlops/registry/v1/registry.proto', 'RegistryService');
@@ -79,13 +110,19 @@ export class ModelStore implements OnModuleDestroy {
     const bytes = Buffer.concat(chunks.map((c) => Buffer.from(c.data)));
     if (createHash('sha256').update(bytes).digest('hex') !== version.artifactSha256) throw dataLoss(`artifact of "${name}" version ${number} does not match its sha256`);
     const session = await ort.InferenceSession.create(bytes);
+    const inputs = (version.signature?.inputs ?? []).map(toSpec);
+    const run = async (tensors: Tensor[]) => (await session.run(toFeeds(tensors))) as unknown as Record<string, BatchOutput>;
+    const policy = batchPolicy(version.tags ?? {});
+    const batchable = policy.maxBatchSize > 1 && inputs.length > 0 && inputs.every((i) => i.shape[0] === -1 && i.shape.slice(1).every((d) => d >= 0));
     const model: LoadedModel = {
       name,
       version: number,
       session,
-      inputs: (version.signature?.inputs ?? []).map(toSpec),
+      inputs,
       outputs: (version.signature?.outputs ?? []).map(toSpec),
       featureNames: version.signature?.featureNames ?? [],
+      batcher: batchable ? new AdaptiveBatcher(run, policy, (_rows, requests) => this.batchRequests.observe({ model: name, version: String(number) }, requests)) : undefined,
+      run,
     };
     await warmUp(model);
     this.logger.info('model loaded', { model: name, version: number, inputs: model.inputs.map((i) => i.name) });
