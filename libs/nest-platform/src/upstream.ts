@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { ClientProxyFactory, Transport, type ClientGrpcProxy } from '@nestjs/microservices';
-import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
+import { InterceptingCall, type Interceptor, status as GrpcStatus } from '@grpc/grpc-js';
+import { failedPrecondition, notFound, unavailable } from '@mlops/errors';
 import { PROTO_LOADER_OPTIONS, platform, protoPath } from '@mlops/contracts';
 import { CORRELATION_HEADER, currentCorrelationId } from '@mlops/observability';
 import { PLATFORM_CONFIG, type PlatformConfig } from './platform-config';
@@ -54,5 +55,21 @@ export class UpstreamClients implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     for (const proxy of this.proxies.values()) proxy.close();
+  }
+}
+
+/**
+ * Calls another platform service and turns its gRPC failure into this service's domain error:
+ * NOT_FOUND stays not found, a refusal (INVALID_ARGUMENT, FAILED_PRECONDITION) becomes a failed
+ * precondition here, anything else means the upstream is unavailable.
+ */
+export async function callUpstream<T>(upstream: string, what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    const { code, details } = error as { code?: number; details?: string };
+    if (code === GrpcStatus.NOT_FOUND) throw notFound(details ?? `${what} was not found`);
+    if (code === GrpcStatus.INVALID_ARGUMENT || code === GrpcStatus.FAILED_PRECONDITION) throw failedPrecondition(details ?? `${what} was refused`);
+    throw unavailable(`${upstream} did not answer for ${what}: ${details ?? (error as Error).message}`);
   }
 }

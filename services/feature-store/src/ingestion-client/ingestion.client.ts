@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { status as GrpcStatus } from '@grpc/grpc-js';
 import { firstValueFrom, toArray } from 'rxjs';
 import { ingestion, plainFields } from '@mlops/contracts';
-import { failedPrecondition, notFound, unavailable } from '@mlops/errors';
-import { UpstreamClients } from '@mlops/nest-platform';
+import { UpstreamClients, callUpstream } from '@mlops/nest-platform';
 import type { SourceSchema } from '../feature-views/domain/feature-view';
 
 const TYPES: Record<number, SourceSchema['columns'][number]['type']> = {
@@ -29,7 +27,7 @@ export class IngestionClient {
   }
 
   async sourceSchema(dataset: string): Promise<SourceSchema> {
-    const found = await this.call(() => firstValueFrom(this.api.getDataset({ dataset, schemaVersion: 0 })), `dataset "${dataset}"`);
+    const found = await callUpstream('ingestion', `dataset "${dataset}"`, () => firstValueFrom(this.api.getDataset({ dataset, schemaVersion: 0 })));
     return {
       entityColumn: found.entityColumn,
       eventTimeColumn: found.eventTimeColumn,
@@ -39,24 +37,13 @@ export class IngestionClient {
   }
 
   async version(dataset: string, version: number, cutFirst: boolean): Promise<ingestion.DatasetVersion> {
-    if (cutFirst) return this.call(() => firstValueFrom(this.api.createDatasetVersion({ dataset, name: '' })), `dataset "${dataset}"`);
-    return this.call(() => firstValueFrom(this.api.getDatasetVersion({ dataset, version })), `dataset "${dataset}" version ${version || 'latest'}`);
+    if (cutFirst) return callUpstream('ingestion', `dataset "${dataset}"`, () => firstValueFrom(this.api.createDatasetVersion({ dataset, name: '' })));
+    return callUpstream('ingestion', `dataset "${dataset}" version ${version || 'latest'}`, () => firstValueFrom(this.api.getDatasetVersion({ dataset, version })));
   }
 
   /** Every record of a dataset version, fields as plain values. */
   async records(dataset: string, version: number): Promise<VersionRecord[]> {
-    const rows = await this.call(() => firstValueFrom(this.api.readDatasetVersion({ dataset, version }).pipe(toArray())), `dataset "${dataset}" version ${version}`);
+    const rows = await callUpstream('ingestion', `dataset "${dataset}" version ${version}`, () => firstValueFrom(this.api.readDatasetVersion({ dataset, version }).pipe(toArray())));
     return rows.map((r) => ({ recordId: r.recordId, fields: plainFields(r.fields ?? {}) }));
-  }
-
-  private async call<T>(fn: () => Promise<T>, what: string): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      const { code, details } = error as { code?: number; details?: string };
-      if (code === GrpcStatus.NOT_FOUND) throw notFound(details ?? `${what} not found`);
-      if (code === GrpcStatus.FAILED_PRECONDITION || code === GrpcStatus.INVALID_ARGUMENT) throw failedPrecondition(details ?? `${what} refused`);
-      throw unavailable(`ingestion did not answer for ${what}: ${details ?? (error as Error).message}`);
-    }
   }
 }

@@ -1,11 +1,10 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import * as ort from 'onnxruntime-node';
-import { status as GrpcStatus } from '@grpc/grpc-js';
 import { firstValueFrom, toArray } from 'rxjs';
 import { registry } from '@mlops/contracts';
-import { dataLoss, failedPrecondition, notFound, unavailable } from '@mlops/errors';
-import { UpstreamClients } from '@mlops/nest-platform';
+import { dataLoss, failedPrecondition, notFound } from '@mlops/errors';
+import { UpstreamClients, callUpstream } from '@mlops/nest-platform';
 import { JsonLogger, PlatformMetrics } from '@mlops/observability';
 import { Histogram } from 'prom-client';
 import { AdaptiveBatcher, type BatchOutput, type BatchPolicy } from '../inference/domain/batcher';
@@ -90,7 +89,7 @@ export class ModelStore implements OnModuleDestroy {
   }
 
   async versions(name: string): Promise<string[]> {
-    const list = await this.call(() => firstValueFrom(this.registry.listModelVersions({ modelName: name })), `model "${name}"`);
+    const list = await callUpstream('registry', `model "${name}"`, () => firstValueFrom(this.registry.listModelVersions({ modelName: name })));
     return (list.versions ?? []).filter((v) => v.status === registry.VersionStatus.VERSION_STATUS_READY).map((v) => String(v.version));
   }
 
@@ -99,14 +98,14 @@ export class ModelStore implements OnModuleDestroy {
   }
 
   private async routedVersion(name: string): Promise<number> {
-    const version = await this.call(() => firstValueFrom(this.registry.getModelVersionByAlias({ modelName: name, alias: 'production' })), `model "${name}" (no version given, and no production alias)`);
+    const version = await callUpstream('registry', `model "${name}" (no version given, and no production alias)`, () => firstValueFrom(this.registry.getModelVersionByAlias({ modelName: name, alias: 'production' })));
     return version.version;
   }
 
   private async load(name: string, number: number): Promise<LoadedModel> {
-    const version = await this.call(() => firstValueFrom(this.registry.getModelVersion({ modelName: name, version: number })), `model "${name}" version ${number}`);
+    const version = await callUpstream('registry', `model "${name}" version ${number}`, () => firstValueFrom(this.registry.getModelVersion({ modelName: name, version: number })));
     if (version.status !== registry.VersionStatus.VERSION_STATUS_READY) throw failedPrecondition(`model "${name}" version ${number} is not ready (${version.statusMessage || 'status ' + version.status})`);
-    const chunks = await this.call(() => firstValueFrom(this.registry.downloadArtifact({ sha256: version.artifactSha256 }).pipe(toArray())), `artifact of "${name}" version ${number}`);
+    const chunks = await callUpstream('registry', `artifact of "${name}" version ${number}`, () => firstValueFrom(this.registry.downloadArtifact({ sha256: version.artifactSha256 }).pipe(toArray())));
     const bytes = Buffer.concat(chunks.map((c) => Buffer.from(c.data)));
     if (createHash('sha256').update(bytes).digest('hex') !== version.artifactSha256) throw dataLoss(`artifact of "${name}" version ${number} does not match its sha256`);
     const session = await ort.InferenceSession.create(bytes);
@@ -127,16 +126,6 @@ export class ModelStore implements OnModuleDestroy {
     await warmUp(model);
     this.logger.info('model loaded', { model: name, version: number, inputs: model.inputs.map((i) => i.name) });
     return model;
-  }
-
-  private async call<T>(fn: () => Promise<T>, what: string): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      const { code, details } = error as { code?: number; details?: string };
-      if (code === GrpcStatus.NOT_FOUND) throw notFound(details ?? `${what} was not found`);
-      throw unavailable(`registry did not answer for ${what}: ${details ?? (error as Error).message}`);
-    }
   }
 }
 

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
 import { features, registry } from '@mlops/contracts';
-import { failedPrecondition, notFound, unavailable } from '@mlops/errors';
-import { UpstreamClients } from '@mlops/nest-platform';
+import { unavailable } from '@mlops/errors';
+import { UpstreamClients, callUpstream } from '@mlops/nest-platform';
 
 export interface SnapshotData {
   snapshot: features.Snapshot;
@@ -27,9 +27,9 @@ export class PlatformClients {
   async snapshot(request: { snapshotId: string } | Omit<Partial<features.CreateSnapshotRequest>, 'spine'>): Promise<SnapshotData> {
     const snapshot =
       'snapshotId' in request
-        ? await call(() => firstValueFrom(this.features.getSnapshot({ snapshotId: request.snapshotId })), `snapshot ${request.snapshotId}`)
-        : await call(() => firstValueFrom(this.features.createSnapshot(features.CreateSnapshotRequest.fromPartial(request))), `a snapshot of "${request.featureView}"`);
-    const rows = await call(() => firstValueFrom(this.features.readSnapshot({ snapshotId: snapshot.snapshotId }).pipe(toArray())), `snapshot ${snapshot.snapshotId}`);
+        ? await callUpstream('feature-store', `snapshot ${request.snapshotId}`, () => firstValueFrom(this.features.getSnapshot({ snapshotId: request.snapshotId })))
+        : await callUpstream('feature-store', `a snapshot of "${request.featureView}"`, () => firstValueFrom(this.features.createSnapshot(features.CreateSnapshotRequest.fromPartial(request))));
+    const rows = await callUpstream('feature-store', `snapshot ${snapshot.snapshotId}`, () => firstValueFrom(this.features.readSnapshot({ snapshotId: snapshot.snapshotId }).pipe(toArray())));
     return { snapshot, rows };
   }
 
@@ -42,24 +42,13 @@ export class PlatformClients {
       if ((error as { code?: number }).code === GrpcStatus.NOT_FOUND) return undefined;
       throw unavailable(`registry did not answer for the production model of "${modelName}": ${(error as Error).message}`);
     }
-    const chunks = await call(() => firstValueFrom(this.registry.downloadArtifact({ sha256: version.artifactSha256 }).pipe(toArray())), `artifact ${version.artifactSha256}`);
+    const chunks = await callUpstream('registry', `artifact ${version.artifactSha256}`, () => firstValueFrom(this.registry.downloadArtifact({ sha256: version.artifactSha256 }).pipe(toArray())));
     return { version, artifact: Buffer.concat(chunks.map((c) => Buffer.from(c.data))) };
   }
 
   async uploadArtifact(bytes: Uint8Array): Promise<registry.Artifact> {
     const chunks: registry.ArtifactChunk[] = [];
     for (let offset = 0; offset < bytes.length; offset += 256 * 1024) chunks.push({ data: bytes.subarray(offset, offset + 256 * 1024) });
-    return call(() => lastValueFrom(this.registry.uploadArtifact(from(chunks))), 'the artifact upload');
-  }
-}
-
-async function call<T>(fn: () => Promise<T>, what: string): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    const { code, details } = error as { code?: number; details?: string };
-    if (code === GrpcStatus.NOT_FOUND) throw notFound(details ?? `${what} was not found`);
-    if (code === GrpcStatus.INVALID_ARGUMENT || code === GrpcStatus.FAILED_PRECONDITION) throw failedPrecondition(details ?? `${what} was refused`);
-    throw unavailable(`${what} failed: ${details ?? (error as Error).message}`);
+    return callUpstream('registry', 'the artifact upload', () => lastValueFrom(this.registry.uploadArtifact(from(chunks))));
   }
 }
