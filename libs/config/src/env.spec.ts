@@ -1,4 +1,4 @@
-import { ConfigError, bool, hostPorts, int, oneOf, port, readEnv, str, url } from './env';
+import { ConfigError, bool, hostPorts, int, num, oneOf, port, readEnv, str, url } from './env';
 
 describe('readEnv', () => {
   const spec = {
@@ -46,5 +46,17 @@ describe('readEnv', () => {
     expect(() => readEnv({ DATABASE_URL: url(['postgres']) }, { DATABASE_URL: 'mysql://u:hunter2@h/db' })).toThrow(
       'DATABASE_URL=*** has protocol mysql: but must be one of postgres',
     );
+  });
+});
+
+describe('num', () => {
+  const spec = { RATE: num(1, 0, 1) };
+  it('parses decimals within bounds and refuses the rest', () => {
+    expect(readEnv(spec, { RATE: '0.25' })).toEqual({ RATE: 0.25 });
+    expect(readEnv(spec, { RATE: '.5' })).toEqual({ RATE: 0.5 });
+    expect(readEnv(spec, {})).toEqual({ RATE: 1 });
+    for (const bad of ['1.5', 'abc', '0x1', '-0.1']) {
+      expect(() => readEnv(spec, { RATE: bad })).toThrow(`RATE="${bad}" is not a number between 0 and 1`);
+    }
   });
 });

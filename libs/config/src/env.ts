@@ -65,6 +65,18 @@ export function int(fallback: number | undefined, min = Number.MIN_SAFE_INTEGER,
   };
 }
 
+/** A finite decimal number within [min, max], e.g. a rate or a duration in seconds. */
+export function num(fallback: number | undefined, min = -Number.MAX_VALUE, max = Number.MAX_VALUE): EnvVar<number> {
+  return {
+    fallback,
+    parse(raw) {
+      const value = Number(raw);
+      if (!/^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw) || value < min || value > max) return { error: `is not a number between ${min} and ${max}` };
+      return { value };
+    },
+  };
+}
+
 export const port = (fallback?: number): EnvVar<number> => int(fallback, 1, 65535);
 
 export const bool = (fallback?: boolean): EnvVar<boolean> => ({

@@ -4,5 +4,5 @@ export { AcceptedRecord, DatasetVersionCreated, RecordRejected, RecordsAccepted 
 export { SnapshotCreated } from './gen/mlops/events/v1/features';
 export { TrainingRunCompleted, TrainingRunFailed, TrainingRunRequested } from './gen/mlops/events/v1/training';
 export { AliasChanged, ModelVersionRegistered } from './gen/mlops/events/v1/registry';
-export { DeploymentChanged, PredictionLogged } from './gen/mlops/events/v1/serving';
+export { DeploymentChanged, PredictionLogBatch, PredictionLogged } from './gen/mlops/events/v1/serving';
 export { DriftDetected, FeatureDrift, FeedbackReceived, PerformanceDegraded } from './gen/mlops/events/v1/monitoring';

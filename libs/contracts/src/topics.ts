@@ -3,7 +3,7 @@ import { DatasetVersionCreated, RecordRejected, RecordsAccepted } from './gen/ml
 import { SnapshotCreated } from './gen/mlops/events/v1/features';
 import { TrainingRunCompleted, TrainingRunFailed, TrainingRunRequested } from './gen/mlops/events/v1/training';
 import { AliasChanged, ModelVersionRegistered } from './gen/mlops/events/v1/registry';
-import { DeploymentChanged, PredictionLogged } from './gen/mlops/events/v1/serving';
+import { DeploymentChanged, PredictionLogBatch } from './gen/mlops/events/v1/serving';
 import { DriftDetected, FeedbackReceived, PerformanceDegraded } from './gen/mlops/events/v1/monitoring';
 import { ServiceStarted } from './gen/mlops/events/v1/platform';
 
@@ -60,7 +60,7 @@ export const Topics = {
   ),
   aliasChanged: eventTopic('registry.alias.changed.v1', 'mlops.events.v1.AliasChanged', AliasChanged),
   deploymentChanged: eventTopic('serving.deployment.changed.v1', 'mlops.events.v1.DeploymentChanged', DeploymentChanged),
-  predictionsLogged: eventTopic('serving.predictions.logged.v1', 'mlops.events.v1.PredictionLogged', PredictionLogged),
+  predictionsLogged: eventTopic('serving.predictions.logged.v2', 'mlops.events.v1.PredictionLogBatch', PredictionLogBatch),
   feedbackReceived: eventTopic(
     'monitoring.feedback.received.v1',
     'mlops.events.v1.FeedbackReceived',

@@ -8,3 +8,4 @@ export * from './outbox';
 export * from './outbox.entity';
 export * from './publisher';
 export * from './errors';
+export * from './stream-publisher';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Server } from '@grpc/grpc-js';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { ConfigError } from '@mlops/config';
 import { PROTO_LOADER_OPTIONS, protoPath } from '@mlops/contracts';
@@ -37,6 +38,10 @@ export async function bootstrapService(def: ServiceDefinition, appModule: Type):
           package: [...PLATFORM_PACKAGES, ...(def.grpc?.packages ?? [])],
           protoPath: [...PLATFORM_PROTOS, ...(def.grpc?.protoFiles ?? [])].map(protoPath),
           loader: PROTO_LOADER_OPTIONS,
+          // Nest hands over its grpc-js server here, before it starts serving.
+          onLoadPackageDefinition: (_definition: unknown, server: Server) => {
+            for (const service of def.plainGrpcServices ?? []) app.get(service).register(server);
+          },
         },
       },
       { inheritAppConfig: true },

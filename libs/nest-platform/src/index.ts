@@ -8,3 +8,4 @@ export * from './service-definition';
 export * from './tokens';
 export * from './upstream';
 export { toGrpcStatusError } from './grpc/domain-errors.filter';
+export { principalOf } from './grpc/principal';

@@ -1,3 +1,5 @@
+import type { Type } from '@nestjs/common';
+import type { Server } from '@grpc/grpc-js';
 import type { EntitySchema, MixedList } from 'typeorm';
 
 /** What a service tells the platform wiring about itself. */
@@ -18,6 +20,9 @@ export interface ServiceDefinition {
   migrations?: Function[];
   /** Its domain gRPC API: proto files (relative to proto/) and their packages. */
   grpc?: { protoFiles: string[]; packages: string[] };
+  /** Providers that add plain @grpc/grpc-js services to the same gRPC server (hot paths that
+   * skip Nest's per-call pipeline; they do their own error mapping and metrics). */
+  plainGrpcServices?: Type<PlainGrpcService>[];
   /** Platform services it calls over gRPC. */
   upstream?: UpstreamService[];
   /** Reads and validates the service's own env keys (throws ConfigError); checked at start. */
@@ -33,4 +38,9 @@ export interface UpstreamService {
 
 export function upstreamEnvKey(name: string): string {
   return `${name.toUpperCase().replace(/-/g, '_')}_GRPC_URL`;
+}
+
+/** A gRPC service implemented with plain @grpc/grpc-js handlers, registered on the service's port. */
+export interface PlainGrpcService {
+  register(server: Server): void;
 }

@@ -8,6 +8,7 @@ import { ModelsRepository } from './models/models.repository';
 import { ModelsService } from './models/models.service';
 import { ModelsGrpcController } from './models/transport/models.grpc-controller';
 import { TrainingCompletedConsumer } from './models/transport/training-completed.consumer';
+import { DeploymentChangedConsumer } from './models/transport/deployment-changed.consumer';
 
 /** Registered models, versions, aliases, approvals, audit log and the artifact store. */
 @Module({
@@ -19,6 +20,7 @@ import { TrainingCompletedConsumer } from './models/transport/training-completed
     ModelsRepository,
     ModelsService,
     TrainingCompletedConsumer,
+    DeploymentChangedConsumer,
   ],
 })
 export class RegistryModule {}

@@ -1,4 +1,7 @@
 import type { ServiceDefinition } from '@mlops/nest-platform';
+import { loadServingConfig } from './config/serving.config';
+import { InferenceGrpcController } from './inference/transport/inference.grpc-controller';
+import { Deployments1732800000700 } from './migrations/1732800000700-deployments';
 
 export const SERVICE: ServiceDefinition = {
   name: 'serving',
@@ -6,6 +9,10 @@ export const SERVICE: ServiceDefinition = {
   schema: 'serving',
   defaultGrpcPort: 50055,
   defaultHttpPort: 8085,
-  grpc: { protoFiles: ['inference/grpc_predict_v2.proto'], packages: ['inference'] },
+  migrations: [Deployments1732800000700],
+  loadConfig: loadServingConfig,
+  // Nest serves the deployment API; the inference protocol is a plain grpc-js service on the same port.
+  grpc: { protoFiles: ['mlops/serving/v1/serving.proto'], packages: ['mlops.serving.v1'] },
+  plainGrpcServices: [InferenceGrpcController],
   upstream: [{ name: 'registry', defaultUrl: '127.0.0.1:50054' }],
 };

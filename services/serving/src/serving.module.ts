@@ -1,12 +1,46 @@
 import { Module } from '@nestjs/common';
+import { SERVING_CONFIG, loadServingConfig } from './config/serving.config';
+import { DeploymentsRepository } from './deployments/deployments.repository';
+import { DeploymentsService } from './deployments/deployments.service';
+import { RegistryClient } from './deployments/registry.client';
+import { RolloutScheduler } from './deployments/rollout.scheduler';
+import { DeploymentsGrpcController } from './deployments/transport/deployments.grpc-controller';
+import { VersionRegisteredConsumer } from './deployments/transport/version-registered.consumer';
 import { InferenceService } from './inference/inference.service';
 import { InferenceGrpcController } from './inference/transport/inference.grpc-controller';
 import { InferenceHttpController } from './inference/transport/inference.http-controller';
 import { ModelStore } from './models/model-store';
+import { PredictionLog } from './prediction-log/prediction-log';
+import { Measurements } from './routing/measurements';
+import { RoutingTable } from './routing/routing-table';
+import { TrafficRouter } from './routing/traffic-router';
+import { AliasChangedConsumer } from './routing/transport/alias-changed.consumer';
+import { FeedbackConsumer } from './routing/transport/feedback.consumer';
+import { ServingMetrics } from './serving.metrics';
 
-/** Open Inference Protocol inference (gRPC and REST) on onnxruntime, models from the registry. */
+/**
+ * Open Inference Protocol inference (gRPC and REST) on onnxruntime with models from the
+ * registry; deployments (basic, shadow, canary) with automated analysis; the prediction log.
+ */
 @Module({
-  controllers: [InferenceGrpcController, InferenceHttpController],
-  providers: [ModelStore, InferenceService],
+  controllers: [InferenceHttpController, DeploymentsGrpcController],
+  providers: [
+    { provide: SERVING_CONFIG, useFactory: () => loadServingConfig() },
+    ServingMetrics,
+    ModelStore,
+    InferenceService,
+    PredictionLog,
+    DeploymentsRepository,
+    RegistryClient,
+    Measurements,
+    RoutingTable,
+    TrafficRouter,
+    DeploymentsService,
+    RolloutScheduler,
+    InferenceGrpcController,
+    VersionRegisteredConsumer,
+    AliasChangedConsumer,
+    FeedbackConsumer,
+  ],
 })
 export class ServingModule {}

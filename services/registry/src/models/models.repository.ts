@@ -80,6 +80,12 @@ export class ModelsRepository {
     );
   }
 
+  /** Merges tags into a version's tags; returns false when the version does not exist. */
+  async mergeVersionTags(manager: EntityManager, name: string, version: number, tags: Record<string, string>): Promise<boolean> {
+    const rows = returnedRows(await manager.query(`UPDATE "${this.s}".model_versions SET tags = tags || $3::jsonb WHERE model_name = $1 AND version = $2 RETURNING version`, [name, version, JSON.stringify(tags)]));
+    return rows.length > 0;
+  }
+
   async recordArtifact(manager: EntityManager | undefined, sha256: string, size: number): Promise<void> {
     await this.m(manager).query(`INSERT INTO "${this.s}".artifacts (sha256, size) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [sha256, size]);
   }

@@ -165,6 +165,21 @@ export class ModelsService {
     });
   }
 
+  /**
+   * Records what serving's rollout decided about a version: the `serving.verdict` tag
+   * (promoted or rejected) with the deployment and reason, and an audit entry, so the registry
+   * shows which candidates were rejected and why.
+   */
+  async recordDeploymentVerdict(name: string, version: number, verdict: 'promoted' | 'rejected', deploymentId: string, reason: string, manager: EntityManager): Promise<void> {
+    const tags = { 'serving.verdict': verdict, 'serving.deployment': deploymentId, 'serving.reason': reason.slice(0, 500) };
+    if (!(await this.repository.mergeVersionTags(manager, name, version, tags))) {
+      this.logger.warn('deployment verdict for an unknown version', { model: name, version, verdict });
+      return;
+    }
+    await this.audit.append(manager, 'serving', `version.${verdict}`, name, { version, deploymentId, reason });
+    this.logger.info('deployment verdict recorded', { model: name, version, verdict });
+  }
+
   /** Reads the artifact (verifying its hash) and its ONNX signature; failures make a FAILED version. */
   private async inspect(sha256: string, featureNames: string[], onMissing: 'reject' | 'fail'): Promise<{ status: 'ready' | 'failed'; statusMessage: string; artifactSize: number; signature: Signature }> {
     const empty: Signature = { inputs: [], outputs: [], featureNames };

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { invalidArgument, resourceExhausted } from '@mlops/errors';
-import { ModelStore } from '../models/model-store';
+import type { LoadedModel } from '../models/loaded-model';
+import type { BatchOutput } from './domain/batcher';
 import { encodeOutput, type WireOutput } from './domain/outputs';
 import { InferenceInputError, InferenceTooLargeError, type Tensor, type WireInput, checkSignature, decodeInput } from './domain/tensors';
 
@@ -11,6 +12,8 @@ export interface InferRequest {
   inputs: WireInput[];
   outputs: { name: string }[];
   rawInputContents: Buffer[];
+  /** Keeps a caller on the same version during a rollout (parameter routing_key or x-routing-key). */
+  routingKey?: string;
 }
 
 export interface InferResponse {
@@ -21,45 +24,52 @@ export interface InferResponse {
   rawOutputContents: Buffer[];
 }
 
+export interface DecodedRequest {
+  inputs: Tensor[];
+  raw: boolean;
+  wanted: string[];
+}
+
 /** Open Inference Protocol inference on onnxruntime, checked against the version's signature. */
 @Injectable()
 export class InferenceService {
-  constructor(private readonly models: ModelStore) {}
-
-  async infer(request: InferRequest): Promise<InferResponse> {
-    const model = await this.models.get(request.modelName, request.modelVersion);
+  /** Decodes the request's tensors; the model is not needed for that. */
+  decode(request: InferRequest): DecodedRequest {
     const raw = request.rawInputContents.length > 0;
     if (raw && request.rawInputContents.length !== request.inputs.length) {
       throw invalidArgument(`raw_input_contents has ${request.rawInputContents.length} entries for ${request.inputs.length} inputs`);
     }
-    const inputs = this.decode(request, raw);
     try {
-      checkSignature(inputs, model.inputs, `model "${model.name}" version ${model.version}`);
-    } catch (error) {
-      throw invalidArgument((error as Error).message);
-    }
-    const wanted = request.outputs.map((o) => o.name);
-    const unknown = wanted.find((name) => !model.session.outputNames.includes(name));
-    if (unknown) throw invalidArgument(`output "${unknown}" is not an output of model "${model.name}" (outputs: ${model.session.outputNames.join(', ')})`);
-    // Merged with concurrent requests when the model batches; every output is computed either way.
-    const results = model.batcher && inputs.every((t) => t.shape.length > 0 && t.shape[0] > 0) ? await model.batcher.infer(inputs) : await model.run(inputs);
-    const encoded = (wanted.length > 0 ? wanted : model.session.outputNames).map((name) => encodeOutput(name, results[name] as never, raw));
-    return {
-      modelName: model.name,
-      modelVersion: String(model.version),
-      id: request.id,
-      outputs: encoded.map((e) => e.output),
-      rawOutputContents: raw ? encoded.map((e) => e.raw!) : [],
-    };
-  }
-
-  private decode(request: InferRequest, raw: boolean): Tensor[] {
-    try {
-      return request.inputs.map((input, i) => decodeInput(input, raw ? request.rawInputContents[i] : undefined));
+      return { inputs: request.inputs.map((input, i) => decodeInput(input, raw ? request.rawInputContents[i] : undefined)), raw, wanted: request.outputs.map((o) => o.name) };
     } catch (error) {
       if (error instanceof InferenceTooLargeError) throw resourceExhausted(error.message);
       if (error instanceof InferenceInputError) throw invalidArgument(error.message);
       throw error;
     }
+  }
+
+  /** Checks the inputs against the version's signature and runs it (merged with concurrent requests when it batches). */
+  async run(model: LoadedModel, request: DecodedRequest): Promise<Record<string, BatchOutput>> {
+    try {
+      checkSignature(request.inputs, model.inputs, `model "${model.name}" version ${model.version}`);
+    } catch (error) {
+      throw invalidArgument((error as Error).message);
+    }
+    const unknown = request.wanted.find((name) => !model.session.outputNames.includes(name));
+    if (unknown) throw invalidArgument(`output "${unknown}" is not an output of model "${model.name}" (outputs: ${model.session.outputNames.join(', ')})`);
+    const batched = model.batcher && request.inputs.every((t) => t.shape.length > 0 && t.shape[0] > 0);
+    return batched ? model.batcher!.infer(request.inputs) : model.run(request.inputs);
+  }
+
+  encode(model: LoadedModel, request: DecodedRequest, results: Record<string, BatchOutput>, id: string): InferResponse {
+    const names = request.wanted.length > 0 ? request.wanted : model.session.outputNames;
+    const encoded = names.map((name) => encodeOutput(name, results[name] as never, request.raw));
+    return {
+      modelName: model.name,
+      modelVersion: String(model.version),
+      id,
+      outputs: encoded.map((e) => e.output),
+      rawOutputContents: request.raw ? encoded.map((e) => e.raw!) : [],
+    };
   }
 }

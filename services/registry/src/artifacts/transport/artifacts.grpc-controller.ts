@@ -7,7 +7,7 @@ import { dataLoss, invalidArgument, notFound, resourceExhausted } from '@mlops/e
 import { toGrpcStatusError } from '@mlops/nest-platform';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../../config/registry.config';
 import { toVersionMessage } from '../../models/transport/model.mapper';
-import { principalOf } from '../../models/transport/principal';
+import { principalOf } from '@mlops/nest-platform';
 import { ModelsService } from '../../models/models.service';
 import { ModelsRepository } from '../../models/models.repository';
 import { ARTIFACT_STORE } from '../artifacts.tokens';

@@ -6,7 +6,7 @@ import { AuditRepository } from '../../audit/audit.repository';
 import type { Lineage } from '../domain/model';
 import { ModelsService } from '../models.service';
 import { toLineage, toModelMessage, toPolicy, toVersionMessage } from './model.mapper';
-import { principalOf } from './principal';
+import { principalOf } from '@mlops/nest-platform';
 
 @Controller()
 export class ModelsGrpcController {

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Headers, Param, Post } from '@nestjs/common';
 import { type ErrorKind, isDomainError } from '@mlops/errors';
 import { ReadinessService } from '@mlops/nest-platform';
 import { ModelStore } from '../../models/model-store';
-import { InferenceService } from '../inference.service';
+import { TrafficRouter } from '../../routing/traffic-router';
 import type { WireContents } from '../domain/tensors';
 
 /** JSON tensor of the REST protocol: data flattened (or nested) in row-major order. */
@@ -26,7 +26,7 @@ const FIELD: Record<string, keyof WireContents> = { FP32: 'fp32Contents', FP64: 
 @Controller('v2')
 export class InferenceHttpController {
   constructor(
-    private readonly inference: InferenceService,
+    private readonly router: TrafficRouter,
     private readonly models: ModelStore,
     private readonly readiness: ReadinessService,
   ) {}
@@ -69,19 +69,19 @@ export class InferenceHttpController {
 
   @Post('models/:name/infer')
   @HttpCode(200)
-  infer(@Param('name') name: string, @Body() body: unknown) {
-    return this.run(name, '', body);
+  infer(@Param('name') name: string, @Body() body: unknown, @Headers('x-routing-key') routingKey?: string) {
+    return this.run(name, '', body, routingKey);
   }
 
   @Post('models/:name/versions/:version/infer')
   @HttpCode(200)
   inferVersion(@Param('name') name: string, @Param('version') version: string, @Body() body: unknown) {
-    return this.run(name, version, body);
+    return this.run(name, version, body, undefined);
   }
 
   private async modelMetadata(name: string, version: string) {
     return mapErrors(async () => {
-      const model = await this.models.get(name, version);
+      const model = await this.models.resolve(name, version);
       return { name: model.name, versions: await this.models.versions(model.name), platform: 'onnxruntime_onnx', inputs: model.inputs, outputs: model.outputs };
     });
   }
@@ -91,16 +91,18 @@ export class InferenceHttpController {
     return { name, ready: true };
   }
 
-  private async run(name: string, version: string, body: unknown) {
+  private async run(name: string, version: string, body: unknown, routingKey: string | undefined) {
     return mapErrors(async () => {
       const request = parseBody(body);
-      const response = await this.inference.infer({
+      const key = typeof request.parameters?.routing_key === 'string' ? request.parameters.routing_key : routingKey;
+      const response = await this.router.infer({
         modelName: name,
         modelVersion: version,
         id: request.id ?? '',
         inputs: request.inputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: t.shape, contents: toContents(t) })),
         outputs: (request.outputs ?? []).map((o) => ({ name: o.name })),
         rawInputContents: [],
+        routingKey: key || undefined,
       });
       return {
         model_name: response.modelName,
@@ -112,7 +114,14 @@ export class InferenceHttpController {
   }
 }
 
-function parseBody(body: unknown): { id?: string; inputs: RestTensor[]; outputs?: { name: string }[] } {
+interface RestRequest {
+  id?: string;
+  inputs: RestTensor[];
+  outputs?: { name: string }[];
+  parameters?: Record<string, unknown>;
+}
+
+function parseBody(body: unknown): RestRequest {
   const b = body as { id?: unknown; inputs?: unknown; outputs?: unknown } | null;
   if (!b || typeof b !== 'object' || !Array.isArray(b.inputs)) throw new HttpException({ error: 'the body must be a JSON object with an "inputs" array' }, HttpStatus.BAD_REQUEST);
   for (const [i, t] of (b.inputs as RestTensor[]).entries()) {
@@ -120,7 +129,7 @@ function parseBody(body: unknown): { id?: string; inputs: RestTensor[]; outputs?
       throw new HttpException({ error: `inputs[${i}] needs "name", "shape", "datatype" and "data"` }, HttpStatus.BAD_REQUEST);
     }
   }
-  return b as { id?: string; inputs: RestTensor[]; outputs?: { name: string }[] };
+  return b as RestRequest;
 }
 
 function toContents(t: RestTensor): WireContents {

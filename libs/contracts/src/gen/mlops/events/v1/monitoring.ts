@@ -16,6 +16,8 @@ export interface FeedbackReceived {
   label: number;
   /** When the label was observed, Unix epoch milliseconds. */
   observedAtMs: number;
+  /** Row of the request it labels (0 for single-row requests). */
+  row: number;
 }
 
 /** Drift of one feature or of the predictions. */
@@ -71,7 +73,7 @@ export interface PerformanceDegraded {
 }
 
 function createBaseFeedbackReceived(): FeedbackReceived {
-  return { requestId: "", modelName: "", label: 0, observedAtMs: 0 };
+  return { requestId: "", modelName: "", label: 0, observedAtMs: 0, row: 0 };
 }
 
 export const FeedbackReceived: MessageFns<FeedbackReceived> = {
@@ -87,6 +89,9 @@ export const FeedbackReceived: MessageFns<FeedbackReceived> = {
     }
     if (message.observedAtMs !== 0) {
       writer.uint32(32).int64(message.observedAtMs);
+    }
+    if (message.row !== 0) {
+      writer.uint32(40).int32(message.row);
     }
     return writer;
   },
@@ -136,6 +141,14 @@ export const FeedbackReceived: MessageFns<FeedbackReceived> = {
             message.observedAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.row = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -166,6 +179,7 @@ export const FeedbackReceived: MessageFns<FeedbackReceived> = {
         : isSet(object.observed_at_ms)
         ? globalThis.Number(object.observed_at_ms)
         : 0,
+      row: isSet(object.row) ? globalThis.Number(object.row) : 0,
     };
   },
 
@@ -183,6 +197,9 @@ export const FeedbackReceived: MessageFns<FeedbackReceived> = {
     if (message.observedAtMs !== 0) {
       obj.observedAtMs = Math.round(message.observedAtMs);
     }
+    if (message.row !== 0) {
+      obj.row = Math.round(message.row);
+    }
     return obj;
   },
 
@@ -195,6 +212,7 @@ export const FeedbackReceived: MessageFns<FeedbackReceived> = {
     message.modelName = object.modelName ?? "";
     message.label = object.label ?? 0;
     message.observedAtMs = object.observedAtMs ?? 0;
+    message.row = object.row ?? 0;
     return message;
   },
 };

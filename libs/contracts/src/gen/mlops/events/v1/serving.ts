@@ -24,9 +24,17 @@ export interface DeploymentChanged {
   candidateWeightPercent: number;
   /** Why it changed, e.g. the analysis verdict. */
   reason: string;
+  /** Phase: "shadow", "canary" or "done". */
+  phase: string;
+  /** Canary step index (0-based), or shadow intervals passed. */
+  step: number;
+  /** Failed analyses so far. */
+  failedChecks: number;
+  /** Share of requests also run on the other version, 0 to 100. */
+  mirrorPercent: number;
 }
 
-/** One served prediction, for monitoring. Topic: serving.predictions.logged.v1. */
+/** One served prediction (one row of a request), for monitoring; travels in a PredictionLogBatch. */
 export interface PredictionLogged {
   /** Request id (joins ground truth later). */
   requestId: string;
@@ -42,11 +50,34 @@ export interface PredictionLogged {
   servedAtMs: number;
   /** Latency of the inference in milliseconds. */
   latencyMs: number;
+  /** Row of the request (a request with n rows logs n predictions, rows 0..n-1). */
+  row: number;
+  /** The prediction of the row: the class label for classifiers, the value for regressors. */
+  prediction: number;
+  /**
+   * How the version came to answer: "stable" (production), "candidate" (canary share),
+   * "shadow" (a mirrored run whose output was not returned) or "pinned" (version asked for).
+   */
+  role: string;
+  /** Deployment that routed it ("" outside deployments). */
+  deploymentId: string;
 }
 
 export interface PredictionLogged_FeaturesEntry {
   key: string;
   value: number;
+}
+
+/**
+ * Predictions of one model served close together, for monitoring.
+ * Topic: serving.predictions.logged.v2. (v1 carried one prediction per Kafka message; per-message
+ * costs in the producer and the broker made logging cost more than inference, so v2 batches.)
+ */
+export interface PredictionLogBatch {
+  /** Model name (every prediction in the batch is of this model). */
+  modelName: string;
+  /** The predictions, in the order they were served. */
+  predictions: PredictionLogged[];
 }
 
 function createBaseDeploymentChanged(): DeploymentChanged {
@@ -59,6 +90,10 @@ function createBaseDeploymentChanged(): DeploymentChanged {
     candidateVersion: 0,
     candidateWeightPercent: 0,
     reason: "",
+    phase: "",
+    step: 0,
+    failedChecks: 0,
+    mirrorPercent: 0,
   };
 }
 
@@ -87,6 +122,18 @@ export const DeploymentChanged: MessageFns<DeploymentChanged> = {
     }
     if (message.reason !== "") {
       writer.uint32(66).string(message.reason);
+    }
+    if (message.phase !== "") {
+      writer.uint32(74).string(message.phase);
+    }
+    if (message.step !== 0) {
+      writer.uint32(80).int32(message.step);
+    }
+    if (message.failedChecks !== 0) {
+      writer.uint32(88).int32(message.failedChecks);
+    }
+    if (message.mirrorPercent !== 0) {
+      writer.uint32(97).double(message.mirrorPercent);
     }
     return writer;
   },
@@ -168,6 +215,38 @@ export const DeploymentChanged: MessageFns<DeploymentChanged> = {
             message.reason = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.phase = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.step = reader.int32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.failedChecks = reader.int32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 97) {
+              break;
+            }
+
+            message.mirrorPercent = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -210,6 +289,18 @@ export const DeploymentChanged: MessageFns<DeploymentChanged> = {
         ? globalThis.Number(object.candidate_weight_percent)
         : 0,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      phase: isSet(object.phase) ? globalThis.String(object.phase) : "",
+      step: isSet(object.step) ? globalThis.Number(object.step) : 0,
+      failedChecks: isSet(object.failedChecks)
+        ? globalThis.Number(object.failedChecks)
+        : isSet(object.failed_checks)
+        ? globalThis.Number(object.failed_checks)
+        : 0,
+      mirrorPercent: isSet(object.mirrorPercent)
+        ? globalThis.Number(object.mirrorPercent)
+        : isSet(object.mirror_percent)
+        ? globalThis.Number(object.mirror_percent)
+        : 0,
     };
   },
 
@@ -239,6 +330,18 @@ export const DeploymentChanged: MessageFns<DeploymentChanged> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.phase !== "") {
+      obj.phase = message.phase;
+    }
+    if (message.step !== 0) {
+      obj.step = Math.round(message.step);
+    }
+    if (message.failedChecks !== 0) {
+      obj.failedChecks = Math.round(message.failedChecks);
+    }
+    if (message.mirrorPercent !== 0) {
+      obj.mirrorPercent = floatToJson(message.mirrorPercent);
+    }
     return obj;
   },
 
@@ -255,12 +358,28 @@ export const DeploymentChanged: MessageFns<DeploymentChanged> = {
     message.candidateVersion = object.candidateVersion ?? 0;
     message.candidateWeightPercent = object.candidateWeightPercent ?? 0;
     message.reason = object.reason ?? "";
+    message.phase = object.phase ?? "";
+    message.step = object.step ?? 0;
+    message.failedChecks = object.failedChecks ?? 0;
+    message.mirrorPercent = object.mirrorPercent ?? 0;
     return message;
   },
 };
 
 function createBasePredictionLogged(): PredictionLogged {
-  return { requestId: "", modelName: "", version: 0, features: {}, outputs: [], servedAtMs: 0, latencyMs: 0 };
+  return {
+    requestId: "",
+    modelName: "",
+    version: 0,
+    features: {},
+    outputs: [],
+    servedAtMs: 0,
+    latencyMs: 0,
+    row: 0,
+    prediction: 0,
+    role: "",
+    deploymentId: "",
+  };
 }
 
 export const PredictionLogged: MessageFns<PredictionLogged> = {
@@ -289,6 +408,18 @@ export const PredictionLogged: MessageFns<PredictionLogged> = {
     }
     if (message.latencyMs !== 0) {
       writer.uint32(57).double(message.latencyMs);
+    }
+    if (message.row !== 0) {
+      writer.uint32(64).int32(message.row);
+    }
+    if (message.prediction !== 0) {
+      writer.uint32(73).double(message.prediction);
+    }
+    if (message.role !== "") {
+      writer.uint32(82).string(message.role);
+    }
+    if (message.deploymentId !== "") {
+      writer.uint32(90).string(message.deploymentId);
     }
     return writer;
   },
@@ -375,6 +506,38 @@ export const PredictionLogged: MessageFns<PredictionLogged> = {
             message.latencyMs = reader.double();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.row = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 73) {
+              break;
+            }
+
+            message.prediction = reader.double();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.role = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.deploymentId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -425,6 +588,14 @@ export const PredictionLogged: MessageFns<PredictionLogged> = {
         : isSet(object.latency_ms)
         ? globalThis.Number(object.latency_ms)
         : 0,
+      row: isSet(object.row) ? globalThis.Number(object.row) : 0,
+      prediction: isSet(object.prediction) ? globalThis.Number(object.prediction) : 0,
+      role: isSet(object.role) ? globalThis.String(object.role) : "",
+      deploymentId: isSet(object.deploymentId)
+        ? globalThis.String(object.deploymentId)
+        : isSet(object.deployment_id)
+        ? globalThis.String(object.deployment_id)
+        : "",
     };
   },
 
@@ -457,6 +628,18 @@ export const PredictionLogged: MessageFns<PredictionLogged> = {
     if (message.latencyMs !== 0) {
       obj.latencyMs = floatToJson(message.latencyMs);
     }
+    if (message.row !== 0) {
+      obj.row = Math.round(message.row);
+    }
+    if (message.prediction !== 0) {
+      obj.prediction = floatToJson(message.prediction);
+    }
+    if (message.role !== "") {
+      obj.role = message.role;
+    }
+    if (message.deploymentId !== "") {
+      obj.deploymentId = message.deploymentId;
+    }
     return obj;
   },
 
@@ -480,6 +663,10 @@ export const PredictionLogged: MessageFns<PredictionLogged> = {
     message.outputs = object.outputs?.map((e) => e) || [];
     message.servedAtMs = object.servedAtMs ?? 0;
     message.latencyMs = object.latencyMs ?? 0;
+    message.row = object.row ?? 0;
+    message.prediction = object.prediction ?? 0;
+    message.role = object.role ?? "";
+    message.deploymentId = object.deploymentId ?? "";
     return message;
   },
 };
@@ -567,6 +754,97 @@ export const PredictionLogged_FeaturesEntry: MessageFns<PredictionLogged_Feature
     const message = createBasePredictionLogged_FeaturesEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? 0;
+    return message;
+  },
+};
+
+function createBasePredictionLogBatch(): PredictionLogBatch {
+  return { modelName: "", predictions: [] };
+}
+
+export const PredictionLogBatch: MessageFns<PredictionLogBatch> = {
+  encode(message: PredictionLogBatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelName !== "") {
+      writer.uint32(10).string(message.modelName);
+    }
+    for (const v of message.predictions) {
+      PredictionLogged.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PredictionLogBatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePredictionLogBatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.predictions.push(PredictionLogged.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PredictionLogBatch {
+    return {
+      modelName: isSet(object.modelName)
+        ? globalThis.String(object.modelName)
+        : isSet(object.model_name)
+        ? globalThis.String(object.model_name)
+        : "",
+      predictions: globalThis.Array.isArray(object?.predictions)
+        ? object.predictions.map((e: any) => PredictionLogged.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: PredictionLogBatch): unknown {
+    const obj: any = {};
+    if (message.modelName !== "") {
+      obj.modelName = message.modelName;
+    }
+    if (message.predictions?.length) {
+      obj.predictions = message.predictions.map((e) => PredictionLogged.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PredictionLogBatch>, I>>(base?: I): PredictionLogBatch {
+    return PredictionLogBatch.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PredictionLogBatch>, I>>(object: I): PredictionLogBatch {
+    const message = createBasePredictionLogBatch();
+    message.modelName = object.modelName ?? "";
+    message.predictions = object.predictions?.map((e) => PredictionLogged.fromPartial(e)) || [];
     return message;
   },
 };

@@ -1,0 +1,115 @@
+// A load generator in its own process: ModelInfer over plain @grpc/grpc-js built from the public
+// v2 proto, the way a KServe/Triton client calls. Requests are encoded once up front (a pool of
+// variants with different routing keys and rows) so the generator spends its core on sending,
+// not on protobuf; every response is decoded only far enough to count errors.
+//
+// Closed loop (--concurrency N, as fast as answers come back) or open loop (--rate R requests/s,
+// sent on a timer whatever the latency). Prints one JSON line: count, errors, rps, latency
+// percentiles in ms.
+//
+//   node bench/load/infer-client.mts --target 127.0.0.1:50055 --model m --seconds 10 --concurrency 64
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce<[string, string][]>((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
+);
+const target = args.target ?? '127.0.0.1:50055';
+const model = args.model ?? 'model';
+const seconds = Number(args.seconds ?? 10);
+const warmupSeconds = Number(args.warmup ?? 2);
+const concurrency = Number(args.concurrency ?? 0);
+const rate = Number(args.rate ?? 0);
+const features = Number(args.features ?? 3);
+const channels = Number(args.channels ?? 4);
+
+const protoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto');
+const root = await protobuf.load(path.join(protoRoot, 'inference/grpc_predict_v2.proto'));
+const Request = root.lookupType('inference.ModelInferRequest');
+// Only loaded to check that the proto parses the way clients see it; calls use raw bytes.
+protoLoader.loadSync(path.join(protoRoot, 'inference/grpc_predict_v2.proto'), { includeDirs: [protoRoot] });
+
+const pool: Buffer[] = Array.from({ length: 256 }, (_, i) =>
+  Buffer.from(
+    Request.encode(
+      Request.fromObject({
+        modelName: model,
+        id: `r${i}`,
+        parameters: { routing_key: { stringParam: `user-${i}` } },
+        inputs: [{ name: 'input', datatype: 'FP32', shape: [1, features], contents: { fp32Contents: Array.from({ length: features }, (_, j) => ((i * 7 + j * 13) % 17) / 17 - 0.5) } }],
+      }),
+    ).finish(),
+  ),
+);
+
+const identity = (b: Buffer) => b;
+const clients = Array.from({ length: channels }, (_, i) => new grpc.Client(target, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1, 'channel-index': i }));
+const call = (i: number): Promise<void> =>
+  new Promise((resolve, reject) =>
+    clients[i % channels].makeUnaryRequest('/inference.GRPCInferenceService/ModelInfer', identity, identity, pool[i % pool.length], (error) => (error ? reject(error) : resolve())),
+  );
+
+const latencies: number[] = [];
+let errors = 0;
+const codes: Record<string, number> = {};
+let measuring = false;
+let sent = 0;
+async function one(): Promise<void> {
+  const i = sent++;
+  const t = performance.now();
+  try {
+    await call(i);
+    if (measuring) latencies.push(performance.now() - t);
+  } catch (error) {
+    if (measuring) {
+      errors++;
+      const code = String((error as grpc.ServiceError).code);
+      codes[code] = (codes[code] ?? 0) + 1;
+    }
+  }
+}
+
+async function closedLoop(until: number): Promise<void> {
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < until) await one();
+  }));
+}
+
+async function openLoop(until: number): Promise<void> {
+  // Requests leave on a 1 ms timer, each tick sending those that fell due (no busy loop: the
+  // generator must not take the core the server needs).
+  const inflight = new Set<Promise<void>>();
+  const interval = 1000 / rate;
+  let next = performance.now();
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const now = performance.now();
+      if (now >= until) {
+        clearInterval(timer);
+        resolve();
+        return;
+      }
+      for (; next <= now; next += interval) {
+        const p = one();
+        inflight.add(p);
+        void p.finally(() => inflight.delete(p));
+      }
+    }, 1);
+  });
+  await Promise.all(inflight);
+}
+
+const run = concurrency > 0 ? closedLoop : openLoop;
+await run(performance.now() + warmupSeconds * 1000);
+measuring = true;
+const start = performance.now();
+await run(start + seconds * 1000);
+const elapsed = (performance.now() - start) / 1000;
+measuring = false;
+latencies.sort((a, b) => a - b);
+const q = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((latencies.length - 1) * p))] : NaN);
+process.stdout.write(JSON.stringify({ count: latencies.length, errors, codes, rps: latencies.length / elapsed, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1) }) + '\n');
+for (const c of clients) c.close();

@@ -1,0 +1,251 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Topics } from '@mlops/contracts';
+import { Outbox } from '@mlops/messaging';
+import { returnedRows, schemaOf } from '@mlops/persistence';
+import type { CheckResult } from './domain/analysis';
+import { ACTIVE_STATES, type Deployment, type DeploymentChange, type Phase, type VerdictName } from './domain/deployment';
+import type { Policy, PolicyInput } from './domain/policy';
+import { type WindowStats, emptyStats } from './domain/window-stats';
+
+type Row = Record<string, unknown>;
+
+export interface AnalysisRecord {
+  deploymentId: string;
+  number: number;
+  phase: Phase;
+  step: number;
+  weight: number;
+  candidateRequests: number;
+  stableRequests: number;
+  checks: CheckResult[];
+  verdict: VerdictName;
+  action: string;
+  at: Date;
+}
+
+export interface WindowStatsRow {
+  deploymentId: string;
+  window: number;
+  instanceId: string;
+  role: 'candidate' | 'stable';
+  stats: WindowStats;
+}
+
+const ACTIVE = ACTIVE_STATES.map((s) => `'${s}'`).join(', ');
+
+/** All of the deployments feature's I/O on Postgres: deployments, policies, analyses,
+ * measurements, and the events announcing changes (through the outbox, in the same transaction). */
+@Injectable()
+export class DeploymentsRepository {
+  private readonly s: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+  ) {
+    this.s = schemaOf(dataSource);
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  private m(manager?: EntityManager): EntityManager {
+    return manager ?? this.dataSource.manager;
+  }
+
+  async findPolicy(model: string): Promise<{ policy: PolicyInput; updatedAt: Date } | undefined> {
+    const [row] = await this.dataSource.query(`SELECT policy, updated_at FROM "${this.s}".deployment_policies WHERE model_name = $1`, [model]);
+    return row && { policy: row.policy as PolicyInput, updatedAt: row.updated_at as Date };
+  }
+
+  async savePolicy(input: PolicyInput, by: string): Promise<Date> {
+    const [row] = await this.dataSource.query(
+      `INSERT INTO "${this.s}".deployment_policies (model_name, policy, updated_by) VALUES ($1, $2, $3)
+       ON CONFLICT (model_name) DO UPDATE SET policy = EXCLUDED.policy, updated_by = EXCLUDED.updated_by, updated_at = now()
+       RETURNING updated_at`,
+      [input.modelName, JSON.stringify(input), by],
+    );
+    return row.updated_at as Date;
+  }
+
+  async findById(id: string, manager?: EntityManager, lock = false): Promise<Deployment | undefined> {
+    const [row] = await this.m(manager).query(`SELECT * FROM "${this.s}".deployments WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
+    return row && toDeployment(row);
+  }
+
+  async findByTrigger(key: string, manager?: EntityManager): Promise<Deployment | undefined> {
+    const [row] = await this.m(manager).query(`SELECT * FROM "${this.s}".deployments WHERE trigger_key = $1`, [key]);
+    return row && toDeployment(row);
+  }
+
+  async findActive(model: string, manager?: EntityManager, lock = false): Promise<Deployment | undefined> {
+    const [row] = await this.m(manager).query(`SELECT * FROM "${this.s}".deployments WHERE model_name = $1 AND state IN (${ACTIVE}) ${lock ? 'FOR UPDATE' : ''}`, [model]);
+    return row && toDeployment(row);
+  }
+
+  async findLatest(model: string): Promise<Deployment | undefined> {
+    const [row] = await this.dataSource.query(`SELECT * FROM "${this.s}".deployments WHERE model_name = $1 ORDER BY created_at DESC LIMIT 1`, [model]);
+    return row && toDeployment(row);
+  }
+
+  async list(filter: { model?: string; activeOnly?: boolean; limit: number }): Promise<Deployment[]> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT * FROM "${this.s}".deployments WHERE ($1 = '' OR model_name = $1) ${filter.activeOnly ? `AND state IN (${ACTIVE})` : ''}
+       ORDER BY created_at DESC LIMIT $2`,
+      [filter.model ?? '', filter.limit],
+    );
+    return rows.map(toDeployment);
+  }
+
+  /** Every active deployment (the routing table). */
+  async listActive(): Promise<Deployment[]> {
+    const rows: Row[] = await this.dataSource.query(`SELECT * FROM "${this.s}".deployments WHERE state IN (${ACTIVE})`);
+    return rows.map(toDeployment);
+  }
+
+  /** Progressing deployments whose analysis is due, locked for this transaction; other
+   * replicas skip them, so each analysis happens once. */
+  async claimDue(manager: EntityManager, limit = 10): Promise<Deployment[]> {
+    const rows: Row[] = await manager.query(
+      `SELECT * FROM "${this.s}".deployments WHERE state = 'progressing' AND next_analysis_at <= now()
+       ORDER BY next_analysis_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return rows.map(toDeployment);
+  }
+
+  async listPromoting(): Promise<Deployment[]> {
+    const rows: Row[] = await this.dataSource.query(`SELECT * FROM "${this.s}".deployments WHERE state = 'promoting' ORDER BY updated_at`);
+    return rows.map(toDeployment);
+  }
+
+  async insert(manager: EntityManager, d: Deployment, triggerKey: string | null): Promise<void> {
+    await manager.query(
+      `INSERT INTO "${this.s}".deployments (id, model_name, strategy, state, phase, stable_version, candidate_version, weight, mirror_percent,
+         step, failed_checks, "window", reason, policy, started_by, trigger_key, correlation_id, next_analysis_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+      [d.id, d.modelName, d.strategy, d.state, d.phase, d.stableVersion, d.candidateVersion, d.weight, d.mirrorPercent, d.step, d.failedChecks, d.window, d.reason, JSON.stringify(d.policy), d.startedBy, triggerKey, d.correlationId, d.nextAnalysisAt],
+    );
+    await this.announce(manager, d);
+  }
+
+  /** Applies a change when the deployment is still in state `from`; returns the new deployment,
+   * or undefined when another process changed it first. The change is announced. */
+  async update(manager: EntityManager, d: Deployment, change: DeploymentChange, from = d.state): Promise<Deployment | undefined> {
+    const next: Deployment = { ...d, ...change };
+    const rows = returnedRows(
+      await manager.query(
+        `UPDATE "${this.s}".deployments SET state = $3, phase = $4, weight = $5, mirror_percent = $6, step = $7, failed_checks = $8,
+           "window" = $9, reason = $10, next_analysis_at = $11, updated_at = now()
+         WHERE id = $1 AND state = $2 RETURNING id`,
+        [d.id, from, next.state, next.phase, next.weight, next.mirrorPercent, next.step, next.failedChecks, next.window, next.reason, next.nextAnalysisAt],
+      ),
+    );
+    if (rows.length === 0) return undefined;
+    const stateOrTraffic = next.state !== d.state || next.weight !== d.weight || next.mirrorPercent !== d.mirrorPercent || next.phase !== d.phase || next.failedChecks !== d.failedChecks;
+    if (stateOrTraffic) await this.announce(manager, next);
+    return next;
+  }
+
+  /** Only the reason and due time (e.g. a promotion waiting for approval); not announced. */
+  async note(id: string, reason: string, nextAnalysisAt: Date | null): Promise<void> {
+    await this.dataSource.query(`UPDATE "${this.s}".deployments SET reason = $2, next_analysis_at = $3, updated_at = now() WHERE id = $1`, [id, reason, nextAnalysisAt]);
+  }
+
+  async insertAnalysis(manager: EntityManager, a: AnalysisRecord): Promise<void> {
+    await manager.query(
+      `INSERT INTO "${this.s}".analyses (deployment_id, number, phase, step, weight, candidate_requests, stable_requests, checks, verdict, action, at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+      [a.deploymentId, a.number, a.phase, a.step, a.weight, a.candidateRequests, a.stableRequests, JSON.stringify(a.checks), a.verdict, a.action, a.at],
+    );
+  }
+
+  async listAnalyses(deploymentId: string, lastOnly = false): Promise<AnalysisRecord[]> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT * FROM "${this.s}".analyses WHERE deployment_id = $1 ORDER BY number ${lastOnly ? 'DESC LIMIT 1' : ''}`,
+      [deploymentId],
+    );
+    return rows.map(toAnalysis);
+  }
+
+  /** Stores this process's cumulative measurements (replacing its earlier rows). */
+  async saveWindowStats(rows: WindowStatsRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.dataSource.query(
+      `INSERT INTO "${this.s}".window_stats (deployment_id, "window", instance_id, role, stats)
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::jsonb[])
+       ON CONFLICT (deployment_id, "window", instance_id, role) DO UPDATE SET stats = EXCLUDED.stats, updated_at = now()`,
+      [rows.map((r) => r.deploymentId), rows.map((r) => r.window), rows.map((r) => r.instanceId), rows.map((r) => r.role), rows.map((r) => JSON.stringify(r.stats))],
+    );
+  }
+
+  async windowStats(manager: EntityManager, deploymentId: string, window: number): Promise<{ candidate: WindowStats[]; stable: WindowStats[] }> {
+    const rows: Row[] = await manager.query(`SELECT role, stats FROM "${this.s}".window_stats WHERE deployment_id = $1 AND "window" = $2`, [deploymentId, window]);
+    const of = (role: string) => rows.filter((r) => r.role === role).map((r) => ({ ...emptyStats(), ...(r.stats as WindowStats) }));
+    return { candidate: of('candidate'), stable: of('stable') };
+  }
+
+  private async announce(manager: EntityManager, d: Deployment): Promise<void> {
+    await this.outbox.enqueue(
+      manager,
+      Topics.deploymentChanged,
+      {
+        deploymentId: d.id,
+        modelName: d.modelName,
+        strategy: d.strategy,
+        state: d.state,
+        stableVersion: d.stableVersion,
+        candidateVersion: d.candidateVersion,
+        candidateWeightPercent: d.weight,
+        reason: d.reason,
+        phase: d.phase,
+        step: d.step,
+        failedChecks: d.failedChecks,
+        mirrorPercent: d.mirrorPercent,
+      },
+      { key: d.modelName },
+    );
+  }
+}
+
+function toDeployment(row: Row): Deployment {
+  return {
+    id: row.id as string,
+    modelName: row.model_name as string,
+    strategy: row.strategy as Deployment['strategy'],
+    state: row.state as Deployment['state'],
+    phase: row.phase as Phase,
+    stableVersion: row.stable_version as number,
+    candidateVersion: row.candidate_version as number,
+    weight: row.weight as number,
+    mirrorPercent: row.mirror_percent as number,
+    step: row.step as number,
+    failedChecks: row.failed_checks as number,
+    window: row.window as number,
+    reason: row.reason as string,
+    policy: row.policy as Policy,
+    startedBy: row.started_by as string,
+    correlationId: row.correlation_id as string,
+    createdAt: row.created_at as Date,
+    updatedAt: row.updated_at as Date,
+    nextAnalysisAt: (row.next_analysis_at as Date | null) ?? null,
+  };
+}
+
+function toAnalysis(row: Row): AnalysisRecord {
+  return {
+    deploymentId: row.deployment_id as string,
+    number: row.number as number,
+    phase: row.phase as Phase,
+    step: row.step as number,
+    weight: row.weight as number,
+    candidateRequests: Number(row.candidate_requests),
+    stableRequests: Number(row.stable_requests),
+    checks: row.checks as CheckResult[],
+    verdict: row.verdict as VerdictName,
+    action: row.action as string,
+    at: row.at as Date,
+  };
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
+import { firstValueFrom } from 'rxjs';
+import { registry } from '@mlops/contracts';
+import { UpstreamClients, callUpstream } from '@mlops/nest-platform';
+
+/** The registry as deployments use it: versions, the production alias, and moving it. */
+@Injectable()
+export class RegistryClient {
+  constructor(private readonly upstream: UpstreamClients) {}
+
+  private get client(): registry.RegistryServiceClient {
+    return this.upstream.client('registry', 'mlops.registry.v1', 'mlops/registry/v1/registry.proto', 'RegistryService');
+  }
+
+  version(model: string, version: number): Promise<registry.ModelVersion> {
+    return callUpstream('registry', `model "${model}" version ${version}`, () => firstValueFrom(this.client.getModelVersion({ modelName: model, version })));
+  }
+
+  /** The production version now (read fresh, not cached); 0 when the model has none. */
+  async productionVersion(model: string): Promise<number> {
+    try {
+      return (await firstValueFrom(this.client.getModelVersionByAlias({ modelName: model, alias: 'production' }))).version;
+    } catch (error) {
+      if ((error as { code?: number }).code === GrpcStatus.NOT_FOUND) return 0;
+      return callUpstream('registry', `the production version of "${model}"`, () => Promise.reject(error));
+    }
+  }
+
+  /** Moves the production alias (idempotent: moving it where it is changes nothing). The
+   * registry's promotion policy applies: it may refuse until the version is approved. */
+  async moveProduction(model: string, version: number, reason: string): Promise<void> {
+    const metadata = new Metadata();
+    metadata.set('x-principal', 'serving');
+    await callUpstream('registry', `moving the production alias of "${model}"`, () => firstValueFrom(this.client.setAlias({ modelName: model, alias: 'production', version, reason }, metadata)));
+  }
+}

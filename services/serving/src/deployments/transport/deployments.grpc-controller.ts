@@ -1,0 +1,66 @@
+import { Controller } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import type { Metadata } from '@grpc/grpc-js';
+import type { serving } from '@mlops/contracts';
+import { principalOf } from '@mlops/nest-platform';
+import { DeploymentsService } from '../deployments.service';
+import { toAnalysisMessage, toDeploymentMessage, toPolicyInput, toPolicyMessage, toStrategyName } from './deployment.mapper';
+
+/** mlops.serving.v1.DeploymentService: policies, rollouts and the operator's controls. */
+@Controller()
+export class DeploymentsGrpcController {
+  constructor(private readonly deployments: DeploymentsService) {}
+
+  @GrpcMethod('DeploymentService', 'SetDeploymentPolicy')
+  async setDeploymentPolicy(r: serving.DeploymentPolicy, md: Metadata): Promise<serving.DeploymentPolicy> {
+    const { policy, updatedAt } = await this.deployments.setPolicy(principalOf(md), toPolicyInput(r));
+    return toPolicyMessage(policy, updatedAt);
+  }
+
+  @GrpcMethod('DeploymentService', 'GetDeploymentPolicy')
+  async getDeploymentPolicy(r: serving.GetDeploymentPolicyRequest): Promise<serving.DeploymentPolicy> {
+    const { policy, updatedAt } = await this.deployments.getPolicy(r.modelName);
+    return toPolicyMessage(policy, updatedAt);
+  }
+
+  @GrpcMethod('DeploymentService', 'StartDeployment')
+  async startDeployment(r: serving.StartDeploymentRequest, md: Metadata): Promise<serving.Deployment> {
+    return toDeploymentMessage(await this.deployments.startByOperator(principalOf(md), r.modelName, r.version, toStrategyName(r.strategy), r.reason));
+  }
+
+  @GrpcMethod('DeploymentService', 'GetDeployment')
+  async getDeployment(r: serving.GetDeploymentRequest): Promise<serving.Deployment> {
+    const { deployment, last } = await this.deployments.get(r.id, r.modelName);
+    return toDeploymentMessage(deployment, last);
+  }
+
+  @GrpcMethod('DeploymentService', 'ListDeployments')
+  async listDeployments(r: serving.ListDeploymentsRequest): Promise<serving.ListDeploymentsResponse> {
+    return { deployments: (await this.deployments.list(r.modelName, r.activeOnly, r.limit)).map((d) => toDeploymentMessage(d)) };
+  }
+
+  @GrpcMethod('DeploymentService', 'ListAnalyses')
+  async listAnalyses(r: serving.ListAnalysesRequest): Promise<serving.ListAnalysesResponse> {
+    return { analyses: (await this.deployments.listAnalyses(r.deploymentId)).map(toAnalysisMessage) };
+  }
+
+  @GrpcMethod('DeploymentService', 'PauseDeployment')
+  async pauseDeployment(r: serving.DeploymentActionRequest, md: Metadata): Promise<serving.Deployment> {
+    return toDeploymentMessage(await this.deployments.act(principalOf(md), r.modelName, 'pause', r.reason));
+  }
+
+  @GrpcMethod('DeploymentService', 'ResumeDeployment')
+  async resumeDeployment(r: serving.DeploymentActionRequest, md: Metadata): Promise<serving.Deployment> {
+    return toDeploymentMessage(await this.deployments.act(principalOf(md), r.modelName, 'resume', r.reason));
+  }
+
+  @GrpcMethod('DeploymentService', 'PromoteDeployment')
+  async promoteDeployment(r: serving.DeploymentActionRequest, md: Metadata): Promise<serving.Deployment> {
+    return toDeploymentMessage(await this.deployments.act(principalOf(md), r.modelName, 'promote', r.reason));
+  }
+
+  @GrpcMethod('DeploymentService', 'RollbackDeployment')
+  async rollbackDeployment(r: serving.DeploymentActionRequest, md: Metadata): Promise<serving.Deployment> {
+    return toDeploymentMessage(await this.deployments.act(principalOf(md), r.modelName, 'rollback', r.reason));
+  }
+}

@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+import { Topics, type events } from '@mlops/contracts';
+import type { ConsumedEvent } from '@mlops/messaging';
+import { HandleEvent } from '@mlops/nest-platform';
+import { TrafficRouter } from '../traffic-router';
+
+/** Ground truth for earlier predictions: scored for the deployment that served them, if any. */
+@Injectable()
+export class FeedbackConsumer {
+  constructor(private readonly router: TrafficRouter) {}
+
+  @HandleEvent(Topics.feedbackReceived)
+  async onFeedback(event: ConsumedEvent<events.FeedbackReceived>): Promise<void> {
+    const { requestId, row, label } = event.payload;
+    if (requestId) this.router.label(requestId, row ?? 0, label);
+  }
+}

@@ -1,0 +1,54 @@
+import { onnx } from 'onnx-proto';
+import { type LogisticRegressionModel, exportOnnx } from '@mlops/ml';
+
+/** A binary logistic regression over three features, exported by the platform's exporter
+ * (input "input" [-1, 3], outputs "label" INT64 and "probabilities" FP32). */
+export function logistic(coef: [number, number, number], intercept: number): Buffer {
+  const model: LogisticRegressionModel = { kind: 'logistic_regression', featureNames: ['a', 'b', 'c'], classes: [0, 1], coef: [coef], intercept: [intercept] };
+  return Buffer.from(exportOnnx(model));
+}
+
+/** The stable model of the deployment tests. */
+export const STABLE = logistic([0.8, -0.4, 1.2], -0.3);
+/** A retrained model that agrees with STABLE on almost every input. */
+export const GOOD = logistic([0.82, -0.41, 1.19], -0.29);
+/** A model that predicts the opposite class. */
+export const FLIPPED = logistic([-0.8, 0.4, -1.2], 0.3);
+
+/**
+ * A model with the same signature as STABLE that loads, warms up on zeros, and fails on every
+ * other input at run time: a Gather whose index is 1000 × sum(|input|) into a one-element tensor.
+ */
+export function erring(): Buffer {
+  const { DataType } = onnx.TensorProto;
+  const valueInfo = (name: string, elemType: number, dims: (number | string)[]) =>
+    onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } });
+  const node = (opType: string, input: string[], output: string[], attribute: onnx.IAttributeProto[] = []) => onnx.NodeProto.create({ opType, input, output, name: output[0], attribute });
+  const ints = (name: string, i: number) => ({ name, type: onnx.AttributeProto.AttributeType.INT, i });
+  const graph = onnx.GraphProto.create({
+    name: 'erring',
+    node: [
+      node('MatMul', ['input', 'W'], ['z0']),
+      node('Add', ['z0', 'B'], ['z']),
+      node('Softmax', ['z'], ['p'], [ints('axis', 1)]),
+      node('Abs', ['input'], ['a']),
+      node('ReduceSum', ['a'], ['s']),
+      node('Mul', ['s', 'thousand'], ['s1000']),
+      node('Cast', ['s1000'], ['index2d'], [ints('to', DataType.INT64)]),
+      node('Reshape', ['index2d', 'one'], ['index']),
+      node('Gather', ['tiny', 'index'], ['g']),
+      node('Add', ['p', 'g'], ['probabilities']),
+      node('ArgMax', ['probabilities'], ['label'], [ints('axis', 1), ints('keepdims', 0)]),
+    ],
+    initializer: [
+      onnx.TensorProto.create({ name: 'W', dims: [3, 2], dataType: DataType.FLOAT, floatData: [0, 0.8, 0, -0.4, 0, 1.2] }),
+      onnx.TensorProto.create({ name: 'B', dims: [2], dataType: DataType.FLOAT, floatData: [0, -0.3] }),
+      onnx.TensorProto.create({ name: 'thousand', dims: [], dataType: DataType.FLOAT, floatData: [1000] }),
+      onnx.TensorProto.create({ name: 'one', dims: [1], dataType: DataType.INT64, int64Data: [1] }),
+      onnx.TensorProto.create({ name: 'tiny', dims: [1], dataType: DataType.FLOAT, floatData: [0] }),
+    ],
+    input: [valueInfo('input', DataType.FLOAT, ['N', 3])],
+    output: [valueInfo('label', DataType.INT64, ['N']), valueInfo('probabilities', DataType.FLOAT, ['N', 2])],
+  });
+  return Buffer.from(onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, producerName: 'test', opsetImport: [{ domain: '', version: 17 }], graph })).finish());
+}
