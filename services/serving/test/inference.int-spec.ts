@@ -5,7 +5,9 @@ import * as ort from 'onnxruntime-node';
 import { type LogisticRegressionModel, exportOnnx } from '@mlops/ml';
 import { type RunningService, grpcClient, startPlatformService, uniqueName } from '@mlops/testing';
 
-/** Open Inference Protocol over gRPC, with a model registered in the real registry. */
+/** Open Inference Protocol over gRPC and REST, with a model registered in the real registry. The
+ * client is plain grpc-js built from the public v2 proto at run time (no generated code of ours),
+ * as a KServe or Triton client would be. */
 describe('inference (Open Inference Protocol v2, gRPC)', () => {
   let registry: RunningService;
   let serving: RunningService;
@@ -127,5 +129,24 @@ describe('inference (Open Inference Protocol v2, gRPC)', () => {
     expect(error).toMatchObject({ code });
     expect(error!.details).toContain(message);
     expect(await api.ServerLive({})).toEqual({ live: true });
+  });
+
+  it('exports requests by status, latency and batch sizes per model and version', async () => {
+    const metrics = (await (await fetch(`${serving.httpUrl}/metrics`)).text()).split('\n');
+    /** The value of the series `name` whose labels include all of `labels` (any order). */
+    const value = (name: string, labels: Record<string, string>) => {
+      const line = metrics.find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+      return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : NaN;
+    };
+    const version = { model: modelName, version: '1' };
+    const ok = value('mlops_serving_requests_total', { ...version, code: 'OK' });
+    expect(ok).toBeGreaterThanOrEqual(60);
+    // Refused requests for a loaded version are counted under their status; unknown models under no name.
+    expect(value('mlops_serving_requests_total', { ...version, code: 'INVALID_ARGUMENT' })).toBeGreaterThanOrEqual(5);
+    expect(value('mlops_serving_requests_total', { ...version, code: 'RESOURCE_EXHAUSTED' })).toBe(1);
+    expect(value('mlops_serving_requests_total', { model: '', version: '', code: 'NOT_FOUND' })).toBeGreaterThanOrEqual(1);
+    expect(value('mlops_serving_request_duration_seconds_count', version)).toBe(ok);
+    expect(value('mlops_serving_batch_requests_sum', version)).toBe(ok);
+    expect(value('mlops_serving_batch_requests_count', version)).toBeLessThan(ok);
   });
 });

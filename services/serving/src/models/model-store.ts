@@ -21,7 +21,7 @@ import { type LoadedModel, batchPolicy, loadedModel } from './loaded-model';
 export class ModelStore implements OnModuleDestroy {
   private readonly loading = new Map<string, Promise<LoadedModel>>();
   private readonly ready = new Map<string, LoadedModel>();
-  private readonly production = new Map<string, { version: Promise<number>; at: number }>();
+  private readonly production = new Map<string, { version: Promise<number>; at: number; resolved?: number }>();
   private readonly defaults: BatchPolicy;
 
   constructor(
@@ -71,10 +71,19 @@ export class ModelStore implements OnModuleDestroy {
     if (cached && Date.now() - cached.at < this.config.productionAliasTtlMs) return cached.version;
     const version = callUpstream('registry', `model "${name}" (no version given, and no production alias)`, () =>
       firstValueFrom(this.registry.getModelVersionByAlias({ modelName: name, alias: 'production' })),
-    ).then((v) => v.version);
-    this.production.set(name, { version, at: Date.now() });
+    ).then((v) => {
+      entry.resolved = v.version;
+      return v.version;
+    });
+    const entry: { version: Promise<number>; at: number; resolved?: number } = { version, at: Date.now() };
+    this.production.set(name, entry);
     version.catch(() => this.production.delete(name));
     return version;
+  }
+
+  /** The production version when it is known already (no registry call). */
+  knownProductionVersion(name: string): number | undefined {
+    return this.production.get(name)?.resolved;
   }
 
   /** Forgets the cached production version (the registry announced that the alias moved). */

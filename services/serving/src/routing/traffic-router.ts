@@ -189,7 +189,7 @@ export class TrafficRouter {
   /** The version a failed request would have gone to, when it is loaded (labels stay bounded: unknown names are not series). */
   private knownVersion(request: InferRequest): { model: LoadedModel } | undefined {
     const d = this.table.active(request.modelName);
-    const version = request.modelVersion ? Number(request.modelVersion) : d ? d.stableVersion || d.candidateVersion : undefined;
+    const version = request.modelVersion ? Number(request.modelVersion) : d ? d.stableVersion || d.candidateVersion : this.models.knownProductionVersion(request.modelName);
     const model = version ? this.models.loaded(request.modelName, version) : undefined;
     return model && { model };
   }
