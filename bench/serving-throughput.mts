@@ -2,9 +2,11 @@
 // model's deployment, adaptive batching, onnxruntime, prediction log to Kafka) against a bare
 // grpc-js server answering the same message without a model (bench/load/bare-inference-server.mts).
 // The load comes from separate processes (bench/load/infer-client.mts), closed loop for the
-// saturation rate, then open loop at half of it for the latency.
+// saturation rate, then open loop at half the bare server's saturation rate for the latency.
+// Two serving cases: a model with no rollout (production version), and one in the middle of a
+// canary (50% to the candidate, 10% of requests mirrored to the other version and compared).
 //
-//   bash bench/run.sh serving-throughput [seconds=10] [concurrency=64] [rounds=2]
+//   bash bench/run.sh serving-throughput [seconds=10] [concurrency=64] [rounds=3]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +17,10 @@ import { fmt, log, median, table } from './lib.mts';
 
 const seconds = Number(process.argv[2] ?? 10);
 const concurrency = Number(process.argv[3] ?? 64);
-const rounds = Number(process.argv[4] ?? 2);
+const rounds = Number(process.argv[4] ?? 3);
 const loaders = Number(process.env.BENCH_LOADERS ?? 1);
+/** http2 (default: gRPC framing on node:http2, light) or grpc-js (the reference client, heavier). */
+const client = process.env.BENCH_CLIENT ?? 'http2';
 const FEATURES = 3;
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -28,7 +32,7 @@ interface LoadResult { count: number; errors: number; rps: number; p50: number; 
 async function load(target: string, model: string, mode: { concurrency: number } | { rate: number }): Promise<LoadResult> {
   const runs = Array.from({ length: loaders }, () => {
     const extra = 'rate' in mode ? ['--rate', String(mode.rate / loaders)] : ['--concurrency', String(Math.ceil(mode.concurrency / loaders))];
-    const child = node('load/infer-client.mts', ['--target', target, '--model', model, '--seconds', String(seconds), '--features', String(FEATURES), ...extra]);
+    const child = node('load/infer-client.mts', ['--target', target, '--model', model, '--seconds', String(seconds), '--features', String(FEATURES), '--client', client, ...extra]);
     let out = '';
     child.stdout!.on('data', (c) => (out += c));
     return new Promise<LoadResult>((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited ${code}`)))));
@@ -39,49 +43,83 @@ async function load(target: string, model: string, mode: { concurrency: number }
   return { count: sum('count'), errors: sum('errors'), rps: sum('rps'), p50: max('p50'), p90: max('p90'), p99: max('p99'), max: max('max') };
 }
 
-const model: LogisticRegressionModel = { kind: 'logistic_regression', featureNames: ['a', 'b', 'c'], classes: [0, 1], coef: [[0.8, -0.4, 1.2]], intercept: [-0.3] };
+const model = (coef: number[], intercept: number): LogisticRegressionModel => ({ kind: 'logistic_regression', featureNames: ['a', 'b', 'c'], classes: [0, 1], coef: [coef], intercept: [intercept] });
 const artifactDir = await fs.mkdtemp(path.join(tmpdir(), 'bench-serving-'));
 const barePort = await freePort();
 const bare = node('load/bare-inference-server.mts', [String(barePort)]);
 const registry = await startPlatformService('registry', { env: { REGISTRY_ARTIFACT_DIR: artifactDir, LOG_LEVEL: 'warn' } });
 // BENCH_SERVING_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the serving process.
-const serving = await startPlatformService('serving', { env: { REGISTRY_GRPC_URL: registry.grpcAddress, LOG_LEVEL: 'warn', NODE_OPTIONS: process.env.BENCH_SERVING_NODE_OPTIONS ?? '', SERVING_PREDICTION_LOG: process.env.SERVING_PREDICTION_LOG ?? 'true' } });
+const serving = await startPlatformService('serving', {
+  env: { REGISTRY_GRPC_URL: registry.grpcAddress, LOG_LEVEL: 'warn', NODE_OPTIONS: process.env.BENCH_SERVING_NODE_OPTIONS ?? '', SERVING_PREDICTION_LOG: process.env.SERVING_PREDICTION_LOG ?? 'true' },
+});
 const models = grpcClient(registry.grpcAddress, 'mlops/registry/v1/registry.proto', 'mlops.registry.v1.RegistryService');
+const deployments = grpcClient(serving.grpcAddress, 'mlops/serving/v1/serving.proto', 'mlops.serving.v1.DeploymentService');
 try {
-  const name = uniqueName('bench-serving').replace(/_/g, '-');
-  const { sha256 } = await models.UploadArtifact([{ data: Buffer.from(exportOnnx(model)) }]);
-  await models.CreateModelVersion({ modelName: name, artifactSha256: sha256 });
-  await models.SetAlias({ modelName: name, alias: 'production', version: 1 });
+  const register = async (name: string, m: LogisticRegressionModel) => {
+    const { sha256 } = await models.UploadArtifact([{ data: Buffer.from(exportOnnx(m)) }]);
+    return (await models.CreateModelVersion({ modelName: name, artifactSha256: sha256 })).version;
+  };
+  const deployed = (name: string, version: number, state: string) =>
+    waitFor(async () => {
+      const d = await deployments.GetDeployment({ modelName: name });
+      return d.candidateVersion === version && d.state === state;
+    }, { what: `${name} v${version} ${state}` });
+  // The first version of each model goes live by itself (serving's basic deployment).
+  const plain = uniqueName('bench-serving').replace(/_/g, '-');
+  const canary = uniqueName('bench-canary').replace(/_/g, '-');
+  for (const name of [plain, canary]) {
+    await register(name, model([0.8, -0.4, 1.2], -0.3));
+    await deployed(name, 1, 'DEPLOYMENT_STATE_PROMOTED');
+  }
+  await deployments.SetDeploymentPolicy({ modelName: canary, canarySteps: [50, 100], mirrorPercent: 10, intervalSeconds: 3600 });
+  await register(canary, model([0.82, -0.41, 1.19], -0.29));
+  await deployed(canary, 2, 'DEPLOYMENT_STATE_PROGRESSING');
   const bareTarget = `127.0.0.1:${barePort}`;
-  await waitFor(async () => (await load(bareTarget, name, { concurrency: 1 }).catch(() => undefined))?.count, { what: 'bare server', timeoutMs: 30_000 });
+  await waitFor(async () => (await load(bareTarget, plain, { concurrency: 1 }).catch(() => undefined))?.count, { what: 'bare server', timeoutMs: 30_000 });
 
-  // BENCH_SIDES=serving measures one side only (for profiling).
-  const sides = Object.fromEntries(Object.entries({ bare: bareTarget, serving: serving.grpcAddress }).filter(([k]) => (process.env.BENCH_SIDES ?? 'bare,serving').split(',').includes(k)));
-  const saturation: Record<string, LoadResult[]> = { bare: [], serving: [] };
+  const sides: Record<string, { target: string; model: string }> = Object.fromEntries(
+    Object.entries({
+      bare: { target: bareTarget, model: plain },
+      serving: { target: serving.grpcAddress, model: plain },
+      canary: { target: serving.grpcAddress, model: canary },
+    }).filter(([k]) => (process.env.BENCH_SIDES ?? 'bare,serving,canary').split(',').includes(k)),
+  );
+  const saturation: Record<string, LoadResult[]> = {};
+  const half: Record<string, LoadResult[]> = {};
   for (let round = 0; round < rounds; round++) {
-    for (const [side, target] of Object.entries(sides)) {
+    for (const [side, { target, model: name }] of Object.entries(sides)) {
       log(`round ${round + 1}: ${side} at concurrency ${concurrency}`);
-      saturation[side].push(await load(target, name, { concurrency }));
+      (saturation[side] ??= []).push(await load(target, name, { concurrency }));
     }
   }
-  const satRps = (side: string) => median(saturation[side].map((r) => r.rps));
-  const halfRate = satRps('bare') / 2;
-  const half: Record<string, LoadResult[]> = { bare: [], serving: [] };
+  const med = (set: Record<string, LoadResult[]>, side: string, k: keyof LoadResult) => median((set[side] ?? []).map((r) => r[k]));
+  const halfRate = med(saturation, 'bare', 'rps') / 2;
   for (let round = 0; round < rounds; round++) {
-    for (const [side, target] of Object.entries(sides)) {
+    for (const [side, { target, model: name }] of Object.entries(sides)) {
       log(`round ${round + 1}: ${side} at ${fmt(halfRate, 0)} requests/s`);
-      half[side].push(await load(target, name, { rate: halfRate }));
+      (half[side] ??= []).push(await load(target, name, { rate: halfRate }));
     }
   }
-  const p = (set: Record<string, LoadResult[]>, side: string, k: keyof LoadResult) => median(set[side].map((r) => r[k]));
-  console.log(`\nModelInfer, 1 row of ${FEATURES} features, ${seconds} s per measurement, ${rounds} interleaved rounds (median), ${loaders} load process(es)\n`);
+  const errors = (side: string) => [...(saturation[side] ?? []), ...(half[side] ?? [])].reduce((n, r) => n + r.errors, 0);
+  const names: Record<string, string> = { bare: 'bare grpc-js (baseline)', serving: 'serving, production version', canary: 'serving, mid-canary (50%, 10% mirrored)' };
+  console.log(`\nModelInfer, 1 row of ${FEATURES} features, ${seconds} s per measurement, ${rounds} interleaved rounds (median), ${loaders} ${client} load process(es), prediction log ${process.env.SERVING_PREDICTION_LOG ?? 'true'}\n`);
   console.log(table([
-    ['side', 'saturation req/s', 'ratio', `p50 ms @${fmt(halfRate, 0)}/s`, 'p99 ms', 'p99 − bare', 'errors'],
-    ['bare grpc-js (baseline)', fmt(satRps('bare'), 0), '1.00', fmt(p(half, 'bare', 'p50'), 3), fmt(p(half, 'bare', 'p99'), 3), '0', String(p(saturation, 'bare', 'errors') + p(half, 'bare', 'errors'))],
-    ['serving (full path)', fmt(satRps('serving'), 0), fmt(satRps('serving') / satRps('bare')), fmt(p(half, 'serving', 'p50'), 3), fmt(p(half, 'serving', 'p99'), 3), fmt(p(half, 'serving', 'p99') - p(half, 'bare', 'p99'), 3), String(p(saturation, 'serving', 'errors') + p(half, 'serving', 'errors'))],
+    ['side', 'saturation req/s', 'ratio', `p50 ms @${fmt(halfRate, 0)}/s`, 'p90 ms', 'p99 ms', 'p99 − bare', 'p99 per round', 'errors'],
+    ...Object.keys(sides).map((side) => [
+      names[side],
+      fmt(med(saturation, side, 'rps'), 0),
+      fmt(med(saturation, side, 'rps') / med(saturation, 'bare', 'rps')),
+      fmt(med(half, side, 'p50'), 3),
+      fmt(med(half, side, 'p90'), 3),
+      fmt(med(half, side, 'p99'), 3),
+      fmt(med(half, side, 'p99') - med(half, 'bare', 'p99'), 3),
+      (half[side] ?? []).map((r) => fmt(r.p99, 1)).join(' · '),
+      String(errors(side)),
+    ]),
   ]));
 } finally {
   models.close();
+  deployments.close();
   bare.kill('SIGTERM');
   await serving.stop();
   await registry.stop();

@@ -49,3 +49,35 @@ export async function kcatProduce(brokers: string[], topic: string, lines: strin
     kcat.stdin.end(lines.map((line) => line + '\n').join(''));
   });
 }
+
+/** Reads a topic from the beginning, handing each batch of messages to `take`, until it returns
+ * true (or fails after the timeout); for topics that hold more than one test's messages, where
+ * a count says nothing. `take` sees each message once, so it can decode only what it needs. */
+export async function readTopicUntil(
+  brokers: string[],
+  topic: string,
+  take: (messages: KafkaMessage[]) => boolean,
+  { timeoutMs = 30_000, what = `messages on ${topic}` }: { timeoutMs?: number; what?: string } = {},
+): Promise<void> {
+  const kafka = new Kafka({ brokers, clientId: 'test-reader', logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: uniqueName('reader') });
+  let done = false;
+  let read = 0;
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        read += batch.messages.length;
+        if (!done && take(batch.messages)) done = true;
+      },
+    });
+    const deadline = Date.now() + timeoutMs;
+    while (!done) {
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (read ${read} messages)`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await consumer.disconnect();
+  }
+}

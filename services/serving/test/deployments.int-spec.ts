@@ -2,8 +2,8 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { Topics } from '@mlops/contracts';
-import { type RunningService, grpcClient, readTopic, startPlatformService, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
+import { Topics, type events } from '@mlops/contracts';
+import { type RunningService, grpcClient, readTopicUntil, startPlatformService, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
 import { bucketOf } from '../src/routing/domain/traffic-split';
 import { FLIPPED, GOOD, STABLE, erring } from './models';
 import { startTraffic } from './traffic';
@@ -98,10 +98,13 @@ describe('deployments (basic, canary, shadow) with automated analysis', () => {
     expect(stats.byVersion['2']).toBeGreaterThan(0);
 
     // Every change was announced, in order, and the registry recorded the verdict.
-    const events = (await readTopic(testKafkaBrokers(), Topics.deploymentChanged.name, 1, { settleMs: 300 }))
-      .map((m) => Topics.deploymentChanged.codec.decode(m.value!))
-      .filter((e) => e.deploymentId === promoted.id);
-    expect(events.map((e) => `${e.state}@${e.candidateWeightPercent}`)).toEqual(['progressing@20', 'progressing@50', 'progressing@100', 'promoting@100', 'promoted@100']);
+    const changes: events.DeploymentChanged[] = [];
+    await readTopicUntil(testKafkaBrokers(), Topics.deploymentChanged.name, (batch) => {
+      const ours = batch.filter((m) => m.key?.toString() === model).map((m) => Topics.deploymentChanged.codec.decode(m.value!));
+      changes.push(...ours.filter((e) => e.deploymentId === promoted.id));
+      return changes.some((e) => e.state === 'promoted');
+    }, { what: 'the promotion event' });
+    expect(changes.map((e) => `${e.state}@${e.candidateWeightPercent}`)).toEqual(['progressing@20', 'progressing@50', 'progressing@100', 'promoting@100', 'promoted@100']);
     await waitFor(async () => (await models.GetModelVersion({ modelName: model, version: 2 })).tags['serving.verdict'] === 'promoted', { what: 'the registry to tag the verdict' });
 
     // Requests without a version now go to the new production version.
@@ -201,10 +204,13 @@ describe('deployments (basic, canary, shadow) with automated analysis', () => {
     expect(stats.failed).toEqual([]);
 
     // The candidate's mirrored outputs reached the prediction log, marked as shadow.
-    const logged = (await readTopic(testKafkaBrokers(), Topics.predictionsLogged.name, 1, { settleMs: 500 }))
-      .map((m) => Topics.predictionsLogged.codec.decode(m.value!))
-      .filter((b) => b.modelName === model)
-      .flatMap((b) => b.predictions);
+    const logged: events.PredictionLogged[] = [];
+    await readTopicUntil(testKafkaBrokers(), Topics.predictionsLogged.name, (batch) => {
+      for (const m of batch) if (m.key?.toString().startsWith(`${model}/`)) logged.push(...Topics.predictionsLogged.codec.decode(m.value!).predictions);
+      const served = new Set(logged.filter((p) => p.role === 'stable').map((p) => p.requestId));
+      const shadows = logged.filter((p) => p.role === 'shadow');
+      return shadows.length > 10 && shadows.every((p) => served.has(p.requestId));
+    }, { what: 'shadow predictions beside the stable ones' });
     const shadow = logged.filter((p) => p.role === 'shadow');
     expect(shadow.length).toBeGreaterThan(10);
     expect(shadow.every((p) => p.version === 2 && p.deploymentId === waiting.id)).toBe(true);
@@ -259,12 +265,15 @@ describe('deployments (basic, canary, shadow) with automated analysis', () => {
     await traffic.stop();
 
     // The registry announces version 2 again (a replay with a new event id): no second rollout.
+    // Nor does the first version's registration, read again.
     const producer = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
-    const value = Buffer.from(Topics.modelVersionRegistered.codec.encode({ modelName: model, version: 2, artifactSha256: '', runId: '' }).finish());
-    await producer.send({ topic: Topics.modelVersionRegistered.name, messages: [{ key: model, value, headers: { 'event-id': uniqueName('replay'), 'content-type': 'application/x-protobuf; type=mlops.events.v1.ModelVersionRegistered' } }] });
+    for (const version of [2, 1]) {
+      const value = Buffer.from(Topics.modelVersionRegistered.codec.encode({ modelName: model, version, artifactSha256: '', runId: '' }).finish());
+      await producer.send({ topic: Topics.modelVersionRegistered.name, messages: [{ key: model, value, headers: { 'event-id': uniqueName('replay'), 'content-type': 'application/x-protobuf; type=mlops.events.v1.ModelVersionRegistered' } }] });
+    }
     await producer.disconnect();
-    await serving.proc.waitForLog((l) => l.msg === 'deployment already started by this trigger' && l.model === model, 20_000);
+    for (const version of [2, 1]) await serving.proc.waitForLog((l) => l.msg === 'deployment already started by this trigger' && l.model === model && l.version === version, 20_000);
 
     // Killed, not stopped: nothing gets to finish gracefully.
     expect(await serving.proc.stop('SIGKILL')).toBe(null);

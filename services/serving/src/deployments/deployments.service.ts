@@ -179,9 +179,11 @@ export class DeploymentsService {
     const version = await this.registry.version(spec.model, spec.version);
     if (version.status !== registry.VersionStatus.VERSION_STATUS_READY) throw failedPrecondition(`model "${spec.model}" version ${spec.version} is not ready`);
     const stable = await this.registry.productionVersion(spec.model);
-    if (stable === spec.version) {
-      if (!spec.supersede) throw failedPrecondition(`version ${spec.version} of "${spec.model}" is already the production version`);
-      this.logger.info('version is production already: nothing to deploy', { model: spec.model, version: spec.version });
+    if (stable === spec.version && !spec.supersede) throw failedPrecondition(`version ${spec.version} of "${spec.model}" is already the production version`);
+    // Events only move forward: a registration older than production (a new consumer group
+    // reading the topic's history, say) deploys nothing. Operators may roll out any version.
+    if (spec.supersede && spec.version <= stable) {
+      this.logger.info('version is not newer than production: nothing to deploy', { model: spec.model, version: spec.version, production: stable });
       return undefined;
     }
     const { policy } = await this.getPolicy(spec.model);

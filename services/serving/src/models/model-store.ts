@@ -86,6 +86,12 @@ export class ModelStore implements OnModuleDestroy {
     return this.production.get(name)?.resolved;
   }
 
+  /** The production version if it is cached and fresh: the request path's way around a promise. */
+  freshProductionVersion(name: string): number | undefined {
+    const cached = this.production.get(name);
+    return cached && Date.now() - cached.at < this.config.productionAliasTtlMs ? cached.resolved : undefined;
+  }
+
   /** Forgets the cached production version (the registry announced that the alias moved). */
   forgetProduction(name: string): void {
     this.production.delete(name);

@@ -107,7 +107,9 @@ export class TrafficRouter {
     }
     const deployment = this.table.active(request.modelName);
     if (deployment) return this.answerInDeployment(deployment, decoded, request.routingKey, id);
-    const model = await this.models.get(request.modelName, await this.models.productionVersion(request.modelName));
+    // Hot path: the production version and its model are usually in memory already.
+    const version = this.models.freshProductionVersion(request.modelName) ?? (await this.models.productionVersion(request.modelName));
+    const model = this.models.loaded(request.modelName, version) ?? (await this.models.get(request.modelName, version));
     return { model, results: await this.inference.run(model, decoded), role: 'stable' };
   }
 
@@ -117,7 +119,8 @@ export class TrafficRouter {
     const warm = route.role === 'stable' || d.stableVersion === 0 || this.models.loaded(d.modelName, d.candidateVersion) !== undefined;
     const role = warm ? route.role : 'stable';
     const ref = { deploymentId: d.id, window: d.window };
-    const model = await this.models.get(d.modelName, role === 'candidate' ? d.candidateVersion : d.stableVersion);
+    const version = role === 'candidate' ? d.candidateVersion : d.stableVersion;
+    const model = this.models.loaded(d.modelName, version) ?? (await this.models.get(d.modelName, version));
     const t = performance.now();
     try {
       const results = await this.inference.run(model, decoded);
