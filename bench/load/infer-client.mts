@@ -7,7 +7,7 @@
 // sent on a timer whatever the latency). Prints one JSON line: count, errors, rps, latency
 // percentiles in ms.
 //
-//   node bench/load/infer-client.mts --target 127.0.0.1:50055 --model m --seconds 10 --concurrency 64
+//   node bench/load/infer-client.mts --target 127.0.0.1:50055 --model m [--version 2] [--features 3] --seconds 10 --concurrency 64 [--client http2]
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import * as http2 from 'node:http2';
@@ -26,6 +26,7 @@ const concurrency = Number(args.concurrency ?? 0);
 const rate = Number(args.rate ?? 0);
 const features = Number(args.features ?? 3);
 const channels = Number(args.channels ?? 4);
+const version = args.version ?? '';
 
 const protoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../proto');
 const root = await protobuf.load(path.join(protoRoot, 'inference/grpc_predict_v2.proto'));
@@ -38,6 +39,7 @@ const pool: Buffer[] = Array.from({ length: 256 }, (_, i) =>
     Request.encode(
       Request.fromObject({
         modelName: model,
+        modelVersion: version,
         id: `r${i}`,
         parameters: { routing_key: { stringParam: `user-${i}` } },
         inputs: [{ name: 'input', datatype: 'FP32', shape: [1, features], contents: { fp32Contents: Array.from({ length: features }, (_, j) => ((i * 7 + j * 13) % 17) / 17 - 0.5) } }],
