@@ -10,11 +10,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { onnx } from 'onnx-proto';
+import onnxProto from 'onnx-proto';
 import { type GradientBoostedTreesModel, type TreeNode, exportOnnx } from '@mlops/ml';
 import { grpcClient, startPlatformService, uniqueName } from '@mlops/testing';
 import { fmt, log, median, table } from './lib.mts';
 
+const { onnx } = onnxProto;
 const seconds = Number(process.argv[2] ?? 8);
 const highConcurrency = Number(process.argv[3] ?? 64);
 const rounds = Number(process.argv[4] ?? 2);
@@ -27,8 +28,8 @@ function mlp(): { bytes: Buffer; features: number } {
   const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647 - 0.5) * 0.1;
   const weights = (name: string, dims: number[]) => onnx.TensorProto.create({ name, dims, dataType: DataType.FLOAT, floatData: Array.from({ length: dims.reduce((a, b) => a * b, 1) }, random) });
   const layers = [64, 512, 512, 2];
-  const nodes: onnx.INodeProto[] = [];
-  const initializer: onnx.ITensorProto[] = [];
+  const nodes: onnxProto.onnx.INodeProto[] = [];
+  const initializer: onnxProto.onnx.ITensorProto[] = [];
   let x = 'input';
   for (let i = 0; i < layers.length - 1; i++) {
     initializer.push(weights(`W${i}`, [layers[i], layers[i + 1]]), weights(`B${i}`, [layers[i + 1]]));

@@ -117,6 +117,10 @@ try {
       String(errors(side)),
     ]),
   ]));
+  // Where serving's tail comes from: its own GC pauses and event-loop lag over the whole run.
+  const metrics = (await (await fetch(`${serving.httpUrl}/metrics`)).text()).split('\n');
+  const pick = (prefix: string) => metrics.filter((l) => l.startsWith(prefix)).map((l) => l.replace(/\{[^}]*service="serving"[^}]*\}/, (m) => m.replace(/,?service="serving"/, ''))).join('\n  ');
+  console.log(`\nserving process over the run:\n  ${pick('nodejs_gc_duration_seconds_sum')}\n  ${pick('nodejs_gc_duration_seconds_count')}\n  ${pick('nodejs_eventloop_lag_max_seconds')}`);
 } finally {
   models.close();
   deployments.close();
