@@ -8,3 +8,4 @@ export * from './models';
 export * from './data';
 export * from './metrics';
 export * from './linear';
+export * from './drift';

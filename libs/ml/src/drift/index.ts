@@ -1,0 +1,4 @@
+export * from './ks';
+export * from './select';
+export * from './special';
+export * from './tests';
