@@ -16,6 +16,19 @@ export const correlationClientInterceptor: Interceptor = (options, nextCall) =>
     },
   });
 
+const UNARY_DEADLINE_MS = 15_000;
+const STREAM_DEADLINE_MS = 300_000;
+
+/** Gives every outgoing call a deadline unless it has one (15 s unary, 5 minutes streaming), so
+ * an upstream that accepts connections but never answers cannot hold a caller forever. */
+export const deadlineClientInterceptor: Interceptor = (options, nextCall) => {
+  if (options.deadline === undefined) {
+    const streaming = options.method_definition.requestStream || options.method_definition.responseStream;
+    options = { ...options, deadline: Date.now() + (streaming ? STREAM_DEADLINE_MS : UNARY_DEADLINE_MS) };
+  }
+  return new InterceptingCall(nextCall(options));
+};
+
 /** gRPC clients of the platform services this service calls (addresses from <NAME>_GRPC_URL). */
 @Injectable()
 export class UpstreamClients implements OnModuleDestroy {
@@ -41,7 +54,7 @@ export class UpstreamClients implements OnModuleDestroy {
           package: pkg,
           protoPath: protoPath(protoFile),
           loader: PROTO_LOADER_OPTIONS,
-          channelOptions: { interceptors: [correlationClientInterceptor] },
+          channelOptions: { interceptors: [correlationClientInterceptor, deadlineClientInterceptor] },
         },
       }) as ClientGrpcProxy;
       this.proxies.set(cacheKey, proxy);
@@ -61,7 +74,8 @@ export class UpstreamClients implements OnModuleDestroy {
 /**
  * Calls another platform service and turns its gRPC failure into this service's domain error:
  * NOT_FOUND stays not found, a refusal (INVALID_ARGUMENT, FAILED_PRECONDITION) becomes a failed
- * precondition here, anything else means the upstream is unavailable.
+ * precondition here, anything else means the upstream is unavailable (named by its status only:
+ * the transport's message can hold internal addresses, and this one may reach a client).
  */
 export async function callUpstream<T>(upstream: string, what: string, fn: () => Promise<T>): Promise<T> {
   try {
@@ -70,6 +84,6 @@ export async function callUpstream<T>(upstream: string, what: string, fn: () => 
     const { code, details } = error as { code?: number; details?: string };
     if (code === GrpcStatus.NOT_FOUND) throw notFound(details ?? `${what} was not found`);
     if (code === GrpcStatus.INVALID_ARGUMENT || code === GrpcStatus.FAILED_PRECONDITION) throw failedPrecondition(details ?? `${what} was refused`);
-    throw unavailable(`${upstream} did not answer for ${what}: ${details ?? (error as Error).message}`);
+    throw Object.assign(unavailable(`${upstream} did not answer for ${what} (${(code !== undefined && GrpcStatus[code]) || 'no status'})`), { cause: error });
   }
 }

@@ -22,6 +22,7 @@ export class ServingMetrics {
   readonly predictionLogBacklog: Gauge;
   readonly predictionLogSent: Counter;
   readonly predictionLogDropped: Counter;
+  readonly mirrorsSkipped: Counter;
   private readonly series = new Map<string, VersionSeries>();
 
   constructor(metrics: PlatformMetrics) {
@@ -39,7 +40,8 @@ export class ServingMetrics {
     this.analyses = new Counter({ name: 'mlops_serving_analysis_verdicts_total', help: 'Deployment analyses by verdict (pass, fail, wait).', labelNames: ['model', 'verdict'], registers });
     this.predictionLogBacklog = new Gauge({ name: 'mlops_serving_prediction_log_backlog', help: 'Predictions waiting to be sent to the prediction log.', registers });
     this.predictionLogSent = new Counter({ name: 'mlops_serving_prediction_log_sent_total', help: 'Requests whose predictions reached the prediction log.', registers });
-    this.predictionLogDropped = new Counter({ name: 'mlops_serving_prediction_log_dropped_total', help: 'Requests not logged because the backlog was full.', registers });
+    this.predictionLogDropped = new Counter({ name: 'mlops_serving_prediction_log_dropped_total', help: 'Requests not logged because the backlog was full (or the broker refused them for good).', registers });
+    this.mirrorsSkipped = new Counter({ name: 'mlops_serving_mirrors_skipped_total', help: 'Requests not mirrored because SERVING_MAX_MIRRORS_IN_FLIGHT mirrors were running.', registers });
   }
 
   of(model: string, version: number): VersionSeries {

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { SERVING_CONFIG, loadServingConfig } from './config/serving.config';
 import { DeploymentsRepository } from './deployments/deployments.repository';
 import { DeploymentsService } from './deployments/deployments.service';
+import { PolicyStore } from './deployments/policy.store';
+import { RolloutStarter } from './deployments/rollout-starter';
 import { RegistryClient } from './deployments/registry.client';
 import { RolloutScheduler } from './deployments/rollout.scheduler';
 import { DeploymentsGrpcController } from './deployments/transport/deployments.grpc-controller';
@@ -35,6 +37,8 @@ import { ServingMetrics } from './serving.metrics';
     Measurements,
     RoutingTable,
     TrafficRouter,
+    PolicyStore,
+    RolloutStarter,
     DeploymentsService,
     RolloutScheduler,
     InferenceGrpcController,

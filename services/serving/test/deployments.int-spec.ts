@@ -254,6 +254,30 @@ describe('deployments (basic, canary, shadow) with automated analysis', () => {
     expect(all.map((d: { state: string }) => d.state)).toEqual(['DEPLOYMENT_STATE_PROMOTED', 'DEPLOYMENT_STATE_ROLLED_BACK', 'DEPLOYMENT_STATE_PROMOTED']);
   });
 
+  it('waits with a promotion the registry refuses until it is approved, and lets operators abandon one', async () => {
+    const model = newModel();
+    await models.CreateRegisteredModel({ name: model, promotionPolicy: 'PROMOTION_POLICY_REQUIRES_APPROVAL' });
+    await register(model, STABLE);
+    const waiting = await waitFor(async () => {
+      const d = await deployments.GetDeployment({ modelName: model });
+      return d.state === 'DEPLOYMENT_STATE_PROMOTING' && d.reason.startsWith('promotion waits:') ? d : undefined;
+    }, { what: 'the promotion to wait for approval' });
+    expect(waiting.reason).toContain('approv');
+    await models.ApproveVersion({ modelName: model, version: 1, alias: 'production', reason: 'reviewed' }, { 'x-principal': 'carol' });
+    await deploymentOf(model, 1, 'DEPLOYMENT_STATE_PROMOTED');
+    expect(await production(model)).toBe(1);
+
+    await deployments.SetDeploymentPolicy({ modelName: model, strategy: 'STRATEGY_BASIC', intervalSeconds: INTERVAL });
+    await register(model, GOOD);
+    await waitFor(async () => {
+      const d = await deployments.GetDeployment({ modelName: model });
+      return d.candidateVersion === 2 && d.reason.startsWith('promotion waits:');
+    }, { what: 'the second promotion to wait' });
+    const abandoned = await deployments.RollbackDeployment({ modelName: model, reason: 'not approved in time' }, { 'x-principal': 'olivia' });
+    expect(abandoned).toMatchObject({ state: 'DEPLOYMENT_STATE_ROLLED_BACK', candidateVersion: 2, reason: 'not approved in time (by olivia)' });
+    expect(await production(model)).toBe(1);
+  });
+
   it('ignores a replayed version event, and resumes a canary where it was after a restart', async () => {
     const model = await modelInProduction({ canarySteps: [10, 25, 50, 100], intervalSeconds: 2 });
     let traffic = startTraffic(api, model);

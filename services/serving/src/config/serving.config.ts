@@ -11,6 +11,7 @@ export function loadServingConfig(env: Record<string, string | undefined> = proc
       SERVING_PREDICTION_LOG: bool(true),
       SERVING_PREDICTION_LOG_SAMPLE_RATE: num(1, 0, 1),
       SERVING_PREDICTION_LOG_MAX_BACKLOG: int(50_000, 1, 10_000_000),
+      SERVING_PREDICTION_LOG_MAX_BACKLOG_BYTES: int(64 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024),
       SERVING_DEFAULT_STRATEGY: oneOf(['canary', 'shadow', 'basic'] as const, 'canary'),
       SERVING_ANALYSIS_INTERVAL_SECONDS: num(30, 0.1, 86_400),
       SERVING_SCHEDULER_TICK_MS: int(250, 10, 60_000),
@@ -18,12 +19,14 @@ export function loadServingConfig(env: Record<string, string | undefined> = proc
       SERVING_PRODUCTION_ALIAS_TTL_MS: int(10_000, 0, 3_600_000),
       SERVING_LABEL_MEMORY: int(100_000, 0, 10_000_000),
       SERVING_ORT_INTRA_OP_THREADS: int(1, 0, 256),
+      SERVING_MODEL_IDLE_SECONDS: int(600, 10, 7 * 86_400),
+      SERVING_MAX_MIRRORS_IN_FLIGHT: int(64, 0, 100_000),
     },
     env,
   );
   return {
     batching: { maxBatchSize: v.SERVING_MAX_BATCH_SIZE, maxQueueDelayMs: v.SERVING_MAX_QUEUE_DELAY_MS },
-    predictionLog: { enabled: v.SERVING_PREDICTION_LOG, sampleRate: v.SERVING_PREDICTION_LOG_SAMPLE_RATE, maxBacklog: v.SERVING_PREDICTION_LOG_MAX_BACKLOG },
+    predictionLog: { enabled: v.SERVING_PREDICTION_LOG, sampleRate: v.SERVING_PREDICTION_LOG_SAMPLE_RATE, maxBacklog: v.SERVING_PREDICTION_LOG_MAX_BACKLOG, maxBacklogBytes: v.SERVING_PREDICTION_LOG_MAX_BACKLOG_BYTES },
     defaultStrategy: v.SERVING_DEFAULT_STRATEGY,
     defaultIntervalSeconds: v.SERVING_ANALYSIS_INTERVAL_SECONDS,
     schedulerTickMs: v.SERVING_SCHEDULER_TICK_MS,
@@ -33,6 +36,8 @@ export function loadServingConfig(env: Record<string, string | undefined> = proc
     /** onnxruntime threads per session (0 = one per core). One by default: requests run concurrently
      * and are batched, and idle pool threads spin on cores the server needs. */
     ortIntraOpThreads: v.SERVING_ORT_INTRA_OP_THREADS,
+    modelIdleSeconds: v.SERVING_MODEL_IDLE_SECONDS,
+    maxMirrorsInFlight: v.SERVING_MAX_MIRRORS_IN_FLIGHT,
   };
 }
 

@@ -24,6 +24,17 @@ export interface AnalysisRecord {
   at: Date;
 }
 
+/** A rollout waiting to start (see deployment_queue in the migration). */
+export interface QueuedStart {
+  triggerKey: string;
+  modelName: string;
+  version: number;
+  startedBy: string;
+  reason: string;
+  correlationId: string;
+  attempts: number;
+}
+
 export interface WindowStatsRow {
   deploymentId: string;
   window: number;
@@ -123,10 +134,10 @@ export class DeploymentsRepository {
 
   async insert(manager: EntityManager, d: Deployment, triggerKey: string | null): Promise<void> {
     await manager.query(
-      `INSERT INTO "${this.s}".deployments (id, model_name, strategy, state, phase, stable_version, candidate_version, weight, mirror_percent,
+      `INSERT INTO "${this.s}".deployments (id, model_name, strategy, state, phase, stable_version, candidate_version, task, weight, mirror_percent,
          step, failed_checks, "window", reason, policy, started_by, trigger_key, correlation_id, next_analysis_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-      [d.id, d.modelName, d.strategy, d.state, d.phase, d.stableVersion, d.candidateVersion, d.weight, d.mirrorPercent, d.step, d.failedChecks, d.window, d.reason, JSON.stringify(d.policy), d.startedBy, triggerKey, d.correlationId, d.nextAnalysisAt],
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+      [d.id, d.modelName, d.strategy, d.state, d.phase, d.stableVersion, d.candidateVersion, d.task, d.weight, d.mirrorPercent, d.step, d.failedChecks, d.window, d.reason, JSON.stringify(d.policy), d.startedBy, triggerKey, d.correlationId, d.nextAnalysisAt],
     );
     await this.announce(manager, d);
   }
@@ -149,9 +160,36 @@ export class DeploymentsRepository {
     return next;
   }
 
-  /** Only the reason and due time (e.g. a promotion waiting for approval); not announced. */
-  async note(id: string, reason: string, nextAnalysisAt: Date | null): Promise<void> {
-    await this.dataSource.query(`UPDATE "${this.s}".deployments SET reason = $2, next_analysis_at = $3, updated_at = now() WHERE id = $1`, [id, reason, nextAnalysisAt]);
+  /** Only the reason and due time of a promotion still waiting (approval needed, registry
+   * away); not announced. Does nothing once the promotion is over. */
+  async notePromotion(id: string, reason: string, nextAttemptAt: Date): Promise<void> {
+    await this.dataSource.query(`UPDATE "${this.s}".deployments SET reason = $2, next_analysis_at = $3, updated_at = now() WHERE id = $1 AND state = 'promoting'`, [id, reason, nextAttemptAt]);
+  }
+
+  async enqueue(q: Omit<QueuedStart, 'attempts'>, error: string, delayMs: number): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO "${this.s}".deployment_queue (trigger_key, model_name, version, started_by, reason, correlation_id, last_error, not_before)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8))
+       ON CONFLICT (trigger_key) DO UPDATE SET attempts = deployment_queue.attempts + 1, last_error = EXCLUDED.last_error, not_before = EXCLUDED.not_before`,
+      [q.triggerKey, q.modelName, q.version, q.startedBy, q.reason, q.correlationId, error.slice(0, 2000), delayMs / 1000],
+    );
+  }
+
+  /** Queued starts that are due, leased for a minute (another replica skips them meanwhile). */
+  async claimQueued(limit = 10): Promise<QueuedStart[]> {
+    const rows: Row[] = returnedRows(
+      await this.dataSource.query(
+        `UPDATE "${this.s}".deployment_queue SET not_before = now() + interval '1 minute'
+         WHERE trigger_key IN (SELECT trigger_key FROM "${this.s}".deployment_queue WHERE not_before <= now() ORDER BY queued_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [limit],
+      ),
+    );
+    return rows.map((r) => ({ triggerKey: r.trigger_key as string, modelName: r.model_name as string, version: r.version as number, startedBy: r.started_by as string, reason: r.reason as string, correlationId: r.correlation_id as string, attempts: r.attempts as number }));
+  }
+
+  async dequeue(triggerKey: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM "${this.s}".deployment_queue WHERE trigger_key = $1`, [triggerKey]);
   }
 
   async insertAnalysis(manager: EntityManager, a: AnalysisRecord): Promise<void> {
@@ -219,6 +257,7 @@ function toDeployment(row: Row): Deployment {
     phase: row.phase as Phase,
     stableVersion: row.stable_version as number,
     candidateVersion: row.candidate_version as number,
+    task: row.task as Deployment['task'],
     weight: row.weight as number,
     mirrorPercent: row.mirror_percent as number,
     step: row.step as number,

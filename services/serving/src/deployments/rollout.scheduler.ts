@@ -3,11 +3,13 @@ import { sleep } from '@mlops/messaging';
 import { JsonLogger } from '@mlops/observability';
 import { SERVING_CONFIG, type ServingConfig } from '../config/serving.config';
 import { DeploymentsService } from './deployments.service';
+import { RolloutStarter } from './rollout-starter';
 
 /**
  * Drives deployments forward: every SERVING_SCHEDULER_TICK_MS it analyses those whose interval
- * is over and completes promotions. Everything it decides is read from and written to Postgres,
- * so a restarted process (or another replica) carries on where this one stopped.
+ * is over, completes promotions and retries queued starts. Everything it decides is read from
+ * and written to Postgres, so a restarted process (or another replica) carries on where this
+ * one stopped.
  */
 @Injectable()
 export class RolloutScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -16,6 +18,7 @@ export class RolloutScheduler implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     private readonly deployments: DeploymentsService,
+    private readonly starter: RolloutStarter,
     private readonly logger: JsonLogger,
     @Inject(SERVING_CONFIG) private readonly config: ServingConfig,
   ) {}
@@ -36,6 +39,7 @@ export class RolloutScheduler implements OnApplicationBootstrap, OnApplicationSh
       try {
         await this.deployments.analyseDue();
         await this.deployments.completePromotions();
+        await this.starter.startQueued();
         failures = 0;
       } catch (error) {
         failures++;

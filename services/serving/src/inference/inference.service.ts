@@ -60,6 +60,10 @@ export class InferenceService {
     const unknown = request.wanted.find((name) => !model.session.outputNames.includes(name));
     if (unknown) throw invalidArgument(`output "${unknown}" is not an output of model "${model.name}" (outputs: ${model.session.outputNames.join(', ')})`);
     const batched = model.batcher && request.inputs.every((t) => t.shape.length > 0 && t.shape[0] > 0);
+    // Merging goes by rows of the first dimension, so every input must have as many.
+    const rows = request.inputs[0]?.shape[0];
+    const disagreeing = batched ? request.inputs.find((t) => t.shape[0] !== rows) : undefined;
+    if (disagreeing) throw invalidArgument(`inputs disagree on the batch dimension: "${request.inputs[0].name}" has ${rows} rows, "${disagreeing.name}" has ${disagreeing.shape[0]}`);
     return batched ? model.batcher!.infer(request.inputs) : model.run(request.inputs);
   }
 

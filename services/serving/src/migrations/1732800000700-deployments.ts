@@ -22,6 +22,8 @@ export class Deployments1732800000700 implements MigrationInterface {
         phase text NOT NULL,
         stable_version int NOT NULL,
         candidate_version int NOT NULL,
+        -- What the candidate predicts (how its outputs are compared): classification or regression.
+        task text NOT NULL,
         weight double precision NOT NULL,
         mirror_percent double precision NOT NULL,
         step int NOT NULL DEFAULT 0,
@@ -41,6 +43,21 @@ export class Deployments1732800000700 implements MigrationInterface {
     await runner.query(`CREATE UNIQUE INDEX one_active_deployment_per_model ON "${s}".deployments (model_name)
       WHERE state IN ('progressing', 'paused', 'promoting', 'awaiting_promotion')`);
     await runner.query(`CREATE INDEX deployments_by_model ON "${s}".deployments (model_name, created_at DESC)`);
+    // Rollouts that could not start yet (the registry away, another rollout promoting): the
+    // scheduler retries them, so a registration event is never lost to a transient failure.
+    await runner.query(`
+      CREATE TABLE "${s}".deployment_queue (
+        trigger_key text PRIMARY KEY,
+        model_name text NOT NULL,
+        version int NOT NULL,
+        started_by text NOT NULL,
+        reason text NOT NULL,
+        correlation_id text NOT NULL DEFAULT '',
+        attempts int NOT NULL DEFAULT 0,
+        last_error text NOT NULL DEFAULT '',
+        not_before timestamptz NOT NULL DEFAULT now(),
+        queued_at timestamptz NOT NULL DEFAULT now()
+      )`);
     await runner.query(`
       CREATE TABLE "${s}".analyses (
         deployment_id uuid NOT NULL REFERENCES "${s}".deployments (id),
@@ -72,6 +89,6 @@ export class Deployments1732800000700 implements MigrationInterface {
 
   async down(runner: QueryRunner): Promise<void> {
     const s = schemaOf(runner.connection);
-    for (const table of ['window_stats', 'analyses', 'deployments', 'deployment_policies']) await runner.query(`DROP TABLE "${s}".${table}`);
+    for (const table of ['deployment_queue', 'window_stats', 'analyses', 'deployments', 'deployment_policies']) await runner.query(`DROP TABLE "${s}".${table}`);
   }
 }

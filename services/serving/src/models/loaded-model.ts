@@ -17,8 +17,9 @@ export interface LoadedModel {
   /** Merges concurrent requests; absent when an input has no variable batch dimension. */
   batcher?: AdaptiveBatcher;
   run: RunBatch;
-  /** The prediction of each row: the label output's value, or the first value of the first float output. */
-  predictions(outputs: Record<string, BatchOutput>, rows: number): number[];
+  /** The prediction of each row (rows = the output's first dimension): the label output's
+   * value, or the first value of the first float output. */
+  predictions(outputs: Record<string, BatchOutput>): number[];
   warmUp(): Promise<void>;
 }
 
@@ -65,9 +66,11 @@ export function loadedModel(
     task: label ? 'classification' : 'regression',
     batcher: batchable ? batcherOf(run, policy) : undefined,
     run,
-    predictions(results, rows) {
-      const data = source ? (results[source.name]?.data as ArrayLike<number | bigint> | undefined) : undefined;
-      if (!data || rows === 0) return [];
+    predictions(results) {
+      const output = source ? results[source.name] : undefined;
+      const data = output?.data as ArrayLike<number | bigint> | undefined;
+      const rows = output?.dims.length ? Number(output.dims[0]) : data?.length ?? 0;
+      if (!data || !(rows > 0) || data.length % rows !== 0) return [];
       const perRow = data.length / rows;
       return Array.from({ length: rows }, (_, i) => Number(data[i * perRow]));
     },

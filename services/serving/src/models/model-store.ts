@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import * as ort from 'onnxruntime-node';
 import { firstValueFrom, toArray } from 'rxjs';
@@ -16,11 +16,20 @@ import { type LoadedModel, batchPolicy, loadedModel } from './loaded-model';
  * sha256 checked against the version's, loaded into onnxruntime and run once on zeros before it
  * takes traffic. The `production` alias of each model is cached (refreshed when the registry
  * announces an alias change, and at most every SERVING_PRODUCTION_ALIAS_TTL_MS otherwise).
+ * A version that failed to load is not tried again for a while (5 s, doubling to 5 minutes); a
+ * version nobody asked for in SERVING_MODEL_IDLE_SECONDS is released, unless the keep policy
+ * (the routing table: versions of active deployments) says otherwise.
  */
 @Injectable()
-export class ModelStore implements OnModuleDestroy {
+export class ModelStore implements OnModuleInit, OnModuleDestroy {
   private readonly loading = new Map<string, Promise<LoadedModel>>();
   private readonly ready = new Map<string, LoadedModel>();
+  private readonly failures = new Map<string, { error: unknown; at: number; count: number }>();
+  private readonly lastUsed = new Map<string, number>();
+  private keep: (name: string, version: number) => boolean = () => false;
+  private sweeper?: NodeJS.Timeout;
+  /** A coarse clock for the request path (Date.now() per request is measurable). */
+  private now = Date.now();
   private readonly production = new Map<string, { version: Promise<number>; at: number; resolved?: number }>();
   private readonly defaults: BatchPolicy;
 
@@ -37,24 +46,77 @@ export class ModelStore implements OnModuleDestroy {
     return this.upstream.client('registry', 'mlops.registry.v1', 'mlops/registry/v1/registry.proto', 'RegistryService');
   }
 
+  onModuleInit(): void {
+    let ticks = 0;
+    this.sweeper = setInterval(() => {
+      this.now = Date.now();
+      if (++ticks % 60 === 0) this.releaseIdle();
+    }, 1000);
+    this.sweeper.unref();
+  }
+
+  /** Which loaded versions must stay loaded however idle they are. */
+  keepLoaded(policy: (name: string, version: number) => boolean): void {
+    this.keep = policy;
+  }
+
   /** A loaded version, loading it first when needed. */
   get(name: string, version: number): Promise<LoadedModel> {
     if (!Number.isInteger(version) || version <= 0) return Promise.reject(notFound(`model "${name}" has no version "${version}"`));
     const key = `${name}:${version}`;
     const ready = this.ready.get(key);
-    if (ready) return Promise.resolve(ready);
+    if (ready) {
+      this.lastUsed.set(key, this.now);
+      return Promise.resolve(ready);
+    }
+    const failed = this.failures.get(key);
+    if (failed && this.now - failed.at < Math.min(300_000, 5000 * 2 ** (failed.count - 1))) return Promise.reject(failed.error);
     let model = this.loading.get(key);
     if (!model) {
-      model = this.load(name, version).then((m) => (this.ready.set(key, m), m));
+      model = this.load(name, version).then(
+        (m) => {
+          this.ready.set(key, m);
+          this.lastUsed.set(key, this.now);
+          this.failures.delete(key);
+          return m;
+        },
+        (error: unknown) => {
+          this.loading.delete(key);
+          this.failures.set(key, { error, at: Date.now(), count: (this.failures.get(key)?.count ?? 0) + 1 });
+          throw error;
+        },
+      );
       this.loading.set(key, model);
-      model.catch(() => this.loading.delete(key));
     }
     return model;
   }
 
   /** The version when it is loaded and warmed up, else undefined (without starting a load). */
   loaded(name: string, version: number): LoadedModel | undefined {
-    return this.ready.get(`${name}:${version}`);
+    const key = `${name}:${version}`;
+    const model = this.ready.get(key);
+    if (model) this.lastUsed.set(key, this.now);
+    return model;
+  }
+
+  /** Why the version could not be loaded, if its last attempt failed. */
+  loadFailure(name: string, version: number): string | undefined {
+    const failed = this.failures.get(`${name}:${version}`);
+    return failed && (failed.error as Error).message;
+  }
+
+  private releaseIdle(): void {
+    const idleMs = this.config.modelIdleSeconds * 1000;
+    for (const [key, model] of this.ready) {
+      if (this.now - (this.lastUsed.get(key) ?? 0) < idleMs || this.keep(model.name, model.version)) continue;
+      if (this.production.get(model.name)?.resolved === model.version) continue;
+      this.ready.delete(key);
+      this.loading.delete(key);
+      this.lastUsed.delete(key);
+      this.logger.info('idle model released', { model: model.name, version: model.version });
+      // Runs already handed the session finish first.
+      setTimeout(() => void model.session.release().catch(() => undefined), 30_000).unref();
+    }
   }
 
   /** A version given as the protocol's string ("" = the production version). */
@@ -110,6 +172,7 @@ export class ModelStore implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    clearInterval(this.sweeper);
     for (const model of this.loading.values()) await model.then((m) => m.session.release()).catch(() => undefined);
   }
 

@@ -45,6 +45,8 @@ export class PredictionLog implements OnApplicationBootstrap, BeforeApplicationS
       topic: Topics.predictionsLogged,
       toMessages: predictionBatches,
       maxBacklog: config.predictionLog.maxBacklog,
+      maxBacklogBytes: config.predictionLog.maxBacklogBytes,
+      sizeOf: entryBytes,
       service: 'serving',
       logger,
       onSent: (n) => metrics.predictionLogSent.inc(n),
@@ -71,17 +73,24 @@ export class PredictionLog implements OnApplicationBootstrap, BeforeApplicationS
   }
 }
 
-/** Predictions per row, grouped by model into batches keyed by model name and a sequence, so
- * one model's log spreads over the topic's partitions. */
+/** Predictions per row, grouped by model into messages of at most MAX_ROWS rows and about
+ * MAX_BYTES (well under the broker's 1 MB limit), keyed by model name and a sequence so one
+ * model's log spreads over the topic's partitions. */
+const MAX_ROWS = 1000;
+const MAX_BYTES = 256 * 1024;
 let batchSequence = 0;
 export function predictionBatches(entries: PredictionEntry[]): { key: string; message: events.PredictionLogBatch }[] {
-  const byModel = new Map<string, events.PredictionLogged[]>();
+  const batches: { key: string; message: events.PredictionLogBatch }[] = [];
+  const open = new Map<string, { predictions: events.PredictionLogged[]; bytes: number }>();
+  const close = (model: string) => {
+    const batch = open.get(model);
+    if (batch && batch.predictions.length > 0) batches.push({ key: `${model}/${batchSequence++ % 1024}`, message: { modelName: model, predictions: batch.predictions } });
+    open.delete(model);
+  };
   for (const entry of entries) {
-    let predictions = byModel.get(entry.model);
-    if (!predictions) byModel.set(entry.model, (predictions = []));
-    const rows = entry.inputs[0]?.shape[0] ?? 1;
+    const rows = rowsOf(entry);
     for (let row = 0; row < rows; row++) {
-      predictions.push({
+      const prediction: events.PredictionLogged = {
         requestId: entry.requestId,
         modelName: entry.model,
         version: entry.version,
@@ -93,10 +102,33 @@ export function predictionBatches(entries: PredictionEntry[]): { key: string; me
         prediction: entry.predictions[row] ?? 0,
         role: entry.role,
         deploymentId: entry.deploymentId,
-      });
+      };
+      const bytes = 64 + entry.requestId.length + entry.deploymentId.length + 16 * Object.keys(prediction.features).length + 9 * prediction.outputs.length;
+      let batch = open.get(entry.model);
+      if (batch && (batch.predictions.length >= MAX_ROWS || batch.bytes + bytes > MAX_BYTES)) {
+        close(entry.model);
+        batch = undefined;
+      }
+      if (!batch) open.set(entry.model, (batch = { predictions: [], bytes: 0 }));
+      batch.predictions.push(prediction);
+      batch.bytes += bytes;
     }
   }
-  return [...byModel].map(([model, predictions]) => ({ key: `${model}/${batchSequence++ % 1024}`, message: { modelName: model, predictions } }));
+  for (const model of [...open.keys()]) close(model);
+  return batches;
+}
+
+/** Rows of a request: one per prediction (the model's own batch dimension), else the first input's. */
+function rowsOf(entry: PredictionEntry): number {
+  return entry.predictions.length || entry.inputs[0]?.shape[0] || 1;
+}
+
+/** What an entry holds in memory while it waits, roughly: its tensors' elements. */
+export function entryBytes(entry: PredictionEntry): number {
+  let bytes = 256;
+  for (const t of entry.inputs) bytes += t.data.length * 8;
+  for (const o of Object.values(entry.outputs)) bytes += o.data.length * 8;
+  return bytes;
 }
 
 function rowFeatures(entry: PredictionEntry, row: number, rows: number): Record<string, number> {
@@ -104,6 +136,7 @@ function rowFeatures(entry: PredictionEntry, row: number, rows: number): Record<
   const single = entry.inputs.length === 1;
   for (const input of entry.inputs) {
     const perRow = input.data.length / rows;
+    if (!Number.isInteger(perRow)) continue; // an input without the batch dimension
     for (let j = 0; j < perRow; j++) {
       const value = numeric(input.data[row * perRow + j]);
       if (value === undefined) continue;
@@ -118,6 +151,7 @@ function rowOutputs(outputs: Record<string, BatchOutput>, row: number, rows: num
   const values: number[] = [];
   for (const output of Object.values(outputs)) {
     const perRow = output.data.length / rows;
+    if (!Number.isInteger(perRow)) continue;
     for (let j = 0; j < perRow; j++) {
       const value = numeric(output.data[row * perRow + j]);
       if (value !== undefined) values.push(value);

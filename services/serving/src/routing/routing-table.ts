@@ -18,6 +18,7 @@ export class RoutingTable implements OnApplicationBootstrap, OnApplicationShutdo
   private byId = new Map<string, Deployment>();
   private timer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
+  private again?: Promise<void>;
   private readonly weighted = new Set<string>();
 
   constructor(
@@ -26,7 +27,13 @@ export class RoutingTable implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly metrics: ServingMetrics,
     private readonly logger: JsonLogger,
     @Inject(SERVING_CONFIG) private readonly config: ServingConfig,
-  ) {}
+  ) {
+    // The versions of active deployments stay loaded however idle they are.
+    models.keepLoaded((name, version) => {
+      const d = this.byModel.get(name);
+      return d !== undefined && (d.stableVersion === version || d.candidateVersion === version);
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.refresh().catch((error) => this.logger.warn('loading deployments failed, will retry', { error }));
@@ -51,8 +58,17 @@ export class RoutingTable implements OnApplicationBootstrap, OnApplicationShutdo
     return new Map([...this.byId.values()].map((d) => [d.id, d.window]));
   }
 
+  /** Reloads the table; a call made while a load is running gets the next load, which starts
+   * after the running one, so a change committed before the call is always seen. */
   refresh(): Promise<void> {
-    this.refreshing ??= this.load().finally(() => (this.refreshing = undefined));
+    if (this.refreshing) {
+      this.again ??= this.refreshing.then(
+        () => ((this.again = undefined), this.refresh()),
+        () => ((this.again = undefined), this.refresh()),
+      );
+      return this.again;
+    }
+    this.refreshing = this.load().finally(() => (this.refreshing = undefined));
     return this.refreshing;
   }
 

@@ -39,6 +39,8 @@ const serverFault = (error: unknown) => !(isDomainError(error) && CLIENT_FAULTS.
 export class TrafficRouter {
   readonly labels: LabelMemory;
   private readonly failureLogged = new Map<string, number>();
+  private mirrorsInFlight = 0;
+  private readonly maxMirrors: number;
 
   constructor(
     private readonly models: ModelStore,
@@ -51,6 +53,7 @@ export class TrafficRouter {
     @Inject(SERVING_CONFIG) config: ServingConfig,
   ) {
     this.labels = new LabelMemory(config.labelMemory);
+    this.maxMirrors = config.maxMirrorsInFlight;
   }
 
   async infer(request: InferRequest): Promise<InferResponse> {
@@ -65,8 +68,7 @@ export class TrafficRouter {
       const series = this.metrics.of(answer.model.name, answer.model.version);
       series.ok.inc();
       series.duration.observe(latencyMs / 1000);
-      const rows = decoded.inputs[0]?.shape[0] ?? 1;
-      const predictions = answer.model.predictions(answer.results, rows);
+      const predictions = answer.model.predictions(answer.results);
       const d = answer.deployment;
       if (d && answer.role !== 'pinned') predictions.forEach((p, row) => this.labels.remember(id, row, d.id, answer!.model.task, answer!.role as 'stable' | 'candidate', p));
       this.predictionLog.record({
@@ -125,7 +127,7 @@ export class TrafficRouter {
     try {
       const results = await this.inference.run(model, decoded);
       this.measurements.inference(ref, role, true, performance.now() - t);
-      if (route.mirrorVersion && warm) void this.mirror(d, ref, role === 'candidate' ? 'stable' : 'candidate', decoded, model, results, id);
+      if (route.mirrorVersion && warm) this.startMirror(d, ref, role === 'candidate' ? 'stable' : 'candidate', decoded, model, results, id);
       return { model, results, role, deployment: d };
     } catch (error) {
       if (role === 'stable' || d.stableVersion === 0 || !d.policy.stableFallback) {
@@ -156,6 +158,19 @@ export class TrafficRouter {
     return { model: stable, results, role: 'stable', deployment: d };
   }
 
+  /** Mirrors run beside the request path, at most SERVING_MAX_MIRRORS_IN_FLIGHT at once: a
+   * mirror target slower than the traffic skips requests (counted) instead of queueing them. */
+  private startMirror(...args: Parameters<TrafficRouter['mirror']>): void {
+    if (this.mirrorsInFlight >= this.maxMirrors) {
+      this.metrics.mirrorsSkipped.inc();
+      return;
+    }
+    this.mirrorsInFlight++;
+    this.mirror(...args)
+      .catch((error: unknown) => this.logger.warn('mirroring failed', { error: String(error) }))
+      .finally(() => this.mirrorsInFlight--);
+  }
+
   /** Runs the other version on the same inputs in the background and compares the predictions. */
   private async mirror(d: Deployment, ref: WindowRef, side: 'candidate' | 'stable', decoded: DecodedRequest, answered: LoadedModel, answeredResults: Record<string, BatchOutput>, id: string): Promise<void> {
     const model = this.models.loaded(d.modelName, side === 'candidate' ? d.candidateVersion : d.stableVersion);
@@ -172,9 +187,8 @@ export class TrafficRouter {
     }
     const latencyMs = performance.now() - t;
     this.measurements.inference(ref, side, true, latencyMs);
-    const rows = decoded.inputs[0]?.shape[0] ?? 1;
-    const mine = model.predictions(results, rows);
-    const theirs = answered.predictions(answeredResults, rows);
+    const mine = model.predictions(results);
+    const theirs = answered.predictions(answeredResults);
     const task = side === 'candidate' ? model.task : answered.task;
     this.measurements.comparison(ref, side === 'candidate' ? comparePredictions(mine, theirs, task) : comparePredictions(theirs, mine, task));
     mine.forEach((p, row) => this.labels.remember(id, row, d.id, model.task, side, p));
@@ -204,6 +218,6 @@ export class TrafficRouter {
     const now = Date.now();
     if ((this.failureLogged.get(key) ?? 0) > now - 1000) return;
     this.failureLogged.set(key, now);
-    this.logger.warn('inference failed', { model: model.name, version: model.version, error: (error as Error).message });
+    this.logger.warn('inference failed', { model: model.name, version: model.version, error: error instanceof Error ? error.message : String(error) });
   }
 }

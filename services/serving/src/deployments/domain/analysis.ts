@@ -6,7 +6,7 @@ import { type WindowStats, latencyQuantile } from './window-stats';
 export type Task = 'classification' | 'regression';
 
 export interface CheckResult {
-  name: 'error_rate' | 'p99_latency_ms' | 'divergence' | 'accuracy' | 'mae';
+  name: 'error_rate' | 'p99_latency_ms' | 'divergence' | 'accuracy' | 'mae' | 'candidate_loaded';
   value: number;
   stableValue: number;
   threshold: number;

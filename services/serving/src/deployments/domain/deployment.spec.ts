@@ -6,7 +6,7 @@ const policy = resolvePolicy({ modelName: 'm', canarySteps: [10, 50, 100], inter
 
 function deployment(over: Partial<Deployment> = {}): Deployment {
   const start = initialState('canary', policy, 1, now);
-  return { id: 'd1', modelName: 'm', stableVersion: 1, candidateVersion: 2, failedChecks: 0, window: 1, policy, startedBy: 'registry', correlationId: 'c', createdAt: now, updatedAt: now, ...start, ...over };
+  return { id: 'd1', modelName: 'm', stableVersion: 1, candidateVersion: 2, task: 'classification', failedChecks: 0, window: 1, policy, startedBy: 'registry', correlationId: 'c', createdAt: now, updatedAt: now, ...start, ...over };
 }
 
 describe('deployment state machine', () => {
@@ -58,7 +58,8 @@ describe('deployment state machine', () => {
     expect(() => resume(d, '', now)).toThrow('only a paused deployment can be resumed');
     expect(promote(paused, 'ok')).toMatchObject({ state: 'promoting', weight: 100 });
     expect(rollback(paused, 'no')).toMatchObject({ state: 'rolled_back', weight: 0 });
-    expect(() => rollback({ ...d, state: 'promoting' }, '')).toThrow('is moving the production alias');
+    expect(rollback({ ...d, state: 'promoting' }, 'stuck')).toMatchObject({ state: 'rolled_back', reason: 'stuck' });
+    expect(() => rollback({ ...d, state: 'promoted' }, '')).toThrow('cannot be rolled back');
     expect(() => promote({ ...d, state: 'rolled_back' }, '')).toThrow('cannot be promoted');
   });
 });

@@ -1,3 +1,4 @@
+import type { Task } from './analysis';
 import { DEFAULT_CANARY_MIRROR_PERCENT, DEFAULT_SHADOW_MIRROR_PERCENT, type Policy, type StrategyName } from './policy';
 
 /**
@@ -24,6 +25,8 @@ export interface Deployment {
   phase: Phase;
   stableVersion: number;
   candidateVersion: number;
+  /** How the candidate's predictions are compared (from its outputs, when it was loaded). */
+  task: Task;
   /** Share of live traffic the candidate answers, percent. */
   weight: number;
   /** Share of requests also run on the other version, percent. */
@@ -116,8 +119,9 @@ export function promote(d: Deployment, reason: string): DeploymentChange {
   return { state: 'promoting', phase: 'done', weight: 100, mirrorPercent: 0, nextAnalysisAt: null, reason: reason || 'promoted by an operator' };
 }
 
+/** Also from `promoting` (a promotion the registry keeps refusing): the service first checks
+ * that the alias has not moved, and undoes the move if it happens after all. */
 export function rollback(d: Deployment, reason: string): DeploymentChange {
-  if (d.state === 'promoting') throw new TransitionRefused(`deployment ${d.id} is moving the production alias; roll back after it completes by deploying the previous version`);
   if (!isActive(d.state)) throw new TransitionRefused(`deployment ${d.id} is ${d.state} and cannot be rolled back`);
   return { state: 'rolled_back', phase: 'done', weight: 0, mirrorPercent: 0, nextAnalysisAt: null, reason: reason || 'rolled back by an operator' };
 }

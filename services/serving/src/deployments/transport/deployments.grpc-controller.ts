@@ -4,28 +4,34 @@ import type { Metadata } from '@grpc/grpc-js';
 import type { serving } from '@mlops/contracts';
 import { principalOf } from '@mlops/nest-platform';
 import { DeploymentsService } from '../deployments.service';
+import { PolicyStore } from '../policy.store';
+import { RolloutStarter } from '../rollout-starter';
 import { toAnalysisMessage, toDeploymentMessage, toPolicyInput, toPolicyMessage, toStrategyName } from './deployment.mapper';
 
 /** mlops.serving.v1.DeploymentService: policies, rollouts and the operator's controls. */
 @Controller()
 export class DeploymentsGrpcController {
-  constructor(private readonly deployments: DeploymentsService) {}
+  constructor(
+    private readonly deployments: DeploymentsService,
+    private readonly policies: PolicyStore,
+    private readonly starter: RolloutStarter,
+  ) {}
 
   @GrpcMethod('DeploymentService', 'SetDeploymentPolicy')
   async setDeploymentPolicy(r: serving.DeploymentPolicy, md: Metadata): Promise<serving.DeploymentPolicy> {
-    const { policy, updatedAt } = await this.deployments.setPolicy(principalOf(md), toPolicyInput(r));
+    const { policy, updatedAt } = await this.policies.set(principalOf(md), toPolicyInput(r));
     return toPolicyMessage(policy, updatedAt);
   }
 
   @GrpcMethod('DeploymentService', 'GetDeploymentPolicy')
   async getDeploymentPolicy(r: serving.GetDeploymentPolicyRequest): Promise<serving.DeploymentPolicy> {
-    const { policy, updatedAt } = await this.deployments.getPolicy(r.modelName);
+    const { policy, updatedAt } = await this.policies.get(r.modelName);
     return toPolicyMessage(policy, updatedAt);
   }
 
   @GrpcMethod('DeploymentService', 'StartDeployment')
   async startDeployment(r: serving.StartDeploymentRequest, md: Metadata): Promise<serving.Deployment> {
-    return toDeploymentMessage(await this.deployments.startByOperator(principalOf(md), r.modelName, r.version, toStrategyName(r.strategy), r.reason));
+    return toDeploymentMessage(await this.starter.startByOperator(principalOf(md), r.modelName, r.version, toStrategyName(r.strategy), r.reason));
   }
 
   @GrpcMethod('DeploymentService', 'GetDeployment')

@@ -28,6 +28,11 @@ describe('decodeInput', () => {
     expect(() => decodeInput(input as never, raw)).toThrow(message);
   });
 
+  it('refuses non-integers in integer tensors (JSON can carry any number)', () => {
+    expect(() => decodeInput({ name: 'n', datatype: 'INT64', shape: [2], contents: { int64Contents: [1, 1.5] } }, undefined)).toThrow('input "n": int64_contents[1] = 1.5 is not an integer');
+    expect(() => decodeInput({ name: 'n', datatype: 'INT32', shape: [1], contents: { intContents: [Number.NaN] } }, undefined)).toThrow(InferenceInputError);
+  });
+
   it('refuses tensors too large to hold', () => {
     expect(() => decodeInput({ name: 'x', datatype: 'FP32', shape: [100000, 100000] }, undefined)).toThrow(InferenceTooLargeError);
   });

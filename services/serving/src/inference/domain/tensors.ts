@@ -72,11 +72,18 @@ function fromContents(at: string, datatype: Datatype, count: number, c: WireCont
   switch (datatype) {
     case 'FP32': return Float32Array.from(pick(c.fp32Contents, 'fp32_contents'));
     case 'FP64': return Float64Array.from(pick(c.fp64Contents, 'fp64_contents'));
-    case 'INT32': return Int32Array.from(pick(c.intContents, 'int_contents'));
-    case 'INT64': return BigInt64Array.from(pick(c.int64Contents, 'int64_contents').map((v) => BigInt(v)));
+    case 'INT32': return Int32Array.from(integers(at, pick(c.intContents, 'int_contents'), 'int_contents'));
+    case 'INT64': return BigInt64Array.from(integers(at, pick(c.int64Contents, 'int64_contents'), 'int64_contents').map((v) => BigInt(v)));
     case 'BOOL': return [...pick(c.boolContents, 'bool_contents')];
     case 'BYTES': return pick(c.bytesContents, 'bytes_contents').map((b) => Buffer.from(b).toString('utf8'));
   }
+}
+
+/** Integer tensors from JSON (REST) can hold anything; a non-integer is the client's mistake. */
+function integers(at: string, values: number[], field: string): number[] {
+  const bad = values.findIndex((v) => !Number.isSafeInteger(v));
+  if (bad >= 0) throw new InferenceInputError(`${at}: ${field}[${bad}] = ${values[bad]} is not an integer`);
+  return values;
 }
 
 function fromRaw(at: string, datatype: Datatype, count: number, raw: Buffer): TensorData {

@@ -112,7 +112,7 @@ export class InferenceGrpcController implements PlainGrpcService {
         (response) => callback(null, response),
         (error: unknown) => {
           const status = toGrpcStatusError(error);
-          if (status.message === 'internal error' && !(error as { kind?: string }).kind) this.logger.debug('inference call failed', { error: (error as Error).message });
+          if (status.message === 'internal error') this.logger.debug('inference call failed', { error: error instanceof Error ? error.message : String(error) });
           callback(status);
         },
       );

@@ -40,7 +40,7 @@ export class PlatformClients {
       version = await firstValueFrom(this.registry.getModelVersionByAlias({ modelName, alias: 'production' }));
     } catch (error) {
       if ((error as { code?: number }).code === GrpcStatus.NOT_FOUND) return undefined;
-      throw unavailable(`registry did not answer for the production model of "${modelName}": ${(error as Error).message}`);
+      throw Object.assign(unavailable(`registry did not answer for the production model of "${modelName}"`), { cause: error });
     }
     const chunks = await callUpstream('registry', `artifact ${version.artifactSha256}`, () => firstValueFrom(this.registry.downloadArtifact({ sha256: version.artifactSha256 }).pipe(toArray())));
     return { version, artifact: Buffer.concat(chunks.map((c) => Buffer.from(c.data))) };
