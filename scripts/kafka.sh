@@ -103,7 +103,16 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Kafka cluster ids are 16 random bytes, base64url without padding (what
 # `kafka-storage.sh random-uuid` prints). Doing it in bash saves a JVM start.
-random_cluster_id() { head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'; }
+# Like Kafka's Uuid.randomUuid, never one that starts with '-': the storage
+# tool would read it as an option (1 start in 64 failed that way).
+random_cluster_id() {
+  local id
+  while :; do
+    id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    [ "${id:0:1}" != "-" ] && break
+  done
+  printf '%s' "$id"
+}
 
 # JVM flags for the short-lived CLI JVMs (storage format, readiness probe):
 # C1 only + small heap = noticeably faster startup; logs only warnings to stderr.
