@@ -1,5 +1,7 @@
 import type { ServiceDefinition } from '@mlops/nest-platform';
+import { loadMonitoringConfig } from './config/monitoring.config';
 import { ServiceInstances1732800000100 } from './migrations/1732800000100-service-instances';
+import { Drift1732800000800 } from './migrations/1732800000800-drift';
 import { ServiceInstanceEntity } from './service-instances/service-instance.entity';
 
 export const SERVICE: ServiceDefinition = {
@@ -9,7 +11,11 @@ export const SERVICE: ServiceDefinition = {
   defaultGrpcPort: 50056,
   defaultHttpPort: 8086,
   entities: [ServiceInstanceEntity],
-  migrations: [ServiceInstances1732800000100],
+  migrations: [ServiceInstances1732800000100, Drift1732800000800],
+  loadConfig: loadMonitoringConfig,
   grpc: { protoFiles: ['mlops/monitoring/v1/monitoring.proto'], packages: ['mlops.monitoring.v1'] },
-  upstream: [{ name: 'registry', defaultUrl: '127.0.0.1:50054' }],
+  upstream: [
+    { name: 'registry', defaultUrl: '127.0.0.1:50054' },
+    { name: 'feature-store', defaultUrl: '127.0.0.1:50052' },
+  ],
 };

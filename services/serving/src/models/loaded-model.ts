@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { registry } from '@mlops/contracts';
-import type { Task } from '../deployments/domain/analysis';
+import { type PredictionTask, predictionOutput, rowPredictions } from '@mlops/ml';
 import type { AdaptiveBatcher, BatchOutput, BatchPolicy, RunBatch } from '../inference/domain/batcher';
 import type { Tensor, TensorSpec } from '../inference/domain/tensors';
 
@@ -13,7 +13,7 @@ export interface LoadedModel {
   outputs: TensorSpec[];
   featureNames: string[];
   /** Classifiers have an integer label output; everything else is read as a regressor. */
-  task: Task;
+  task: PredictionTask;
   /** Merges concurrent requests; absent when an input has no variable batch dimension. */
   batcher?: AdaptiveBatcher;
   run: RunBatch;
@@ -53,9 +53,7 @@ export function loadedModel(
   const outputs = (signature?.outputs ?? []).map(toSpec);
   const run: RunBatch = async (tensors) => (await session.run(toFeeds(tensors))) as unknown as Record<string, BatchOutput>;
   const batchable = policy.maxBatchSize > 1 && inputs.length > 0 && inputs.every((i) => i.shape[0] === -1 && i.shape.slice(1).every((d) => d >= 0));
-  const label = outputs.find((o) => o.datatype === 'INT64' || o.datatype === 'INT32');
-  const value = outputs.find((o) => o.datatype === 'FP32' || o.datatype === 'FP64');
-  const source = label ?? value;
+  const source = predictionOutput(outputs);
   return {
     name,
     version,
@@ -63,17 +61,10 @@ export function loadedModel(
     inputs,
     outputs,
     featureNames: signature?.featureNames ?? [],
-    task: label ? 'classification' : 'regression',
+    task: source?.task ?? 'regression',
     batcher: batchable ? batcherOf(run, policy) : undefined,
     run,
-    predictions(results) {
-      const output = source ? results[source.name] : undefined;
-      const data = output?.data as ArrayLike<number | bigint> | undefined;
-      const rows = output?.dims.length ? Number(output.dims[0]) : data?.length ?? 0;
-      if (!data || !(rows > 0) || data.length % rows !== 0) return [];
-      const perRow = data.length / rows;
-      return Array.from({ length: rows }, (_, i) => Number(data[i * perRow]));
-    },
+    predictions: (results) => rowPredictions(source ? results[source.name] : undefined),
     warmUp: () => warmUp(session, inputs),
   };
 }

@@ -1,12 +1,14 @@
 import { Controller } from '@nestjs/common';
-import { monitoring } from '@mlops/contracts';
+import { GrpcMethod } from '@nestjs/microservices';
+import type { monitoring } from '@mlops/contracts';
 import { ServiceInstancesService } from '../service-instances.service';
 
+/** The fleet view. (One method of MonitoringService; the drift controller serves the others.) */
 @Controller()
-@monitoring.MonitoringServiceControllerMethods()
 export class ServiceInstancesGrpcController implements Pick<monitoring.MonitoringServiceController, 'listServiceInstances'> {
   constructor(private readonly instances: ServiceInstancesService) {}
 
+  @GrpcMethod('MonitoringService', 'ListServiceInstances')
   async listServiceInstances(request: monitoring.ListServiceInstancesRequest): Promise<monitoring.ListServiceInstancesResponse> {
     const rows = await this.instances.list(request.service, request.limit);
     return {

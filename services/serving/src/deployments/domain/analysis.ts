@@ -1,9 +1,10 @@
+import type { PredictionTask } from '@mlops/ml';
 import type { Phase, VerdictName } from './deployment';
 import type { Thresholds } from './policy';
 import { type WindowStats, latencyQuantile } from './window-stats';
 
 /** Whether a model predicts classes (its label output is compared) or values. */
-export type Task = 'classification' | 'regression';
+export type Task = PredictionTask;
 
 export interface CheckResult {
   name: 'error_rate' | 'p99_latency_ms' | 'divergence' | 'accuracy' | 'mae' | 'candidate_loaded';

@@ -8,9 +8,52 @@ import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
 
 /**
- * Monitoring service API. Issue-by-issue it grows drift reports, alerts and timelines; it starts
- * with the fleet view built from the platform's service lifecycle events.
+ * Monitoring service API: data and prediction drift of each model's live traffic against the
+ * training data of its production version, the alerts that follow (and the retraining they
+ * request), and the fleet view built from the platform's service lifecycle events.
  */
+
+/** What an alert does beyond being recorded and announced. */
+export enum RetrainPolicy {
+  RETRAIN_POLICY_UNSPECIFIED = 0,
+  /** RETRAIN_POLICY_AUTOMATIC - Request a retraining on recent data (training.run.requested.v1). */
+  RETRAIN_POLICY_AUTOMATIC = 1,
+  /** RETRAIN_POLICY_ALERT_ONLY - Only raise the alert. */
+  RETRAIN_POLICY_ALERT_ONLY = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function retrainPolicyFromJSON(object: any): RetrainPolicy {
+  switch (object) {
+    case 0:
+    case "RETRAIN_POLICY_UNSPECIFIED":
+      return RetrainPolicy.RETRAIN_POLICY_UNSPECIFIED;
+    case 1:
+    case "RETRAIN_POLICY_AUTOMATIC":
+      return RetrainPolicy.RETRAIN_POLICY_AUTOMATIC;
+    case 2:
+    case "RETRAIN_POLICY_ALERT_ONLY":
+      return RetrainPolicy.RETRAIN_POLICY_ALERT_ONLY;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return RetrainPolicy.UNRECOGNIZED;
+  }
+}
+
+export function retrainPolicyToJSON(object: RetrainPolicy): string {
+  switch (object) {
+    case RetrainPolicy.RETRAIN_POLICY_UNSPECIFIED:
+      return "RETRAIN_POLICY_UNSPECIFIED";
+    case RetrainPolicy.RETRAIN_POLICY_AUTOMATIC:
+      return "RETRAIN_POLICY_AUTOMATIC";
+    case RetrainPolicy.RETRAIN_POLICY_ALERT_ONLY:
+      return "RETRAIN_POLICY_ALERT_ONLY";
+    case RetrainPolicy.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
 
 /** One process of a platform service, as announced by its ServiceStarted event. */
 export interface ServiceInstance {
@@ -40,6 +83,142 @@ export interface ListServiceInstancesRequest {
 export interface ListServiceInstancesResponse {
   /** The instances. */
   instances: ServiceInstance[];
+}
+
+/** How a model's traffic is watched. Unset fields take the defaults shown. */
+export interface MonitoringPolicy {
+  /** Registered model name. */
+  modelName: string;
+  /** Rows in the current window, the most recent ones (default 1000). */
+  windowSize?:
+    | number
+    | undefined;
+  /** New rows between two evaluations of the window (default 250). */
+  evaluateEvery?:
+    | number
+    | undefined;
+  /** Share of drifted features that makes the dataset drifted (default 0.5, Evidently's). */
+  driftShare?:
+    | number
+    | undefined;
+  /** Drifted evaluations in a row before an alert is raised (default 2). */
+  consecutive?:
+    | number
+    | undefined;
+  /** Clean evaluations in a row before another alert may be raised (default 2). */
+  clearAfter?:
+    | number
+    | undefined;
+  /** Least time between two alerts of the model, seconds (default 600). */
+  cooldownSeconds?:
+    | number
+    | undefined;
+  /** What an alert does (default automatic retraining). */
+  retrain: RetrainPolicy;
+  /** Retraining uses the data of the last this many seconds (default 86400). */
+  retrainWindowSeconds?:
+    | number
+    | undefined;
+  /** When it was last changed, Unix epoch milliseconds (set by the server). */
+  updatedAtMs: number;
+}
+
+/** Reads a model's monitoring policy. */
+export interface GetMonitoringPolicyRequest {
+  /** Registered model name. */
+  modelName: string;
+}
+
+/** Drift of one feature (or of the predictions) in one evaluation. */
+export interface FeatureDriftResult {
+  /** Feature name, or "prediction". */
+  feature: string;
+  /** Test used: "ks", "chisquare", "z", "wasserstein", "jensenshannon" or "psi". */
+  test: string;
+  /** The p-value for ks, chisquare and z; the distance for the others. */
+  statistic: number;
+  /** Threshold: drift at p <= threshold for tests, distance >= threshold for distances. */
+  threshold: number;
+  /** Whether it drifted. */
+  drifted: boolean;
+  /** Reference sample size. */
+  referenceSize: number;
+  /** Current window sample size. */
+  currentSize: number;
+}
+
+/** The latest evaluation of a model's window. */
+export interface DriftReport {
+  /** Registered model name. */
+  modelName: string;
+  /** Production version whose training data is the reference. */
+  version: number;
+  /** Snapshot the reference was read from. */
+  referenceSnapshotId: string;
+  /** Rows in the reference. */
+  referenceRows: number;
+  /** Rows in the current window. */
+  windowRows: number;
+  /** Oldest and newest serving time in the window, Unix epoch milliseconds. */
+  windowFromMs: number;
+  /** Newest serving time in the window, Unix epoch milliseconds. */
+  windowToMs: number;
+  /** Per feature. */
+  features: FeatureDriftResult[];
+  /** The predictions against the production model's predictions on the reference. */
+  prediction:
+    | FeatureDriftResult
+    | undefined;
+  /** Share of features that drifted. */
+  driftedShare: number;
+  /** Whether the dataset drifted (drifted_share >= the policy's drift_share). */
+  datasetDrift: boolean;
+  /** Alert raised by this evaluation, if any. */
+  alertId: string;
+  /** When it was computed, Unix epoch milliseconds. */
+  computedAtMs: number;
+}
+
+/** Reads the latest drift report of a model. */
+export interface GetDriftReportRequest {
+  /** Registered model name. */
+  modelName: string;
+}
+
+/** A drift or degradation alert. */
+export interface Alert {
+  /** Alert id (also the retraining request's id). */
+  alertId: string;
+  /** Registered model name. */
+  modelName: string;
+  /** Production version when it was raised. */
+  version: number;
+  /** "data_drift" (later also "performance"). */
+  kind: string;
+  /** Share of drifted features. */
+  driftedShare: number;
+  /** The evaluation behind it. */
+  features: FeatureDriftResult[];
+  /** Whether a retraining was requested. */
+  retrainRequested: boolean;
+  /** Correlation id of the saga it starts. */
+  correlationId: string;
+  /** When it was raised, Unix epoch milliseconds. */
+  raisedAtMs: number;
+}
+
+/** Lists alerts. */
+export interface ListAlertsRequest {
+  /** Only this model's; empty for all. */
+  modelName: string;
+  /** At most this many, newest first; 0 means 50. */
+  limit: number;
+}
+
+/** Alerts, newest first. */
+export interface ListAlertsResponse {
+  /** The alerts. */
+  alerts: Alert[];
 }
 
 function createBaseServiceInstance(): ServiceInstance {
@@ -359,6 +538,1278 @@ export const ListServiceInstancesResponse: MessageFns<ListServiceInstancesRespon
   },
 };
 
+function createBaseMonitoringPolicy(): MonitoringPolicy {
+  return { modelName: "", retrain: 0, updatedAtMs: 0 };
+}
+
+export const MonitoringPolicy: MessageFns<MonitoringPolicy> = {
+  encode(message: MonitoringPolicy, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelName !== "") {
+      writer.uint32(10).string(message.modelName);
+    }
+    if (message.windowSize !== undefined) {
+      writer.uint32(16).int32(message.windowSize);
+    }
+    if (message.evaluateEvery !== undefined) {
+      writer.uint32(24).int32(message.evaluateEvery);
+    }
+    if (message.driftShare !== undefined) {
+      writer.uint32(33).double(message.driftShare);
+    }
+    if (message.consecutive !== undefined) {
+      writer.uint32(40).int32(message.consecutive);
+    }
+    if (message.clearAfter !== undefined) {
+      writer.uint32(48).int32(message.clearAfter);
+    }
+    if (message.cooldownSeconds !== undefined) {
+      writer.uint32(57).double(message.cooldownSeconds);
+    }
+    if (message.retrain !== 0) {
+      writer.uint32(64).int32(message.retrain);
+    }
+    if (message.retrainWindowSeconds !== undefined) {
+      writer.uint32(73).double(message.retrainWindowSeconds);
+    }
+    if (message.updatedAtMs !== 0) {
+      writer.uint32(80).int64(message.updatedAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MonitoringPolicy {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMonitoringPolicy();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.windowSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.evaluateEvery = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.driftShare = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.consecutive = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.clearAfter = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 57) {
+              break;
+            }
+
+            message.cooldownSeconds = reader.double();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.retrain = reader.int32() as any;
+            continue;
+          }
+          case 9: {
+            if (tag !== 73) {
+              break;
+            }
+
+            message.retrainWindowSeconds = reader.double();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.updatedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MonitoringPolicy {
+    return {
+      modelName: isSet(object.modelName)
+        ? globalThis.String(object.modelName)
+        : isSet(object.model_name)
+        ? globalThis.String(object.model_name)
+        : "",
+      windowSize: isSet(object.windowSize)
+        ? globalThis.Number(object.windowSize)
+        : isSet(object.window_size)
+        ? globalThis.Number(object.window_size)
+        : undefined,
+      evaluateEvery: isSet(object.evaluateEvery)
+        ? globalThis.Number(object.evaluateEvery)
+        : isSet(object.evaluate_every)
+        ? globalThis.Number(object.evaluate_every)
+        : undefined,
+      driftShare: isSet(object.driftShare)
+        ? globalThis.Number(object.driftShare)
+        : isSet(object.drift_share)
+        ? globalThis.Number(object.drift_share)
+        : undefined,
+      consecutive: isSet(object.consecutive) ? globalThis.Number(object.consecutive) : undefined,
+      clearAfter: isSet(object.clearAfter)
+        ? globalThis.Number(object.clearAfter)
+        : isSet(object.clear_after)
+        ? globalThis.Number(object.clear_after)
+        : undefined,
+      cooldownSeconds: isSet(object.cooldownSeconds)
+        ? globalThis.Number(object.cooldownSeconds)
+        : isSet(object.cooldown_seconds)
+        ? globalThis.Number(object.cooldown_seconds)
+        : undefined,
+      retrain: isSet(object.retrain) ? retrainPolicyFromJSON(object.retrain) : 0,
+      retrainWindowSeconds: isSet(object.retrainWindowSeconds)
+        ? globalThis.Number(object.retrainWindowSeconds)
+        : isSet(object.retrain_window_seconds)
+        ? globalThis.Number(object.retrain_window_seconds)
+        : undefined,
+      updatedAtMs: isSet(object.updatedAtMs)
+        ? globalThis.Number(object.updatedAtMs)
+        : isSet(object.updated_at_ms)
+        ? globalThis.Number(object.updated_at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: MonitoringPolicy): unknown {
+    const obj: any = {};
+    if (message.modelName !== "") {
+      obj.modelName = message.modelName;
+    }
+    if (message.windowSize !== undefined) {
+      obj.windowSize = Math.round(message.windowSize);
+    }
+    if (message.evaluateEvery !== undefined) {
+      obj.evaluateEvery = Math.round(message.evaluateEvery);
+    }
+    if (message.driftShare !== undefined) {
+      obj.driftShare = floatToJson(message.driftShare);
+    }
+    if (message.consecutive !== undefined) {
+      obj.consecutive = Math.round(message.consecutive);
+    }
+    if (message.clearAfter !== undefined) {
+      obj.clearAfter = Math.round(message.clearAfter);
+    }
+    if (message.cooldownSeconds !== undefined) {
+      obj.cooldownSeconds = floatToJson(message.cooldownSeconds);
+    }
+    if (message.retrain !== 0) {
+      obj.retrain = retrainPolicyToJSON(message.retrain);
+    }
+    if (message.retrainWindowSeconds !== undefined) {
+      obj.retrainWindowSeconds = floatToJson(message.retrainWindowSeconds);
+    }
+    if (message.updatedAtMs !== 0) {
+      obj.updatedAtMs = Math.round(message.updatedAtMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MonitoringPolicy>, I>>(base?: I): MonitoringPolicy {
+    return MonitoringPolicy.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MonitoringPolicy>, I>>(object: I): MonitoringPolicy {
+    const message = createBaseMonitoringPolicy();
+    message.modelName = object.modelName ?? "";
+    message.windowSize = object.windowSize ?? undefined;
+    message.evaluateEvery = object.evaluateEvery ?? undefined;
+    message.driftShare = object.driftShare ?? undefined;
+    message.consecutive = object.consecutive ?? undefined;
+    message.clearAfter = object.clearAfter ?? undefined;
+    message.cooldownSeconds = object.cooldownSeconds ?? undefined;
+    message.retrain = object.retrain ?? 0;
+    message.retrainWindowSeconds = object.retrainWindowSeconds ?? undefined;
+    message.updatedAtMs = object.updatedAtMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetMonitoringPolicyRequest(): GetMonitoringPolicyRequest {
+  return { modelName: "" };
+}
+
+export const GetMonitoringPolicyRequest: MessageFns<GetMonitoringPolicyRequest> = {
+  encode(message: GetMonitoringPolicyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelName !== "") {
+      writer.uint32(10).string(message.modelName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetMonitoringPolicyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetMonitoringPolicyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetMonitoringPolicyRequest {
+    return {
+      modelName: isSet(object.modelName)
+        ? globalThis.String(object.modelName)
+        : isSet(object.model_name)
+        ? globalThis.String(object.model_name)
+        : "",
+    };
+  },
+
+  toJSON(message: GetMonitoringPolicyRequest): unknown {
+    const obj: any = {};
+    if (message.modelName !== "") {
+      obj.modelName = message.modelName;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetMonitoringPolicyRequest>, I>>(base?: I): GetMonitoringPolicyRequest {
+    return GetMonitoringPolicyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetMonitoringPolicyRequest>, I>>(object: I): GetMonitoringPolicyRequest {
+    const message = createBaseGetMonitoringPolicyRequest();
+    message.modelName = object.modelName ?? "";
+    return message;
+  },
+};
+
+function createBaseFeatureDriftResult(): FeatureDriftResult {
+  return { feature: "", test: "", statistic: 0, threshold: 0, drifted: false, referenceSize: 0, currentSize: 0 };
+}
+
+export const FeatureDriftResult: MessageFns<FeatureDriftResult> = {
+  encode(message: FeatureDriftResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.feature !== "") {
+      writer.uint32(10).string(message.feature);
+    }
+    if (message.test !== "") {
+      writer.uint32(18).string(message.test);
+    }
+    if (message.statistic !== 0) {
+      writer.uint32(25).double(message.statistic);
+    }
+    if (message.threshold !== 0) {
+      writer.uint32(33).double(message.threshold);
+    }
+    if (message.drifted !== false) {
+      writer.uint32(40).bool(message.drifted);
+    }
+    if (message.referenceSize !== 0) {
+      writer.uint32(48).int64(message.referenceSize);
+    }
+    if (message.currentSize !== 0) {
+      writer.uint32(56).int64(message.currentSize);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FeatureDriftResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFeatureDriftResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.feature = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.test = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.statistic = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.threshold = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.drifted = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.referenceSize = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.currentSize = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FeatureDriftResult {
+    return {
+      feature: isSet(object.feature) ? globalThis.String(object.feature) : "",
+      test: isSet(object.test) ? globalThis.String(object.test) : "",
+      statistic: isSet(object.statistic) ? globalThis.Number(object.statistic) : 0,
+      threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+      drifted: isSet(object.drifted) ? globalThis.Boolean(object.drifted) : false,
+      referenceSize: isSet(object.referenceSize)
+        ? globalThis.Number(object.referenceSize)
+        : isSet(object.reference_size)
+        ? globalThis.Number(object.reference_size)
+        : 0,
+      currentSize: isSet(object.currentSize)
+        ? globalThis.Number(object.currentSize)
+        : isSet(object.current_size)
+        ? globalThis.Number(object.current_size)
+        : 0,
+    };
+  },
+
+  toJSON(message: FeatureDriftResult): unknown {
+    const obj: any = {};
+    if (message.feature !== "") {
+      obj.feature = message.feature;
+    }
+    if (message.test !== "") {
+      obj.test = message.test;
+    }
+    if (message.statistic !== 0) {
+      obj.statistic = floatToJson(message.statistic);
+    }
+    if (message.threshold !== 0) {
+      obj.threshold = floatToJson(message.threshold);
+    }
+    if (message.drifted !== false) {
+      obj.drifted = message.drifted;
+    }
+    if (message.referenceSize !== 0) {
+      obj.referenceSize = Math.round(message.referenceSize);
+    }
+    if (message.currentSize !== 0) {
+      obj.currentSize = Math.round(message.currentSize);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FeatureDriftResult>, I>>(base?: I): FeatureDriftResult {
+    return FeatureDriftResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FeatureDriftResult>, I>>(object: I): FeatureDriftResult {
+    const message = createBaseFeatureDriftResult();
+    message.feature = object.feature ?? "";
+    message.test = object.test ?? "";
+    message.statistic = object.statistic ?? 0;
+    message.threshold = object.threshold ?? 0;
+    message.drifted = object.drifted ?? false;
+    message.referenceSize = object.referenceSize ?? 0;
+    message.currentSize = object.currentSize ?? 0;
+    return message;
+  },
+};
+
+function createBaseDriftReport(): DriftReport {
+  return {
+    modelName: "",
+    version: 0,
+    referenceSnapshotId: "",
+    referenceRows: 0,
+    windowRows: 0,
+    windowFromMs: 0,
+    windowToMs: 0,
+    features: [],
+    prediction: undefined,
+    driftedShare: 0,
+    datasetDrift: false,
+    alertId: "",
+    computedAtMs: 0,
+  };
+}
+
+export const DriftReport: MessageFns<DriftReport> = {
+  encode(message: DriftReport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelName !== "") {
+      writer.uint32(10).string(message.modelName);
+    }
+    if (message.version !== 0) {
+      writer.uint32(16).int32(message.version);
+    }
+    if (message.referenceSnapshotId !== "") {
+      writer.uint32(26).string(message.referenceSnapshotId);
+    }
+    if (message.referenceRows !== 0) {
+      writer.uint32(32).int64(message.referenceRows);
+    }
+    if (message.windowRows !== 0) {
+      writer.uint32(40).int64(message.windowRows);
+    }
+    if (message.windowFromMs !== 0) {
+      writer.uint32(48).int64(message.windowFromMs);
+    }
+    if (message.windowToMs !== 0) {
+      writer.uint32(56).int64(message.windowToMs);
+    }
+    for (const v of message.features) {
+      FeatureDriftResult.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.prediction !== undefined) {
+      FeatureDriftResult.encode(message.prediction, writer.uint32(74).fork()).join();
+    }
+    if (message.driftedShare !== 0) {
+      writer.uint32(81).double(message.driftedShare);
+    }
+    if (message.datasetDrift !== false) {
+      writer.uint32(88).bool(message.datasetDrift);
+    }
+    if (message.alertId !== "") {
+      writer.uint32(98).string(message.alertId);
+    }
+    if (message.computedAtMs !== 0) {
+      writer.uint32(104).int64(message.computedAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DriftReport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDriftReport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.referenceSnapshotId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.referenceRows = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.windowRows = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.windowFromMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.windowToMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.features.push(FeatureDriftResult.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.prediction = FeatureDriftResult.decode(reader, reader.uint32());
+            continue;
+          }
+          case 10: {
+            if (tag !== 81) {
+              break;
+            }
+
+            message.driftedShare = reader.double();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.datasetDrift = reader.bool();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.alertId = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.computedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DriftReport {
+    return {
+      modelName: isSet(object.modelName)
+        ? globalThis.String(object.modelName)
+        : isSet(object.model_name)
+        ? globalThis.String(object.model_name)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      referenceSnapshotId: isSet(object.referenceSnapshotId)
+        ? globalThis.String(object.referenceSnapshotId)
+        : isSet(object.reference_snapshot_id)
+        ? globalThis.String(object.reference_snapshot_id)
+        : "",
+      referenceRows: isSet(object.referenceRows)
+        ? globalThis.Number(object.referenceRows)
+        : isSet(object.reference_rows)
+        ? globalThis.Number(object.reference_rows)
+        : 0,
+      windowRows: isSet(object.windowRows)
+        ? globalThis.Number(object.windowRows)
+        : isSet(object.window_rows)
+        ? globalThis.Number(object.window_rows)
+        : 0,
+      windowFromMs: isSet(object.windowFromMs)
+        ? globalThis.Number(object.windowFromMs)
+        : isSet(object.window_from_ms)
+        ? globalThis.Number(object.window_from_ms)
+        : 0,
+      windowToMs: isSet(object.windowToMs)
+        ? globalThis.Number(object.windowToMs)
+        : isSet(object.window_to_ms)
+        ? globalThis.Number(object.window_to_ms)
+        : 0,
+      features: globalThis.Array.isArray(object?.features)
+        ? object.features.map((e: any) => FeatureDriftResult.fromJSON(e))
+        : [],
+      prediction: isSet(object.prediction) ? FeatureDriftResult.fromJSON(object.prediction) : undefined,
+      driftedShare: isSet(object.driftedShare)
+        ? globalThis.Number(object.driftedShare)
+        : isSet(object.drifted_share)
+        ? globalThis.Number(object.drifted_share)
+        : 0,
+      datasetDrift: isSet(object.datasetDrift)
+        ? globalThis.Boolean(object.datasetDrift)
+        : isSet(object.dataset_drift)
+        ? globalThis.Boolean(object.dataset_drift)
+        : false,
+      alertId: isSet(object.alertId)
+        ? globalThis.String(object.alertId)
+        : isSet(object.alert_id)
+        ? globalThis.String(object.alert_id)
+        : "",
+      computedAtMs: isSet(object.computedAtMs)
+        ? globalThis.Number(object.computedAtMs)
+        : isSet(object.computed_at_ms)
+        ? globalThis.Number(object.computed_at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: DriftReport): unknown {
+    const obj: any = {};
+    if (message.modelName !== "") {
+      obj.modelName = message.modelName;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.referenceSnapshotId !== "") {
+      obj.referenceSnapshotId = message.referenceSnapshotId;
+    }
+    if (message.referenceRows !== 0) {
+      obj.referenceRows = Math.round(message.referenceRows);
+    }
+    if (message.windowRows !== 0) {
+      obj.windowRows = Math.round(message.windowRows);
+    }
+    if (message.windowFromMs !== 0) {
+      obj.windowFromMs = Math.round(message.windowFromMs);
+    }
+    if (message.windowToMs !== 0) {
+      obj.windowToMs = Math.round(message.windowToMs);
+    }
+    if (message.features?.length) {
+      obj.features = message.features.map((e) => FeatureDriftResult.toJSON(e));
+    }
+    if (message.prediction !== undefined) {
+      obj.prediction = FeatureDriftResult.toJSON(message.prediction);
+    }
+    if (message.driftedShare !== 0) {
+      obj.driftedShare = floatToJson(message.driftedShare);
+    }
+    if (message.datasetDrift !== false) {
+      obj.datasetDrift = message.datasetDrift;
+    }
+    if (message.alertId !== "") {
+      obj.alertId = message.alertId;
+    }
+    if (message.computedAtMs !== 0) {
+      obj.computedAtMs = Math.round(message.computedAtMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DriftReport>, I>>(base?: I): DriftReport {
+    return DriftReport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DriftReport>, I>>(object: I): DriftReport {
+    const message = createBaseDriftReport();
+    message.modelName = object.modelName ?? "";
+    message.version = object.version ?? 0;
+    message.referenceSnapshotId = object.referenceSnapshotId ?? "";
+    message.referenceRows = object.referenceRows ?? 0;
+    message.windowRows = object.windowRows ?? 0;
+    message.windowFromMs = object.windowFromMs ?? 0;
+    message.windowToMs = object.windowToMs ?? 0;
+    message.features = object.features?.map((e) => FeatureDriftResult.fromPartial(e)) || [];
+    message.prediction = (object.prediction !== undefined && object.prediction !== null)
+      ? FeatureDriftResult.fromPartial(object.prediction)
+      : undefined;
+    message.driftedShare = object.driftedShare ?? 0;
+    message.datasetDrift = object.datasetDrift ?? false;
+    message.alertId = object.alertId ?? "";
+    message.computedAtMs = object.computedAtMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetDriftReportRequest(): GetDriftReportRequest {
+  return { modelName: "" };
+}
+
+export const GetDriftReportRequest: MessageFns<GetDriftReportRequest> = {
+  encode(message: GetDriftReportRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelName !== "") {
+      writer.uint32(10).string(message.modelName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetDriftReportRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetDriftReportRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetDriftReportRequest {
+    return {
+      modelName: isSet(object.modelName)
+        ? globalThis.String(object.modelName)
+        : isSet(object.model_name)
+        ? globalThis.String(object.model_name)
+        : "",
+    };
+  },
+
+  toJSON(message: GetDriftReportRequest): unknown {
+    const obj: any = {};
+    if (message.modelName !== "") {
+      obj.modelName = message.modelName;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetDriftReportRequest>, I>>(base?: I): GetDriftReportRequest {
+    return GetDriftReportRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetDriftReportRequest>, I>>(object: I): GetDriftReportRequest {
+    const message = createBaseGetDriftReportRequest();
+    message.modelName = object.modelName ?? "";
+    return message;
+  },
+};
+
+function createBaseAlert(): Alert {
+  return {
+    alertId: "",
+    modelName: "",
+    version: 0,
+    kind: "",
+    driftedShare: 0,
+    features: [],
+    retrainRequested: false,
+    correlationId: "",
+    raisedAtMs: 0,
+  };
+}
+
+export const Alert: MessageFns<Alert> = {
+  encode(message: Alert, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.alertId !== "") {
+      writer.uint32(10).string(message.alertId);
+    }
+    if (message.modelName !== "") {
+      writer.uint32(18).string(message.modelName);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int32(message.version);
+    }
+    if (message.kind !== "") {
+      writer.uint32(34).string(message.kind);
+    }
+    if (message.driftedShare !== 0) {
+      writer.uint32(41).double(message.driftedShare);
+    }
+    for (const v of message.features) {
+      FeatureDriftResult.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.retrainRequested !== false) {
+      writer.uint32(56).bool(message.retrainRequested);
+    }
+    if (message.correlationId !== "") {
+      writer.uint32(66).string(message.correlationId);
+    }
+    if (message.raisedAtMs !== 0) {
+      writer.uint32(72).int64(message.raisedAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Alert {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAlert();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.alertId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.modelName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.driftedShare = reader.double();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.features.push(FeatureDriftResult.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.retrainRequested = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.correlationId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.raisedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Alert {
+    return {
+      alertId: isSet(object.alertId)
+        ? globalThis.String(object.alertId)
+        : isSet(object.alert_id)
+        ? globalThis.String(object.alert_id)
+        : "",
+      modelName: isSet(object.modelName)
+        ? globalThis.String(object.modelName)
+        : isSet(object.model_name)
+        ? globalThis.String(object.model_name)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      driftedShare: isSet(object.driftedShare)
+        ? globalThis.Number(object.driftedShare)
+        : isSet(object.drifted_share)
+        ? globalThis.Number(object.drifted_share)
+        : 0,
+      features: globalThis.Array.isArray(object?.features)
+        ? object.features.map((e: any) => FeatureDriftResult.fromJSON(e))
+        : [],
+      retrainRequested: isSet(object.retrainRequested)
+        ? globalThis.Boolean(object.retrainRequested)
+        : isSet(object.retrain_requested)
+        ? globalThis.Boolean(object.retrain_requested)
+        : false,
+      correlationId: isSet(object.correlationId)
+        ? globalThis.String(object.correlationId)
+        : isSet(object.correlation_id)
+        ? globalThis.String(object.correlation_id)
+        : "",
+      raisedAtMs: isSet(object.raisedAtMs)
+        ? globalThis.Number(object.raisedAtMs)
+        : isSet(object.raised_at_ms)
+        ? globalThis.Number(object.raised_at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: Alert): unknown {
+    const obj: any = {};
+    if (message.alertId !== "") {
+      obj.alertId = message.alertId;
+    }
+    if (message.modelName !== "") {
+      obj.modelName = message.modelName;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.driftedShare !== 0) {
+      obj.driftedShare = floatToJson(message.driftedShare);
+    }
+    if (message.features?.length) {
+      obj.features = message.features.map((e) => FeatureDriftResult.toJSON(e));
+    }
+    if (message.retrainRequested !== false) {
+      obj.retrainRequested = message.retrainRequested;
+    }
+    if (message.correlationId !== "") {
+      obj.correlationId = message.correlationId;
+    }
+    if (message.raisedAtMs !== 0) {
+      obj.raisedAtMs = Math.round(message.raisedAtMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Alert>, I>>(base?: I): Alert {
+    return Alert.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Alert>, I>>(object: I): Alert {
+    const message = createBaseAlert();
+    message.alertId = object.alertId ?? "";
+    message.modelName = object.modelName ?? "";
+    message.version = object.version ?? 0;
+    message.kind = object.kind ?? "";
+    message.driftedShare = object.driftedShare ?? 0;
+    message.features = object.features?.map((e) => FeatureDriftResult.fromPartial(e)) || [];
+    message.retrainRequested = object.retrainRequested ?? false;
+    message.correlationId = object.correlationId ?? "";
+    message.raisedAtMs = object.raisedAtMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseListAlertsRequest(): ListAlertsRequest {
+  return { modelName: "", limit: 0 };
+}
+
+export const ListAlertsRequest: MessageFns<ListAlertsRequest> = {
+  encode(message: ListAlertsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelName !== "") {
+      writer.uint32(10).string(message.modelName);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(16).int32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAlertsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAlertsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAlertsRequest {
+    return {
+      modelName: isSet(object.modelName)
+        ? globalThis.String(object.modelName)
+        : isSet(object.model_name)
+        ? globalThis.String(object.model_name)
+        : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: ListAlertsRequest): unknown {
+    const obj: any = {};
+    if (message.modelName !== "") {
+      obj.modelName = message.modelName;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAlertsRequest>, I>>(base?: I): ListAlertsRequest {
+    return ListAlertsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAlertsRequest>, I>>(object: I): ListAlertsRequest {
+    const message = createBaseListAlertsRequest();
+    message.modelName = object.modelName ?? "";
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseListAlertsResponse(): ListAlertsResponse {
+  return { alerts: [] };
+}
+
+export const ListAlertsResponse: MessageFns<ListAlertsResponse> = {
+  encode(message: ListAlertsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.alerts) {
+      Alert.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAlertsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAlertsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.alerts.push(Alert.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAlertsResponse {
+    return { alerts: globalThis.Array.isArray(object?.alerts) ? object.alerts.map((e: any) => Alert.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ListAlertsResponse): unknown {
+    const obj: any = {};
+    if (message.alerts?.length) {
+      obj.alerts = message.alerts.map((e) => Alert.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAlertsResponse>, I>>(base?: I): ListAlertsResponse {
+    return ListAlertsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAlertsResponse>, I>>(object: I): ListAlertsResponse {
+    const message = createBaseListAlertsResponse();
+    message.alerts = object.alerts?.map((e) => Alert.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** Monitoring API. */
 
 export interface MonitoringServiceClient {
@@ -368,6 +1819,22 @@ export interface MonitoringServiceClient {
     request: ListServiceInstancesRequest,
     metadata?: Metadata,
   ): Observable<ListServiceInstancesResponse>;
+
+  /** Sets how a model's traffic is watched. */
+
+  setMonitoringPolicy(request: MonitoringPolicy, metadata?: Metadata): Observable<MonitoringPolicy>;
+
+  /** Reads a model's policy (the defaults when none was set). */
+
+  getMonitoringPolicy(request: GetMonitoringPolicyRequest, metadata?: Metadata): Observable<MonitoringPolicy>;
+
+  /** The latest drift evaluation of a model (NOT_FOUND before the first). */
+
+  getDriftReport(request: GetDriftReportRequest, metadata?: Metadata): Observable<DriftReport>;
+
+  /** Alerts raised. */
+
+  listAlerts(request: ListAlertsRequest, metadata?: Metadata): Observable<ListAlertsResponse>;
 }
 
 /** Monitoring API. */
@@ -379,11 +1846,45 @@ export interface MonitoringServiceController {
     request: ListServiceInstancesRequest,
     metadata?: Metadata,
   ): Promise<ListServiceInstancesResponse> | Observable<ListServiceInstancesResponse> | ListServiceInstancesResponse;
+
+  /** Sets how a model's traffic is watched. */
+
+  setMonitoringPolicy(
+    request: MonitoringPolicy,
+    metadata?: Metadata,
+  ): Promise<MonitoringPolicy> | Observable<MonitoringPolicy> | MonitoringPolicy;
+
+  /** Reads a model's policy (the defaults when none was set). */
+
+  getMonitoringPolicy(
+    request: GetMonitoringPolicyRequest,
+    metadata?: Metadata,
+  ): Promise<MonitoringPolicy> | Observable<MonitoringPolicy> | MonitoringPolicy;
+
+  /** The latest drift evaluation of a model (NOT_FOUND before the first). */
+
+  getDriftReport(
+    request: GetDriftReportRequest,
+    metadata?: Metadata,
+  ): Promise<DriftReport> | Observable<DriftReport> | DriftReport;
+
+  /** Alerts raised. */
+
+  listAlerts(
+    request: ListAlertsRequest,
+    metadata?: Metadata,
+  ): Promise<ListAlertsResponse> | Observable<ListAlertsResponse> | ListAlertsResponse;
 }
 
 export function MonitoringServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["listServiceInstances"];
+    const grpcMethods: string[] = [
+      "listServiceInstances",
+      "setMonitoringPolicy",
+      "getMonitoringPolicy",
+      "getDriftReport",
+      "listAlerts",
+    ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("MonitoringService", method)(constructor.prototype[method], method, descriptor);
@@ -399,6 +1900,10 @@ export function MonitoringServiceControllerMethods() {
 }
 
 export const MONITORING_SERVICE_NAME = "MonitoringService";
+
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 

@@ -1,0 +1,19 @@
+import { int, readEnv } from '@mlops/config';
+
+export const MONITORING_CONFIG = Symbol('MONITORING_CONFIG');
+
+/** Settings of the monitoring service beyond the platform's own (validated at start). */
+export function loadMonitoringConfig(env: Record<string, string | undefined> = process.env) {
+  const v = readEnv(
+    {
+      MONITORING_REFERENCE_MAX_ROWS: int(100_000, 100, 10_000_000),
+    },
+    env,
+  );
+  return {
+    /** Reference rows kept per model; a larger snapshot is thinned evenly to this many. */
+    referenceMaxRows: v.MONITORING_REFERENCE_MAX_ROWS,
+  };
+}
+
+export type MonitoringConfig = ReturnType<typeof loadMonitoringConfig>;

@@ -1,0 +1,44 @@
+import { type FeatureDrift, type PredictionTask, type Sample, categoricalSample, datasetDrift, featureDrift, numericSample } from '@mlops/ml';
+import type { RowWindow } from './window';
+
+/** The training data of the production version, as the drift tests need it. */
+export interface Reference {
+  modelName: string;
+  version: number;
+  snapshotId: string;
+  rows: number;
+  /** Per feature the model takes, its reference sample. */
+  features: Map<string, Sample>;
+  /** The production model's predictions on the reference rows (undefined when it could not be run). */
+  predictions?: Sample;
+  task: PredictionTask;
+}
+
+export interface DriftEvaluation {
+  features: FeatureDrift[];
+  prediction?: FeatureDrift;
+  driftedShare: number;
+  datasetDrift: boolean;
+  windowRows: number;
+  windowFromMs: number;
+  windowToMs: number;
+}
+
+/** Every feature of the window against the reference, with the tests Evidently would choose;
+ * the dataset drifted when at least `driftShare` of them did. Prediction drift is reported beside. */
+export function evaluateWindow(reference: Reference, window: RowWindow, driftShare: number): DriftEvaluation {
+  const features: FeatureDrift[] = [];
+  for (const [name, sample] of reference.features) {
+    const current = window.column(name);
+    if (current.length === 0) continue;
+    features.push(featureDrift(name, sample, sample.kind === 'numeric' ? numericSample(current) : categoricalSample(current)));
+  }
+  const predictions = window.predictions();
+  const prediction =
+    reference.predictions && predictions.length > 0
+      ? featureDrift('prediction', reference.predictions, reference.task === 'classification' ? categoricalSample(predictions) : numericSample(predictions))
+      : undefined;
+  const { drifted, driftedShare } = datasetDrift(features, driftShare);
+  const { fromMs, toMs } = window.span();
+  return { features, prediction, driftedShare, datasetDrift: drifted, windowRows: window.size, windowFromMs: fromMs, windowToMs: toMs };
+}

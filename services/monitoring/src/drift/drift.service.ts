@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { events } from '@mlops/contracts';
+import { invalidArgument, notFound } from '@mlops/errors';
+import { OutboxRelay } from '@mlops/messaging';
+import { JsonLogger, withCorrelation } from '@mlops/observability';
+import { DriftMetrics } from './drift.metrics';
+import { type AlertRecord, DriftRepository, type StoredReport } from './drift.repository';
+import { observeEvaluation } from './domain/alerting';
+import { type DriftEvaluation, type Reference, evaluateWindow } from './domain/evaluation';
+import { type MonitoringPolicy, type MonitoringPolicyInput, monitoringPolicyProblems, resolveMonitoringPolicy } from './domain/policy';
+import { RowWindow } from './domain/window';
+import { ReferenceStore } from './reference.store';
+
+/**
+ * Drift of each model's live traffic: predictions from the log fill a window per model (the
+ * most recent rows); every `evaluate_every` rows the window is judged against the reference
+ * (the production version's training data), the report is stored and exported, and the alert
+ * decision (hysteresis, cooldown) is taken under the model's lock, so replicas raise one alert.
+ * An alert, its event and the retraining request it makes are one transaction.
+ */
+@Injectable()
+export class DriftService {
+  private readonly windows = new Map<string, RowWindow>();
+  private readonly policies = new Map<string, { policy: MonitoringPolicy; at: number }>();
+  private readonly evaluating = new Set<string>();
+
+  constructor(
+    private readonly repository: DriftRepository,
+    private readonly references: ReferenceStore,
+    private readonly relay: OutboxRelay,
+    private readonly metrics: DriftMetrics,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  async getPolicy(model: string): Promise<{ policy: MonitoringPolicy; updatedAt?: Date }> {
+    const stored = await this.repository.findPolicy(model);
+    return { policy: resolveMonitoringPolicy(stored?.policy ?? { modelName: model }), updatedAt: stored?.updatedAt };
+  }
+
+  async setPolicy(actor: string, input: MonitoringPolicyInput): Promise<{ policy: MonitoringPolicy; updatedAt: Date }> {
+    if (!input.modelName) throw invalidArgument('model_name is required');
+    const policy = resolveMonitoringPolicy(input);
+    const problems = monitoringPolicyProblems(policy);
+    if (problems.length > 0) throw invalidArgument(`monitoring policy of "${input.modelName}": ${problems.join('; ')}`);
+    const updatedAt = await this.repository.savePolicy(input, actor);
+    this.policies.delete(input.modelName);
+    return { policy, updatedAt };
+  }
+
+  async report(model: string): Promise<StoredReport> {
+    const report = await this.repository.findReport(model);
+    if (!report) throw notFound(`model "${model}" has no drift report yet (no reference, or fewer rows than its window)`);
+    return report;
+  }
+
+  listAlerts(model: string, limit: number): Promise<AlertRecord[]> {
+    return this.repository.listAlerts(model, limit > 0 ? Math.min(limit, 1000) : 50);
+  }
+
+  /** The production version moved: the reference is the new version's training data. */
+  onProductionChanged(model: string): void {
+    this.references.forget(model);
+  }
+
+  /** A batch from the prediction log. Shadow rows are not traffic and are skipped. */
+  async onPredictions(batch: events.PredictionLogBatch): Promise<void> {
+    const model = batch.modelName;
+    // A model with nothing to compare against (no production version with a training snapshot).
+    if (!this.references.mayHave(model)) return;
+    const policy = await this.policy(model);
+    let window = this.windows.get(model);
+    if (!window) this.windows.set(model, (window = new RowWindow(policy.windowSize)));
+    window.resize(policy.windowSize);
+    let received = 0;
+    for (const p of batch.predictions) {
+      if (p.role === 'shadow') continue;
+      window.push({ features: p.features ?? {}, prediction: p.prediction, servedAtMs: Number(p.servedAtMs) });
+      received++;
+    }
+    this.metrics.predictions.labels(model).inc(received);
+    this.metrics.windowRows.labels(model).set(window.size);
+    const reference = this.references.current(model);
+    if (reference) await this.evaluateIfDue(reference, window, policy);
+    // Loading the reference takes a while (the snapshot is read from the feature store): the
+    // window is judged as soon as it is there.
+    else void this.references.get(model).then((r) => r && this.evaluateIfDue(r, window!, policy)).catch(() => undefined);
+  }
+
+  private async evaluateIfDue(reference: Reference, window: RowWindow, policy: MonitoringPolicy): Promise<void> {
+    if (window.size < policy.windowSize || window.sinceEvaluation < policy.evaluateEvery || this.evaluating.has(reference.modelName)) return;
+    window.sinceEvaluation = 0;
+    this.evaluating.add(reference.modelName);
+    try {
+      await this.evaluate(reference, window, policy);
+    } finally {
+      this.evaluating.delete(reference.modelName);
+    }
+  }
+
+  private async evaluate(reference: Reference, window: RowWindow, policy: MonitoringPolicy): Promise<void> {
+    const evaluation = evaluateWindow(reference, window, policy.driftShare);
+    this.export(reference, evaluation);
+    const now = Date.now();
+    const alertId = randomUUID();
+    const raised = await withCorrelation(alertId, () =>
+      this.repository.transaction(async (manager) => {
+        const state = await this.repository.lockAlertState(manager, reference.modelName);
+        const { state: next, fire } = observeEvaluation(state, evaluation.datasetDrift, now, policy);
+        await this.repository.saveAlertState(manager, reference.modelName, next);
+        if (fire) {
+          const retrain = policy.retrain === 'automatic' ? { fromTimeMs: now - policy.retrainWindowSeconds * 1000, toTimeMs: now } : undefined;
+          await this.repository.insertAlert(manager, { alertId, modelName: reference.modelName, version: reference.version, kind: 'data_drift', driftedShare: evaluation.driftedShare, features: evaluation.features, retrainRequested: retrain !== undefined, correlationId: alertId, raisedAt: new Date(now) }, retrain);
+        }
+        await this.repository.saveReport(manager, this.toReport(reference, evaluation, fire ? alertId : '', now));
+        return fire;
+      }),
+    );
+    if (raised) {
+      this.relay.nudge();
+      this.metrics.alerts.labels(reference.modelName, 'data_drift').inc();
+      this.logger.info('drift alert raised', { model: reference.modelName, version: reference.version, alertId, correlationId: alertId, driftedShare: evaluation.driftedShare, drifted: evaluation.features.filter((f) => f.drifted).map((f) => f.feature), retrain: policy.retrain });
+    }
+  }
+
+  private export(reference: Reference, e: DriftEvaluation): void {
+    const version = String(reference.version);
+    for (const f of [...e.features, ...(e.prediction ? [e.prediction] : [])]) {
+      this.metrics.statistic.labels(reference.modelName, version, f.feature, f.test).set(Number.isFinite(f.statistic) ? f.statistic : Number.MAX_VALUE);
+      this.metrics.drifted.labels(reference.modelName, version, f.feature).set(f.drifted ? 1 : 0);
+    }
+    this.metrics.driftedShare.labels(reference.modelName, version).set(e.driftedShare);
+  }
+
+  private toReport(reference: Reference, e: DriftEvaluation, alertId: string, now: number): StoredReport {
+    return {
+      modelName: reference.modelName,
+      version: reference.version,
+      referenceSnapshotId: reference.snapshotId,
+      referenceRows: reference.rows,
+      windowRows: e.windowRows,
+      windowFromMs: e.windowFromMs,
+      windowToMs: e.windowToMs,
+      features: e.features,
+      prediction: e.prediction,
+      driftedShare: e.driftedShare,
+      datasetDrift: e.datasetDrift,
+      alertId,
+      computedAtMs: now,
+    };
+  }
+
+  /** Policies are read at most every 5 s per model (they change rarely; windows need them per batch). */
+  private async policy(model: string): Promise<MonitoringPolicy> {
+    const cached = this.policies.get(model);
+    if (cached && Date.now() - cached.at < 5000) return cached.policy;
+    const { policy } = await this.getPolicy(model);
+    this.policies.set(model, { policy, at: Date.now() });
+    return policy;
+  }
+}

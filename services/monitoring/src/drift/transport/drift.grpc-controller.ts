@@ -1,0 +1,35 @@
+import { Controller } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import type { Metadata } from '@grpc/grpc-js';
+import type { monitoring } from '@mlops/contracts';
+import { principalOf } from '@mlops/nest-platform';
+import { DriftService } from '../drift.service';
+import { toAlertMessage, toPolicyInput, toPolicyMessage, toReportMessage } from './drift.mapper';
+
+/** Drift policies, reports and alerts over gRPC. */
+@Controller()
+export class DriftGrpcController {
+  constructor(private readonly drift: DriftService) {}
+
+  @GrpcMethod('MonitoringService', 'SetMonitoringPolicy')
+  async setMonitoringPolicy(r: monitoring.MonitoringPolicy, md: Metadata): Promise<monitoring.MonitoringPolicy> {
+    const { policy, updatedAt } = await this.drift.setPolicy(principalOf(md), toPolicyInput(r));
+    return toPolicyMessage(policy, updatedAt);
+  }
+
+  @GrpcMethod('MonitoringService', 'GetMonitoringPolicy')
+  async getMonitoringPolicy(r: monitoring.GetMonitoringPolicyRequest): Promise<monitoring.MonitoringPolicy> {
+    const { policy, updatedAt } = await this.drift.getPolicy(r.modelName);
+    return toPolicyMessage(policy, updatedAt);
+  }
+
+  @GrpcMethod('MonitoringService', 'GetDriftReport')
+  async getDriftReport(r: monitoring.GetDriftReportRequest): Promise<monitoring.DriftReport> {
+    return toReportMessage(await this.drift.report(r.modelName));
+  }
+
+  @GrpcMethod('MonitoringService', 'ListAlerts')
+  async listAlerts(r: monitoring.ListAlertsRequest): Promise<monitoring.ListAlertsResponse> {
+    return { alerts: (await this.drift.listAlerts(r.modelName, r.limit)).map(toAlertMessage) };
+  }
+}

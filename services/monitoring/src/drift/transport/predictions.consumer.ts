@@ -1,0 +1,16 @@
+import { Injectable } from '@nestjs/common';
+import { Topics, type events } from '@mlops/contracts';
+import type { ConsumedEvent } from '@mlops/messaging';
+import { HandleEvent } from '@mlops/nest-platform';
+import { DriftService } from '../drift.service';
+
+/** Batches of the prediction log fill the models' windows. */
+@Injectable()
+export class PredictionsConsumer {
+  constructor(private readonly drift: DriftService) {}
+
+  @HandleEvent(Topics.predictionsLogged)
+  async onPredictions(event: ConsumedEvent<events.PredictionLogBatch>): Promise<void> {
+    await this.drift.onPredictions(event.payload);
+  }
+}

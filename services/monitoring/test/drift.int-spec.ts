@@ -1,0 +1,147 @@
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Kafka, type Producer, logLevel } from 'kafkajs';
+import { Topics, type events } from '@mlops/contracts';
+import { type LogisticRegressionModel, exportOnnx } from '@mlops/ml';
+import { type RunningService, grpcClient, readTopicUntil, startPlatformService, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
+
+type Client = ReturnType<typeof grpcClient>;
+
+let seed = 5;
+const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+const normal = () => Math.sqrt(-2 * Math.log(random())) * Math.cos(2 * Math.PI * random());
+
+/**
+ * Drift against the real chain that makes a reference: records ingested, a feature-store snapshot,
+ * a registry version whose lineage names the snapshot and which is in production; then prediction
+ * log batches on Kafka as serving writes them, like the training data and then shifted.
+ */
+describe('drift monitoring', () => {
+  let ingestion: RunningService;
+  let featureStore: RunningService;
+  let registry: RunningService;
+  let monitoring: RunningService;
+  let artifactDir: string;
+  let api: Client;
+  let producer: Producer;
+  const model = uniqueName('watched').replace(/_/g, '-');
+  const dataset = uniqueName('drift-data').replace(/_/g, '-');
+  const view = uniqueName('drift-view').replace(/_/g, '-');
+
+  beforeAll(async () => {
+    artifactDir = await fs.mkdtemp(path.join(tmpdir(), 'monitoring-it-'));
+    [ingestion, registry] = await Promise.all([startPlatformService('ingestion'), startPlatformService('registry', { env: { REGISTRY_ARTIFACT_DIR: artifactDir } })]);
+    featureStore = await startPlatformService('feature-store', { env: { INGESTION_GRPC_URL: ingestion.grpcAddress } });
+    monitoring = await startPlatformService('monitoring', { env: { REGISTRY_GRPC_URL: registry.grpcAddress, FEATURE_STORE_GRPC_URL: featureStore.grpcAddress } });
+    api = grpcClient(monitoring.grpcAddress, 'mlops/monitoring/v1/monitoring.proto', 'mlops.monitoring.v1.MonitoringService');
+    producer = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+
+    // Training data: 1500 rows of x1 ~ N(0, 1), x2 ~ N(5, 2).
+    const ingest = grpcClient(ingestion.grpcAddress, 'mlops/ingestion/v1/ingestion.proto', 'mlops.ingestion.v1.IngestionService');
+    const features = grpcClient(featureStore.grpcAddress, 'mlops/features/v1/features.proto', 'mlops.features.v1.FeatureStoreService');
+    const models = grpcClient(registry.grpcAddress, 'mlops/registry/v1/registry.proto', 'mlops.registry.v1.RegistryService');
+    await ingest.RegisterDataset({
+      dataset,
+      entityColumn: 'id',
+      eventTimeColumn: 'ts',
+      labelColumn: 'y',
+      columns: [
+        { name: 'id', type: 'COLUMN_TYPE_INT' },
+        { name: 'ts', type: 'COLUMN_TYPE_TIMESTAMP' },
+        { name: 'x1', type: 'COLUMN_TYPE_FLOAT' },
+        { name: 'x2', type: 'COLUMN_TYPE_FLOAT' },
+        { name: 'y', type: 'COLUMN_TYPE_INT' },
+      ],
+    });
+    const records = Array.from({ length: 1500 }, (_, i) => {
+      const x1 = normal();
+      return { recordId: `r${i}`, fields: { id: { intValue: i }, ts: { timestampMs: Date.UTC(2026, 10, 1) + i * 1000 }, x1: { floatValue: x1 }, x2: { floatValue: normal() * 2 + 5 }, y: { intValue: x1 > 0 ? 1 : 0 } } };
+    });
+    expect((await ingest.IngestRecords({ dataset, records })).accepted).toBe(1500);
+    await features.RegisterFeatureView({ name: view, sourceDataset: dataset, features: [{ name: 'x1', column: { column: 'x1' } }, { name: 'x2', column: { column: 'x2' } }] });
+    const snapshot = await features.CreateSnapshot({ featureView: view, cutDatasetVersion: true });
+    expect(snapshot.rowCount).toBe(1500);
+    const classifier: LogisticRegressionModel = { kind: 'logistic_regression', featureNames: ['x1', 'x2'], classes: [0, 1], coef: [[2, 0.1]], intercept: [-0.5] };
+    const { sha256 } = await models.UploadArtifact([{ data: Buffer.from(exportOnnx(classifier)) }]);
+    await models.CreateModelVersion({ modelName: model, artifactSha256: sha256, featureNames: ['x1', 'x2'], lineage: { snapshotId: snapshot.snapshotId, featureView: view } });
+    await models.SetAlias({ modelName: model, alias: 'production', version: 1 });
+    for (const c of [ingest, features, models]) c.close();
+    await api.SetMonitoringPolicy({ modelName: model, windowSize: 1000, evaluateEvery: 500, consecutive: 2, clearAfter: 2, cooldownSeconds: 600 });
+  }, 180_000);
+
+  afterAll(async () => {
+    api?.close();
+    await producer?.disconnect();
+    await Promise.all([monitoring, featureStore, registry, ingestion].map((s) => s?.stop()));
+    await fs.rm(artifactDir, { recursive: true, force: true });
+  });
+
+  let sent = 0;
+  /** One prediction-log batch of `rows` rows, as serving writes it. */
+  async function serve(rows: number, shift: number): Promise<void> {
+    const predictions: events.PredictionLogged[] = Array.from({ length: rows }, () => {
+      const x1 = normal() + shift;
+      const x2 = normal() * 2 + 5;
+      const label = 2 * x1 + 0.1 * x2 - 0.5 > 0 ? 1 : 0;
+      return { requestId: `q${sent++}`, modelName: model, version: 1, features: { x1, x2 }, outputs: [label], servedAtMs: Date.now(), latencyMs: 1, row: 0, prediction: label, role: 'stable', deploymentId: '' };
+    });
+    // A shadow row is not traffic: if it counted, the window would not be what the test thinks.
+    predictions.push({ ...predictions[0], requestId: 'shadow', features: { x1: 1e6, x2: 1e6 }, role: 'shadow' });
+    const value = Buffer.from(Topics.predictionsLogged.codec.encode({ modelName: model, predictions }).finish());
+    await producer.send({ topic: Topics.predictionsLogged.name, messages: [{ key: `${model}/${sent}`, value, headers: { 'event-id': uniqueName('batch'), 'content-type': `application/x-protobuf; type=${Topics.predictionsLogged.messageType}` } }] });
+  }
+
+  it('reports no drift on data like the training data', async () => {
+    for (let i = 0; i < 4; i++) await serve(250, 0);
+    const report = await waitFor(async () => api.GetDriftReport({ modelName: model }).catch(() => undefined), { timeoutMs: 60_000, what: 'a drift report' });
+    expect(report).toMatchObject({ modelName: model, version: 1, referenceRows: 1500, windowRows: 1000, datasetDrift: false, alertId: '' });
+    expect(report.features.map((f: { feature: string; test: string; drifted: boolean }) => [f.feature, f.test, f.drifted])).toEqual([['x1', 'wasserstein', false], ['x2', 'wasserstein', false]]);
+    expect(report.prediction).toMatchObject({ feature: 'prediction', test: 'jensenshannon', drifted: false, referenceSize: 1500 });
+    expect(await api.ListAlerts({ modelName: model })).toEqual({ alerts: [] });
+  });
+
+  it('raises one alert for a shift, after two drifted windows, with its event and a retraining request', async () => {
+    for (let i = 0; i < 6; i++) await serve(250, 1.5);
+    const { alerts } = await waitFor(async () => {
+      const r = await api.ListAlerts({ modelName: model });
+      return r.alerts.length > 0 ? r : undefined;
+    }, { timeoutMs: 60_000, what: 'an alert' });
+    // More of the same shift: no storm.
+    for (let i = 0; i < 4; i++) await serve(250, 1.5);
+    await waitFor(async () => (await api.GetDriftReport({ modelName: model })).windowToMs >= Date.now() - 1000, { what: 'the last batches to be evaluated' }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await api.ListAlerts({ modelName: model })).alerts).toHaveLength(1);
+
+    const [alert] = alerts;
+    expect(alert).toMatchObject({ modelName: model, version: 1, kind: 'data_drift', retrainRequested: true, correlationId: alert.alertId });
+    const x1 = alert.features.find((f: { feature: string }) => f.feature === 'x1');
+    expect(x1).toMatchObject({ test: 'wasserstein', drifted: true, threshold: 0.1, referenceSize: 1500, currentSize: 1000 });
+    expect(alert.features.find((f: { feature: string }) => f.feature === 'x2').drifted).toBe(false);
+    expect(alert.driftedShare).toBe(0.5);
+
+    const drift: events.DriftDetected[] = [];
+    await readTopicUntil(testKafkaBrokers(), Topics.driftDetected.name, (batch) => {
+      drift.push(...batch.filter((m) => m.key?.toString() === model).map((m) => Topics.driftDetected.codec.decode(m.value!)));
+      return drift.length > 0;
+    });
+    expect(drift).toEqual([expect.objectContaining({ alertId: alert.alertId, modelName: model, version: 1, driftedShare: 0.5 })]);
+    const requests: { payload: events.TrainingRunRequested; correlation?: string }[] = [];
+    await readTopicUntil(testKafkaBrokers(), Topics.trainingRunRequested.name, (batch) => {
+      for (const m of batch) if (m.key?.toString() === model) requests.push({ payload: Topics.trainingRunRequested.codec.decode(m.value!), correlation: m.headers?.['x-correlation-id']?.toString() });
+      return requests.length > 0;
+    });
+    expect(requests).toEqual([{ payload: expect.objectContaining({ requestId: alert.alertId, alertId: alert.alertId, trigger: 'drift', modelName: model }), correlation: alert.alertId }]);
+    expect(requests[0].payload.toTimeMs - requests[0].payload.fromTimeMs).toBe(86_400_000);
+
+    const metrics = await (await fetch(`${monitoring.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`mlops_monitoring_feature_drifted\\{[^}]*model="${model}"[^}]*feature="x1"[^}]*\\} 1`));
+    expect(metrics).toMatch(new RegExp(`mlops_monitoring_alerts_total\\{[^}]*model="${model}"[^}]*\\} 1`));
+  });
+
+  it('refuses a bad policy naming the field', async () => {
+    const error = await api.SetMonitoringPolicy({ modelName: model, windowSize: 0, driftShare: 2 }).then(() => undefined, (e: { code: number; details: string }) => e);
+    expect(error).toMatchObject({ code: 3, details: expect.stringContaining('window_size must be an integer between 1 and 1000000, got 0; drift_share must be in (0, 1], got 2') });
+  });
+});
