@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Topics } from '@mlops/contracts';
-import { type RunningService, grpcClient, readTopic, startPlatformService, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
+import { type RunningService, grpcClient, readTopic, readTopicUntil, startPlatformService, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
 
 const T0 = Date.UTC(2026, 9, 1);
 
@@ -123,7 +123,7 @@ describe('training jobs', () => {
     const producer = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
     for (const eventId of ['e1', 'e1', 'e2']) {
-      await producer.send({ topic: Topics.trainingRunRequested.name, messages: [{ key: model, value: requested, headers: { 'event-id': `${model}-${eventId}`, 'content-type': 'application/x-protobuf; type=mlops.events.v1.TrainingRunRequested' } }] });
+      await producer.send({ topic: Topics.trainingRunRequested.name, messages: [{ key: model, value: requested, headers: { 'event-id': `${model}-${eventId}`, 'x-correlation-id': `${model}-saga`, 'content-type': 'application/x-protobuf; type=mlops.events.v1.TrainingRunRequested' } }] });
     }
     await producer.disconnect();
     const retrain = await waitFor(async () => (await api.ListTrainingJobs({ modelName: model })).jobs.find((j: { idempotencyKey: string }) => j.idempotencyKey === `request:${model}-retrain`), { what: 'the retraining job' });
@@ -131,6 +131,13 @@ describe('training jobs', () => {
     expect(done).toMatchObject({ status: 'JOB_STATUS_SUCCEEDED' });
     expect((await api.ListTrainingJobs({ modelName: model })).jobs).toHaveLength(2);
     expect((await api.GetRun({ runId: done.runId })).tags.trigger).toBe('drift');
+    // The job ran under the request's correlation id, and its completed-run event carries it on.
+    const completed: string[] = [];
+    await readTopicUntil(testKafkaBrokers(), Topics.trainingRunCompleted.name, (batch) => {
+      for (const m of batch) if (Topics.trainingRunCompleted.codec.decode(m.value!).jobId === done.jobId) completed.push(m.headers?.['x-correlation-id']?.toString() ?? '');
+      return completed.length > 0;
+    });
+    expect(completed).toEqual([`${model}-saga`]);
   });
 
   it('gates a new model on the production model, evaluated on the same test rows', async () => {

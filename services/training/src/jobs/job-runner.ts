@@ -45,7 +45,8 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       try {
         await this.reapStale();
         const job = await this.repository.claim(this.worker);
-        if (job) await withCorrelation(undefined, () => this.execute(job));
+        // The job runs under the correlation id of what submitted it (a new one for old jobs).
+        if (job) await withCorrelation(job.correlationId || undefined, () => this.execute(job));
         else await sleep(this.config.pollMs);
       } catch (error) {
         this.logger.warn('job loop failed, retrying', { error });

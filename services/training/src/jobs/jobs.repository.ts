@@ -20,6 +20,8 @@ export interface Job {
   gateReason: string;
   artifactSha256: string;
   attempts: number;
+  /** Correlation id of what submitted it; the job runs under it. */
+  correlationId: string;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -39,8 +41,11 @@ export class JobsRepository {
   }
 
   /** Inserts the job unless its key was used; returns the job id stored under the key. */
-  async insert(jobId: string, key: string, spec: JobSpec): Promise<string> {
-    await this.dataSource.query(`INSERT INTO "${this.s}".jobs (job_id, idempotency_key, spec, status) VALUES ($1, $2, $3, 'queued') ON CONFLICT (idempotency_key) DO NOTHING`, [jobId, key, JSON.stringify(spec)]);
+  async insert(jobId: string, key: string, spec: JobSpec, correlationId: string): Promise<string> {
+    await this.dataSource.query(
+      `INSERT INTO "${this.s}".jobs (job_id, idempotency_key, spec, status, correlation_id) VALUES ($1, $2, $3, 'queued', $4) ON CONFLICT (idempotency_key) DO NOTHING`,
+      [jobId, key, JSON.stringify(spec), correlationId],
+    );
     const [row] = await this.dataSource.query(`SELECT job_id FROM "${this.s}".jobs WHERE idempotency_key = $1`, [key]);
     return row.job_id;
   }
@@ -117,6 +122,7 @@ function toJob(row: Record<string, unknown>): Job {
     gateReason: outcome.gateReason ?? '',
     artifactSha256: outcome.artifactSha256 ?? '',
     attempts: row.attempts as number,
+    correlationId: (row.correlation_id as string) ?? '',
     createdAt: row.created_at as Date,
     finishedAt: row.finished_at as Date | null,
   };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { invalidArgument, notFound } from '@mlops/errors';
-import { JsonLogger } from '@mlops/observability';
+import { JsonLogger, currentCorrelationId } from '@mlops/observability';
 import { type JobSpec, specProblems } from './domain/job-spec';
 import { type Job, JobsRepository } from './jobs.repository';
 
@@ -18,7 +18,7 @@ export class JobsService {
     if (problems.length > 0) throw invalidArgument(`invalid training job: ${problems.join('; ')}`);
     const key = idempotencyKey || randomUUID();
     if (key.length > 200) throw invalidArgument('idempotency_key is longer than 200 characters');
-    const jobId = await this.repository.insert(randomUUID(), key, spec);
+    const jobId = await this.repository.insert(randomUUID(), key, spec, currentCorrelationId() ?? '');
     this.logger.info('training job submitted', { jobId, model: spec.modelName, key });
     return (await this.repository.find(jobId))!;
   }
