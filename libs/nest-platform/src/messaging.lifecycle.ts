@@ -66,6 +66,8 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
 
   private registerHandlers(): void {
     const group = this.config.consumerGroup;
+    // One handler per topic and service: a second would silently replace the first.
+    const claimed = new Map<string, string>();
     for (const wrapper of this.discovery.getProviders()) {
       const instance = wrapper.instance as Record<string, unknown> | undefined;
       if (!instance || typeof instance !== 'object' || wrapper.isAlias) continue;
@@ -73,6 +75,9 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       for (const method of this.scanner.getAllMethodNames(prototype)) {
         const topic = this.reflector.get<EventTopic<unknown> | undefined>(EVENT_HANDLER, prototype[method]);
         if (!topic) continue;
+        const owner = `${wrapper.name}.${method}`;
+        if (claimed.has(topic.name)) throw new Error(`${topic.name} has two handlers in this service: ${claimed.get(topic.name)} and ${owner}`);
+        claimed.set(topic.name, owner);
         const handler = (instance[method] as Handler).bind(instance);
         this.consumer.on(topic, async (event) => {
           const ran = await handleOnce(this.dataSource, group, event.eventId, (manager) => handler(event, manager));

@@ -135,6 +135,18 @@ describe('drift monitoring', () => {
     expect(requests).toEqual([{ payload: expect.objectContaining({ requestId: alert.alertId, alertId: alert.alertId, trigger: 'drift', modelName: model }), correlation: alert.alertId }]);
     expect(requests[0].payload.toTimeMs - requests[0].payload.fromTimeMs).toBe(86_400_000);
 
+    // The saga the alert starts can be followed by its id.
+    const timeline = await waitFor(async () => {
+      const t = await api.GetTimeline({ correlationId: alert.alertId }).catch(() => undefined);
+      return t?.steps.length >= 2 ? t : undefined;
+    }, { what: 'the timeline of the alert' });
+    expect(timeline.steps.map((s: { kind: string; service: string; modelName: string }) => [s.kind, s.service, s.modelName])).toEqual([
+      ['drift.detected', 'monitoring', model],
+      ['training.requested', 'monitoring', model],
+    ]);
+    expect(timeline.steps[0].summary).toMatch(/^data drift in 50% of the features \(x1 wasserstein 1\.\d+\)$/);
+    expect((await api.GetTimeline({ correlationId: 'nothing-carried-this' }).catch((e: { code: number }) => e)).code).toBe(5);
+
     const metrics = await (await fetch(`${monitoring.httpUrl}/metrics`)).text();
     expect(metrics).toMatch(new RegExp(`mlops_monitoring_feature_drifted\\{[^}]*model="${model}"[^}]*feature="x1"[^}]*\\} 1`));
     expect(metrics).toMatch(new RegExp(`mlops_monitoring_alerts_total\\{[^}]*model="${model}"[^}]*\\} 1`));

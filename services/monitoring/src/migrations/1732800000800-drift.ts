@@ -40,10 +40,25 @@ export class Drift1732800000800 implements MigrationInterface {
         raised_at timestamptz NOT NULL DEFAULT now()
       )`);
     await runner.query(`CREATE INDEX alerts_by_model ON "${s}".alerts (model_name, raised_at DESC)`);
+    // Steps of the loop's sagas, one per event, found by correlation id.
+    await runner.query(`
+      CREATE TABLE "${s}".timeline_steps (
+        id bigserial PRIMARY KEY,
+        event_id text NOT NULL UNIQUE,
+        correlation_id text NOT NULL,
+        service text NOT NULL,
+        at timestamptz NOT NULL,
+        kind text NOT NULL,
+        model_name text NOT NULL,
+        version int NOT NULL,
+        summary text NOT NULL,
+        details jsonb NOT NULL
+      )`);
+    await runner.query(`CREATE INDEX timeline_by_correlation ON "${s}".timeline_steps (correlation_id, at)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
     const s = schemaOf(runner.connection);
-    for (const table of ['alerts', 'alert_states', 'drift_reports', 'monitoring_policies']) await runner.query(`DROP TABLE "${s}".${table}`);
+    for (const table of ['timeline_steps', 'alerts', 'alert_states', 'drift_reports', 'monitoring_policies']) await runner.query(`DROP TABLE "${s}".${table}`);
   }
 }

@@ -221,6 +221,46 @@ export interface ListAlertsResponse {
   alerts: Alert[];
 }
 
+/** One step of a saga, from the event that announced it. */
+export interface TimelineStep {
+  /** When it happened (the event's occurred-at), Unix epoch milliseconds. */
+  atMs: number;
+  /**
+   * What happened, e.g. "drift.detected", "training.requested", "training.completed",
+   * "training.failed", "version.registered", "deployment.progressing", "deployment.promoted".
+   */
+  kind: string;
+  /** Service that announced it. */
+  service: string;
+  /** Registered model name. */
+  modelName: string;
+  /** Model version concerned, when there is one. */
+  version: number;
+  /** One line for people, e.g. "canary step 2 (50%)". */
+  summary: string;
+  /** The fields of the event, as text. */
+  details: { [key: string]: string };
+}
+
+export interface TimelineStep_DetailsEntry {
+  key: string;
+  value: string;
+}
+
+/** Reads a saga's steps. */
+export interface GetTimelineRequest {
+  /** Correlation id (a drift alert's id, or any x-correlation-id). */
+  correlationId: string;
+}
+
+/** A saga, oldest step first. */
+export interface Timeline {
+  /** Correlation id. */
+  correlationId: string;
+  /** The steps, oldest first. */
+  steps: TimelineStep[];
+}
+
 function createBaseServiceInstance(): ServiceInstance {
   return { service: "", instanceId: "", version: "", host: "", startedAtMs: 0, recordedAtMs: 0 };
 }
@@ -1810,6 +1850,456 @@ export const ListAlertsResponse: MessageFns<ListAlertsResponse> = {
   },
 };
 
+function createBaseTimelineStep(): TimelineStep {
+  return { atMs: 0, kind: "", service: "", modelName: "", version: 0, summary: "", details: {} };
+}
+
+export const TimelineStep: MessageFns<TimelineStep> = {
+  encode(message: TimelineStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.atMs !== 0) {
+      writer.uint32(8).int64(message.atMs);
+    }
+    if (message.kind !== "") {
+      writer.uint32(18).string(message.kind);
+    }
+    if (message.service !== "") {
+      writer.uint32(26).string(message.service);
+    }
+    if (message.modelName !== "") {
+      writer.uint32(34).string(message.modelName);
+    }
+    if (message.version !== 0) {
+      writer.uint32(40).int32(message.version);
+    }
+    if (message.summary !== "") {
+      writer.uint32(50).string(message.summary);
+    }
+    globalThis.Object.entries(message.details).forEach(([key, value]: [string, string]) => {
+      TimelineStep_DetailsEntry.encode({ key: key as any, value }, writer.uint32(58).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TimelineStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTimelineStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.atMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.service = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.modelName = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.summary = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            const entry7 = TimelineStep_DetailsEntry.decode(reader, reader.uint32());
+            if (entry7.value !== undefined) {
+              message.details[entry7.key] = entry7.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TimelineStep {
+    return {
+      atMs: isSet(object.atMs)
+        ? globalThis.Number(object.atMs)
+        : isSet(object.at_ms)
+        ? globalThis.Number(object.at_ms)
+        : 0,
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      service: isSet(object.service) ? globalThis.String(object.service) : "",
+      modelName: isSet(object.modelName)
+        ? globalThis.String(object.modelName)
+        : isSet(object.model_name)
+        ? globalThis.String(object.model_name)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      summary: isSet(object.summary) ? globalThis.String(object.summary) : "",
+      details: isObject(object.details)
+        ? (globalThis.Object.entries(object.details) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: TimelineStep): unknown {
+    const obj: any = {};
+    if (message.atMs !== 0) {
+      obj.atMs = Math.round(message.atMs);
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.service !== "") {
+      obj.service = message.service;
+    }
+    if (message.modelName !== "") {
+      obj.modelName = message.modelName;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.summary !== "") {
+      obj.summary = message.summary;
+    }
+    if (message.details) {
+      const entries = globalThis.Object.entries(message.details) as [string, string][];
+      if (entries.length > 0) {
+        obj.details = {};
+        entries.forEach(([k, v]) => {
+          obj.details[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TimelineStep>, I>>(base?: I): TimelineStep {
+    return TimelineStep.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TimelineStep>, I>>(object: I): TimelineStep {
+    const message = createBaseTimelineStep();
+    message.atMs = object.atMs ?? 0;
+    message.kind = object.kind ?? "";
+    message.service = object.service ?? "";
+    message.modelName = object.modelName ?? "";
+    message.version = object.version ?? 0;
+    message.summary = object.summary ?? "";
+    message.details = (globalThis.Object.entries(object.details ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseTimelineStep_DetailsEntry(): TimelineStep_DetailsEntry {
+  return { key: "", value: "" };
+}
+
+export const TimelineStep_DetailsEntry: MessageFns<TimelineStep_DetailsEntry> = {
+  encode(message: TimelineStep_DetailsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TimelineStep_DetailsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTimelineStep_DetailsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TimelineStep_DetailsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: TimelineStep_DetailsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TimelineStep_DetailsEntry>, I>>(base?: I): TimelineStep_DetailsEntry {
+    return TimelineStep_DetailsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TimelineStep_DetailsEntry>, I>>(object: I): TimelineStep_DetailsEntry {
+    const message = createBaseTimelineStep_DetailsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseGetTimelineRequest(): GetTimelineRequest {
+  return { correlationId: "" };
+}
+
+export const GetTimelineRequest: MessageFns<GetTimelineRequest> = {
+  encode(message: GetTimelineRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.correlationId !== "") {
+      writer.uint32(10).string(message.correlationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTimelineRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTimelineRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.correlationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTimelineRequest {
+    return {
+      correlationId: isSet(object.correlationId)
+        ? globalThis.String(object.correlationId)
+        : isSet(object.correlation_id)
+        ? globalThis.String(object.correlation_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetTimelineRequest): unknown {
+    const obj: any = {};
+    if (message.correlationId !== "") {
+      obj.correlationId = message.correlationId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTimelineRequest>, I>>(base?: I): GetTimelineRequest {
+    return GetTimelineRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTimelineRequest>, I>>(object: I): GetTimelineRequest {
+    const message = createBaseGetTimelineRequest();
+    message.correlationId = object.correlationId ?? "";
+    return message;
+  },
+};
+
+function createBaseTimeline(): Timeline {
+  return { correlationId: "", steps: [] };
+}
+
+export const Timeline: MessageFns<Timeline> = {
+  encode(message: Timeline, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.correlationId !== "") {
+      writer.uint32(10).string(message.correlationId);
+    }
+    for (const v of message.steps) {
+      TimelineStep.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Timeline {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTimeline();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.correlationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.steps.push(TimelineStep.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Timeline {
+    return {
+      correlationId: isSet(object.correlationId)
+        ? globalThis.String(object.correlationId)
+        : isSet(object.correlation_id)
+        ? globalThis.String(object.correlation_id)
+        : "",
+      steps: globalThis.Array.isArray(object?.steps) ? object.steps.map((e: any) => TimelineStep.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: Timeline): unknown {
+    const obj: any = {};
+    if (message.correlationId !== "") {
+      obj.correlationId = message.correlationId;
+    }
+    if (message.steps?.length) {
+      obj.steps = message.steps.map((e) => TimelineStep.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Timeline>, I>>(base?: I): Timeline {
+    return Timeline.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Timeline>, I>>(object: I): Timeline {
+    const message = createBaseTimeline();
+    message.correlationId = object.correlationId ?? "";
+    message.steps = object.steps?.map((e) => TimelineStep.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** Monitoring API. */
 
 export interface MonitoringServiceClient {
@@ -1835,6 +2325,10 @@ export interface MonitoringServiceClient {
   /** Alerts raised. */
 
   listAlerts(request: ListAlertsRequest, metadata?: Metadata): Observable<ListAlertsResponse>;
+
+  /** Every step of one saga (NOT_FOUND when nothing carried the id). */
+
+  getTimeline(request: GetTimelineRequest, metadata?: Metadata): Observable<Timeline>;
 }
 
 /** Monitoring API. */
@@ -1874,6 +2368,10 @@ export interface MonitoringServiceController {
     request: ListAlertsRequest,
     metadata?: Metadata,
   ): Promise<ListAlertsResponse> | Observable<ListAlertsResponse> | ListAlertsResponse;
+
+  /** Every step of one saga (NOT_FOUND when nothing carried the id). */
+
+  getTimeline(request: GetTimelineRequest, metadata?: Metadata): Promise<Timeline> | Observable<Timeline> | Timeline;
 }
 
 export function MonitoringServiceControllerMethods() {
@@ -1884,6 +2382,7 @@ export function MonitoringServiceControllerMethods() {
       "getMonitoringPolicy",
       "getDriftReport",
       "listAlerts",
+      "getTimeline",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
@@ -1926,6 +2425,10 @@ function longToNumber(int64: { toString(): string }): number {
     throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
   }
   return num;
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

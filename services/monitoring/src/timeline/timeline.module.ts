@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { TimelineRepository } from './timeline.repository';
+import { TimelineConsumers } from './transport/timeline.consumers';
+import { TimelineGrpcController } from './transport/timeline.grpc-controller';
+
+/** The loop's sagas, step by step, by correlation id. */
+@Module({
+  controllers: [TimelineGrpcController],
+  providers: [TimelineRepository, TimelineConsumers],
+})
+export class TimelineModule {}
