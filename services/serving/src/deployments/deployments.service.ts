@@ -80,6 +80,10 @@ export class DeploymentsService {
   /** Analyses every deployment whose interval is over; each in its own transaction, claimed so
    * that one replica does it. */
   async analyseDue(): Promise<number> {
+    // The routing table (at most SERVING_ROUTING_REFRESH_MS old) says whether anything is due,
+    // so an idle scheduler tick costs no database round trip.
+    const now = Date.now();
+    if (!this.table.deployments().some((d) => d.state === 'progressing' && d.nextAnalysisAt !== null && d.nextAnalysisAt.getTime() <= now)) return 0;
     await this.measurements.flush(this.table.windows());
     let analysed = 0;
     for (;;) {
@@ -102,6 +106,7 @@ export class DeploymentsService {
    * being moved, the move is undone.
    */
   async completePromotions(): Promise<void> {
+    if (!this.table.deployments().some((d) => d.state === 'promoting')) return;
     for (const d of await this.repository.listPromoting()) {
       if (d.nextAnalysisAt && d.nextAnalysisAt.getTime() > Date.now()) continue;
       await withCorrelation(d.correlationId, () => this.completePromotion(d));

@@ -53,6 +53,11 @@ export class RoutingTable implements OnApplicationBootstrap, OnApplicationShutdo
     return this.byId.get(id);
   }
 
+  /** Every active deployment, as last read. */
+  deployments(): Deployment[] {
+    return [...this.byId.values()];
+  }
+
   /** Current window of every active deployment, by id. */
   windows(): Map<string, number> {
     return new Map([...this.byId.values()].map((d) => [d.id, d.window]));
