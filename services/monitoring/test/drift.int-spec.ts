@@ -28,6 +28,7 @@ describe('drift monitoring', () => {
   const model = uniqueName('watched').replace(/_/g, '-');
   const dataset = uniqueName('drift-data').replace(/_/g, '-');
   const view = uniqueName('drift-view').replace(/_/g, '-');
+  const labelled = uniqueName('labelled').replace(/_/g, '-');
 
   beforeAll(async () => {
     artifactDir = await fs.mkdtemp(path.join(tmpdir(), 'monitoring-it-'));
@@ -65,10 +66,14 @@ describe('drift monitoring', () => {
     expect(snapshot.rowCount).toBe(1500);
     const classifier: LogisticRegressionModel = { kind: 'logistic_regression', featureNames: ['x1', 'x2'], classes: [0, 1], coef: [[2, 0.1]], intercept: [-0.5] };
     const { sha256 } = await models.UploadArtifact([{ data: Buffer.from(exportOnnx(classifier)) }]);
-    await models.CreateModelVersion({ modelName: model, artifactSha256: sha256, featureNames: ['x1', 'x2'], lineage: { snapshotId: snapshot.snapshotId, featureView: view } });
-    await models.SetAlias({ modelName: model, alias: 'production', version: 1 });
+    // Test metrics as training would have measured them: the baseline of live performance.
+    for (const name of [model, labelled]) {
+      await models.CreateModelVersion({ modelName: name, artifactSha256: sha256, featureNames: ['x1', 'x2'], lineage: { snapshotId: snapshot.snapshotId, featureView: view }, metrics: { accuracy: 0.95, f1: 0.95, roc_auc: 0.99 } });
+      await models.SetAlias({ modelName: name, alias: 'production', version: 1 });
+    }
     for (const c of [ingest, features, models]) c.close();
-    await api.SetMonitoringPolicy({ modelName: model, windowSize: 1000, evaluateEvery: 500, consecutive: 2, clearAfter: 2, cooldownSeconds: 600 });
+    await api.SetMonitoringPolicy({ modelName: model, windowSize: 1000, evaluateEvery: 500, consecutive: 2, clearAfter: 2, cooldownSeconds: 600, labelWindow: 200 });
+    await api.SetMonitoringPolicy({ modelName: labelled, windowSize: 1000, evaluateEvery: 500, consecutive: 2, clearAfter: 2, cooldownSeconds: 600, labelWindow: 200, maxDegradation: 0.1 });
   }, 180_000);
 
   afterAll(async () => {
@@ -150,6 +155,65 @@ describe('drift monitoring', () => {
     const metrics = await (await fetch(`${monitoring.httpUrl}/metrics`)).text();
     expect(metrics).toMatch(new RegExp(`mlops_monitoring_feature_drifted\\{[^}]*model="${model}"[^}]*feature="x1"[^}]*\\} 1`));
     expect(metrics).toMatch(new RegExp(`mlops_monitoring_alerts_total\\{[^}]*model="${model}"[^}]*\\} 1`));
+  });
+
+  /** Predictions of `target` (undrifted inputs) and their labels, `wrong` of them wrong; half
+   * the labels are sent before their prediction is logged (the streams are independent). */
+  async function serveLabelled(target: string, rows: number, wrong: number): Promise<void> {
+    const predictions: events.PredictionLogged[] = [];
+    const labels: events.FeedbackReceived[] = [];
+    for (let i = 0; i < rows; i++) {
+      const x1 = normal();
+      const prediction = x1 > 0 ? 1 : 0;
+      const requestId = `l${sent++}`;
+      predictions.push({ requestId, modelName: target, version: 1, features: { x1, x2: normal() * 2 + 5 }, outputs: [prediction], servedAtMs: Date.now(), latencyMs: 1, row: 0, prediction, role: 'stable', deploymentId: '', score: 1 / (1 + Math.exp(-4 * x1)) });
+      labels.push({ requestId, modelName: target, label: i < wrong ? 1 - prediction : prediction, observedAtMs: Date.now(), row: 0 });
+    }
+    const send = async (topic: typeof Topics.feedbackReceived | typeof Topics.predictionsLogged, values: Uint8Array[]) =>
+      producer.send({ topic: topic.name, messages: values.map((v) => ({ key: target, value: Buffer.from(v), headers: { 'event-id': uniqueName('e'), 'content-type': `application/x-protobuf; type=${topic.messageType}` } })) });
+    const half = Math.floor(rows / 2);
+    await send(Topics.feedbackReceived, labels.slice(0, half).map((l) => Topics.feedbackReceived.codec.encode(l).finish()));
+    await send(Topics.predictionsLogged, [Topics.predictionsLogged.codec.encode({ modelName: target, predictions }).finish()]);
+    await send(Topics.feedbackReceived, labels.slice(half).map((l) => Topics.feedbackReceived.codec.encode(l).finish()));
+  }
+
+  it('judges live accuracy from late labels against the test metrics, and raises a performance alert on degradation', async () => {
+    await serveLabelled(labelled, 200, 4); // 98 % right
+    const healthy = await waitFor(async () => api.GetPerformanceReport({ modelName: labelled }).catch(() => undefined), { timeoutMs: 60_000, what: 'a performance report' });
+    expect(healthy).toMatchObject({ modelName: labelled, version: 1, task: 'classification', metric: 'accuracy', labelled: 200, degraded: false, alertId: '' });
+    expect(healthy.current.accuracy).toBeCloseTo(0.98, 10);
+    expect(healthy.current.roc_auc).toBeGreaterThan(0.9);
+    expect(healthy.baseline).toMatchObject({ accuracy: 0.95 });
+
+    // 30 % wrong: accuracy 0.7 is 26 % below the test accuracy; two degraded evaluations alert.
+    for (let i = 0; i < 3; i++) await serveLabelled(labelled, 200, 60);
+    const alert = await waitFor(async () => (await api.ListAlerts({ modelName: labelled })).alerts[0], { timeoutMs: 60_000, what: 'a performance alert' });
+    expect(alert).toMatchObject({ modelName: labelled, version: 1, kind: 'performance', metric: 'accuracy', baseline: 0.95, sampleSize: 200, retrainRequested: true, correlationId: alert.alertId });
+    // Raised once the window is bad enough: below 0.95 × 0.9, above the 0.7 of the bad rows alone.
+    expect(alert.current).toBeLessThan(0.855);
+    expect(alert.current).toBeGreaterThanOrEqual(0.7);
+    const degraded: events.PerformanceDegraded[] = [];
+    await readTopicUntil(testKafkaBrokers(), Topics.performanceDegraded.name, (batch) => {
+      degraded.push(...batch.filter((m) => m.key?.toString() === labelled).map((m) => Topics.performanceDegraded.codec.decode(m.value!)));
+      return degraded.length > 0;
+    });
+    expect(degraded).toEqual([expect.objectContaining({ alertId: alert.alertId, metric: 'accuracy', baseline: 0.95, threshold: 0.1, sampleSize: 200 })]);
+    const requests: events.TrainingRunRequested[] = [];
+    await readTopicUntil(testKafkaBrokers(), Topics.trainingRunRequested.name, (batch) => {
+      requests.push(...batch.filter((m) => m.key?.toString() === labelled).map((m) => Topics.trainingRunRequested.codec.decode(m.value!)));
+      return requests.length > 0;
+    });
+    expect(requests).toEqual([expect.objectContaining({ requestId: alert.alertId, trigger: 'degradation' })]);
+    const metrics = await (await fetch(`${monitoring.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`mlops_monitoring_performance_degraded\\{[^}]*model="${labelled}"[^}]*\\} 1`));
+    expect(metrics).toMatch(new RegExp(`mlops_monitoring_performance\\{[^}]*model="${labelled}"[^}]*metric="accuracy"[^}]*\\} 0\\.[78]`));
+    expect(metrics).toMatch(new RegExp(`mlops_monitoring_performance_baseline\\{[^}]*model="${labelled}"[^}]*metric="accuracy"[^}]*\\} 0\\.95`));
+  });
+
+  it('a degradation that follows a drift alert is raised but does not request a second retraining', async () => {
+    for (let i = 0; i < 3; i++) await serveLabelled(model, 200, 60);
+    const alert = await waitFor(async () => (await api.ListAlerts({ modelName: model })).alerts.find((a: { kind: string }) => a.kind === 'performance'), { timeoutMs: 60_000, what: 'a performance alert' });
+    expect(alert).toMatchObject({ retrainRequested: false, retrainNote: expect.stringMatching(/^a retraining was requested \d+ s ago, within the 600 s cooldown$/) });
   });
 
   it('refuses a bad policy naming the field', async () => {

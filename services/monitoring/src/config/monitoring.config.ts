@@ -7,12 +7,15 @@ export function loadMonitoringConfig(env: Record<string, string | undefined> = p
   const v = readEnv(
     {
       MONITORING_REFERENCE_MAX_ROWS: int(100_000, 100, 10_000_000),
+      MONITORING_LABEL_JOIN_MAX_ENTRIES: int(100_000, 10, 10_000_000),
     },
     env,
   );
   return {
     /** Reference rows kept per model; a larger snapshot is thinned evenly to this many. */
     referenceMaxRows: v.MONITORING_REFERENCE_MAX_ROWS,
+    /** Predictions waiting for labels (and labels for predictions) kept per model; the oldest go first. */
+    labelJoinMaxEntries: v.MONITORING_LABEL_JOIN_MAX_ENTRIES,
   };
 }
 

@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { events } from '@mlops/contracts';
-import { invalidArgument, notFound } from '@mlops/errors';
+import { notFound } from '@mlops/errors';
 import { OutboxRelay } from '@mlops/messaging';
 import { JsonLogger, withCorrelation } from '@mlops/observability';
 import { DriftMetrics } from './drift.metrics';
-import { type AlertRecord, DriftRepository, type StoredReport } from './drift.repository';
-import { observeEvaluation } from './domain/alerting';
+import { AlertsRepository, type AlertRecord } from '../alerts/alerts.repository';
+import { observeEvaluation } from '../alerts/domain/alerting';
+import { DriftRepository, type StoredReport } from './drift.repository';
 import { type DriftEvaluation, type Reference, evaluateWindow } from './domain/evaluation';
-import { type MonitoringPolicy, type MonitoringPolicyInput, monitoringPolicyProblems, resolveMonitoringPolicy } from './domain/policy';
+import type { MonitoringPolicy, MonitoringPolicyInput } from './domain/policy';
+import { PolicyStore } from './policy.store';
 import { RowWindow } from './domain/window';
 import { ReferenceStore } from './reference.store';
 
@@ -22,30 +24,24 @@ import { ReferenceStore } from './reference.store';
 @Injectable()
 export class DriftService {
   private readonly windows = new Map<string, RowWindow>();
-  private readonly policies = new Map<string, { policy: MonitoringPolicy; at: number }>();
   private readonly evaluating = new Set<string>();
 
   constructor(
     private readonly repository: DriftRepository,
+    private readonly alerts: AlertsRepository,
     private readonly references: ReferenceStore,
+    private readonly policies: PolicyStore,
     private readonly relay: OutboxRelay,
     private readonly metrics: DriftMetrics,
     private readonly logger: JsonLogger,
   ) {}
 
-  async getPolicy(model: string): Promise<{ policy: MonitoringPolicy; updatedAt?: Date }> {
-    const stored = await this.repository.findPolicy(model);
-    return { policy: resolveMonitoringPolicy(stored?.policy ?? { modelName: model }), updatedAt: stored?.updatedAt };
+  getPolicy(model: string): Promise<{ policy: MonitoringPolicy; updatedAt?: Date }> {
+    return this.policies.get(model);
   }
 
-  async setPolicy(actor: string, input: MonitoringPolicyInput): Promise<{ policy: MonitoringPolicy; updatedAt: Date }> {
-    if (!input.modelName) throw invalidArgument('model_name is required');
-    const policy = resolveMonitoringPolicy(input);
-    const problems = monitoringPolicyProblems(policy);
-    if (problems.length > 0) throw invalidArgument(`monitoring policy of "${input.modelName}": ${problems.join('; ')}`);
-    const updatedAt = await this.repository.savePolicy(input, actor);
-    this.policies.delete(input.modelName);
-    return { policy, updatedAt };
+  setPolicy(actor: string, input: MonitoringPolicyInput): Promise<{ policy: MonitoringPolicy; updatedAt: Date }> {
+    return this.policies.set(actor, input);
   }
 
   async report(model: string): Promise<StoredReport> {
@@ -55,7 +51,7 @@ export class DriftService {
   }
 
   listAlerts(model: string, limit: number): Promise<AlertRecord[]> {
-    return this.repository.listAlerts(model, limit > 0 ? Math.min(limit, 1000) : 50);
+    return this.alerts.listAlerts(model, limit > 0 ? Math.min(limit, 1000) : 50);
   }
 
   /** The production version moved: the reference is the new version's training data. */
@@ -68,7 +64,7 @@ export class DriftService {
     const model = batch.modelName;
     // A model with nothing to compare against (no production version with a training snapshot).
     if (!this.references.mayHave(model)) return;
-    const policy = await this.policy(model);
+    const policy = await this.policies.current(model);
     let window = this.windows.get(model);
     if (!window) this.windows.set(model, (window = new RowWindow(policy.windowSize)));
     window.resize(policy.windowSize);
@@ -104,13 +100,14 @@ export class DriftService {
     const now = Date.now();
     const alertId = randomUUID();
     const raised = await withCorrelation(alertId, () =>
-      this.repository.transaction(async (manager) => {
-        const state = await this.repository.lockAlertState(manager, reference.modelName);
+      this.alerts.transaction(async (manager) => {
+        const state = await this.alerts.lockAlertState(manager, reference.modelName, 'data_drift');
         const { state: next, fire } = observeEvaluation(state, evaluation.datasetDrift, now, policy);
-        await this.repository.saveAlertState(manager, reference.modelName, next);
+        await this.alerts.saveAlertState(manager, reference.modelName, 'data_drift', next);
         if (fire) {
-          const retrain = policy.retrain === 'automatic' ? { fromTimeMs: now - policy.retrainWindowSeconds * 1000, toTimeMs: now } : undefined;
-          await this.repository.insertAlert(manager, { alertId, modelName: reference.modelName, version: reference.version, kind: 'data_drift', driftedShare: evaluation.driftedShare, features: evaluation.features, retrainRequested: retrain !== undefined, correlationId: alertId, raisedAt: new Date(now) }, retrain);
+          const claim = policy.retrain === 'automatic' ? await this.alerts.claimRetrain(manager, reference.modelName, now, policy.cooldownSeconds) : { claimed: false, note: 'policy: alert only' };
+          const retrain = claim.claimed ? { fromTimeMs: now - policy.retrainWindowSeconds * 1000, toTimeMs: now } : undefined;
+          await this.alerts.insertAlert(manager, { alertId, modelName: reference.modelName, version: reference.version, kind: 'data_drift', driftedShare: evaluation.driftedShare, features: evaluation.features, metric: '', baseline: 0, current: 0, sampleSize: evaluation.windowRows, retrainRequested: claim.claimed, retrainNote: claim.note, correlationId: alertId, raisedAt: new Date(now) }, retrain);
         }
         await this.repository.saveReport(manager, this.toReport(reference, evaluation, fire ? alertId : '', now));
         return fire;
@@ -148,14 +145,5 @@ export class DriftService {
       alertId,
       computedAtMs: now,
     };
-  }
-
-  /** Policies are read at most every 5 s per model (they change rarely; windows need them per batch). */
-  private async policy(model: string): Promise<MonitoringPolicy> {
-    const cached = this.policies.get(model);
-    if (cached && Date.now() - cached.at < 5000) return cached.policy;
-    const { policy } = await this.getPolicy(model);
-    this.policies.set(model, { policy, at: Date.now() });
-    return policy;
   }
 }

@@ -120,6 +120,7 @@ export class ReferenceStore {
       features: columns,
       predictions: predictions && (task === 'classification' ? categoricalSample(predictions) : numericSample(predictions)),
       task,
+      metrics: version.metrics ?? {},
     };
   }
 

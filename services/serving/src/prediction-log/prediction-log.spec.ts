@@ -20,8 +20,8 @@ describe('prediction log batches', () => {
     const [batch] = predictionBatches([entry({})]);
     expect(batch.message.modelName).toBe('m');
     expect(batch.message.predictions).toEqual([
-      expect.objectContaining({ requestId: 'r1', row: 0, version: 3, features: { a: 1, b: 2, c: 3 }, outputs: [1, 0.25, 0.75], prediction: 1, role: 'stable', latencyMs: 1.5 }),
-      expect.objectContaining({ requestId: 'r1', row: 1, features: { a: 4, b: 5, c: 6 }, outputs: [0, 0.5, 0.5], prediction: 0 }),
+      expect.objectContaining({ requestId: 'r1', row: 0, version: 3, features: { a: 1, b: 2, c: 3 }, outputs: [1, 0.25, 0.75], prediction: 1, role: 'stable', latencyMs: 1.5, score: 0.75 }),
+      expect.objectContaining({ requestId: 'r1', row: 1, features: { a: 4, b: 5, c: 6 }, outputs: [0, 0.5, 0.5], prediction: 0, score: 0.5 }),
     ]);
   });
 

@@ -102,6 +102,7 @@ export function predictionBatches(entries: PredictionEntry[]): { key: string; me
         prediction: entry.predictions[row] ?? 0,
         role: entry.role,
         deploymentId: entry.deploymentId,
+        score: positiveScore(entry.outputs, row, rows),
       };
       const bytes = 64 + entry.requestId.length + entry.deploymentId.length + 16 * Object.keys(prediction.features).length + 9 * prediction.outputs.length;
       let batch = open.get(entry.model);
@@ -158,6 +159,13 @@ function rowOutputs(outputs: Record<string, BatchOutput>, row: number, rows: num
     }
   }
   return values;
+}
+
+/** A binary classifier's probability of its second class: the float output with two values per
+ * row (the class-probability tensor of ONNX classifiers), when there is exactly one. */
+function positiveScore(outputs: Record<string, BatchOutput>, row: number, rows: number): number | undefined {
+  const pairs = Object.values(outputs).filter((o) => (o.type === 'float32' || o.type === 'float64') && o.data.length === 2 * rows && o.dims[o.dims.length - 1] === 2);
+  return pairs.length === 1 ? Number(pairs[0].data[row * 2 + 1]) : undefined;
 }
 
 function numeric(value: unknown): number | undefined {

@@ -12,6 +12,8 @@ export interface Reference {
   /** The production model's predictions on the reference rows (undefined when it could not be run). */
   predictions?: Sample;
   task: PredictionTask;
+  /** The version's test metrics (the baseline of its live performance). */
+  metrics: Record<string, number>;
 }
 
 export interface DriftEvaluation {

@@ -1,3 +1,5 @@
+import { PERFORMANCE_METRICS, type PerformanceMetric } from '../../performance/domain/performance';
+
 /** How a model's live traffic is watched for drift, with every default filled in. */
 export type RetrainMode = 'automatic' | 'alert_only';
 
@@ -11,6 +13,14 @@ export interface MonitoringPolicy {
   cooldownSeconds: number;
   retrain: RetrainMode;
   retrainWindowSeconds: number;
+  /** Concept drift: labelled predictions judged together, the most recent ones. */
+  labelWindow: number;
+  /** Metric compared with the version's test metric; '' = accuracy (classifiers) or rmse (regressors). */
+  performanceMetric: string;
+  /** Relative degradation of that metric that counts as degraded. */
+  maxDegradation: number;
+  /** How long a prediction waits for its label (and a label for its prediction). */
+  labelJoinSeconds: number;
 }
 
 export type MonitoringPolicyInput = Partial<MonitoringPolicy> & { modelName: string };
@@ -24,6 +34,10 @@ export const DEFAULT_POLICY: Omit<MonitoringPolicy, 'modelName'> = {
   cooldownSeconds: 600,
   retrain: 'automatic',
   retrainWindowSeconds: 86_400,
+  labelWindow: 500,
+  performanceMetric: '',
+  maxDegradation: 0.1,
+  labelJoinSeconds: 3600,
 };
 
 export function resolveMonitoringPolicy(input: MonitoringPolicyInput): MonitoringPolicy {
@@ -43,6 +57,10 @@ export function monitoringPolicyProblems(p: MonitoringPolicy): string[] {
   positiveInt('clear_after', p.clearAfter, 1000);
   if (!(p.driftShare > 0 && p.driftShare <= 1)) problems.push(`drift_share must be in (0, 1], got ${p.driftShare}`);
   if (!(p.cooldownSeconds >= 0)) problems.push(`cooldown_seconds must not be negative, got ${p.cooldownSeconds}`);
+  positiveInt('label_window', p.labelWindow, 100_000);
+  if (p.performanceMetric && !PERFORMANCE_METRICS.includes(p.performanceMetric as PerformanceMetric)) problems.push(`performance_metric must be one of ${PERFORMANCE_METRICS.join(', ')}, got "${p.performanceMetric}"`);
+  if (!(p.maxDegradation > 0)) problems.push(`max_degradation must be positive, got ${p.maxDegradation}`);
+  if (!(p.labelJoinSeconds > 0)) problems.push(`label_join_seconds must be positive, got ${p.labelJoinSeconds}`);
   if (!(p.retrainWindowSeconds > 0)) problems.push(`retrain_window_seconds must be positive, got ${p.retrainWindowSeconds}`);
   return problems;
 }

@@ -1,6 +1,7 @@
 import { monitoring } from '@mlops/contracts';
 import type { FeatureDrift } from '@mlops/ml';
-import type { AlertRecord, StoredReport } from '../drift.repository';
+import type { AlertRecord } from '../../alerts/alerts.repository';
+import type { StoredReport } from '../drift.repository';
 import type { MonitoringPolicy, MonitoringPolicyInput } from '../domain/policy';
 
 const { RetrainPolicy } = monitoring;
@@ -16,6 +17,10 @@ export function toPolicyInput(p: monitoring.MonitoringPolicy): MonitoringPolicyI
     cooldownSeconds: p.cooldownSeconds ?? undefined,
     retrain: p.retrain === RetrainPolicy.RETRAIN_POLICY_ALERT_ONLY ? 'alert_only' : p.retrain === RetrainPolicy.RETRAIN_POLICY_AUTOMATIC ? 'automatic' : undefined,
     retrainWindowSeconds: p.retrainWindowSeconds ?? undefined,
+    labelWindow: p.labelWindow ?? undefined,
+    performanceMetric: p.performanceMetric || undefined,
+    maxDegradation: p.maxDegradation ?? undefined,
+    labelJoinSeconds: p.labelJoinSeconds ?? undefined,
   };
 }
 
@@ -36,5 +41,20 @@ export function toReportMessage(r: StoredReport): monitoring.DriftReport {
 }
 
 export function toAlertMessage(a: AlertRecord): monitoring.Alert {
-  return { alertId: a.alertId, modelName: a.modelName, version: a.version, kind: a.kind, driftedShare: a.driftedShare, features: a.features.map(toFeature), retrainRequested: a.retrainRequested, correlationId: a.correlationId, raisedAtMs: a.raisedAt.getTime() };
+  return {
+    alertId: a.alertId,
+    modelName: a.modelName,
+    version: a.version,
+    kind: a.kind,
+    driftedShare: a.driftedShare,
+    features: a.features.map(toFeature),
+    retrainRequested: a.retrainRequested,
+    correlationId: a.correlationId,
+    raisedAtMs: a.raisedAt.getTime(),
+    metric: a.metric,
+    baseline: a.baseline,
+    current: a.current,
+    sampleSize: a.sampleSize,
+    retrainNote: a.retrainNote,
+  };
 }

@@ -2,15 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { Topics, type events } from '@mlops/contracts';
 import type { ConsumedEvent } from '@mlops/messaging';
 import { HandleEvent } from '@mlops/nest-platform';
+import { PerformanceService } from '../../performance/performance.service';
 import { DriftService } from '../drift.service';
 
-/** Batches of the prediction log fill the models' windows. */
+/** Batches of the prediction log fill the models' drift windows and wait for their labels. */
 @Injectable()
 export class PredictionsConsumer {
-  constructor(private readonly drift: DriftService) {}
+  constructor(
+    private readonly drift: DriftService,
+    private readonly performance: PerformanceService,
+  ) {}
 
   @HandleEvent(Topics.predictionsLogged)
   async onPredictions(event: ConsumedEvent<events.PredictionLogBatch>): Promise<void> {
     await this.drift.onPredictions(event.payload);
+    await this.performance.onPredictions(event.payload);
   }
 }

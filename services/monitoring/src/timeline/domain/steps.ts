@@ -23,6 +23,16 @@ export function driftStep(e: events.DriftDetected): Step {
   };
 }
 
+export function degradedStep(e: events.PerformanceDegraded): Step {
+  return {
+    kind: 'performance.degraded',
+    modelName: e.modelName,
+    version: e.version,
+    summary: `${e.metric} ${fixed(e.current)} over ${e.sampleSize} labelled predictions, test ${fixed(e.baseline)} (limit ${pct(e.threshold)} worse)`,
+    details: { alertId: e.alertId, metric: e.metric, baseline: String(e.baseline), current: String(e.current), threshold: String(e.threshold), sampleSize: String(e.sampleSize) },
+  };
+}
+
 export function requestedStep(e: events.TrainingRunRequested): Step {
   return { kind: 'training.requested', modelName: e.modelName, version: 0, summary: `retraining requested (${e.trigger || 'request'})`, details: { requestId: e.requestId, trigger: e.trigger, alertId: e.alertId, fromTimeMs: String(e.fromTimeMs), toTimeMs: String(e.toTimeMs) } };
 }

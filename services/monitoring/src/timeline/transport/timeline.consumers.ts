@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { Topics, type events } from '@mlops/contracts';
 import { type ConsumedEvent, Headers, headerString } from '@mlops/messaging';
 import { HandleEvent } from '@mlops/nest-platform';
-import { type Step, completedStep, deploymentStep, driftStep, failedStep, registeredStep, requestedStep } from '../domain/steps';
+import { type Step, completedStep, degradedStep, deploymentStep, driftStep, failedStep, registeredStep, requestedStep } from '../domain/steps';
 import { TimelineRepository } from '../timeline.repository';
 
 /**
@@ -24,6 +24,11 @@ export class TimelineConsumers {
   @HandleEvent(Topics.driftDetected)
   onDrift(event: ConsumedEvent<events.DriftDetected>, manager: EntityManager): Promise<void> {
     return this.record(event, manager, driftStep(event.payload));
+  }
+
+  @HandleEvent(Topics.performanceDegraded)
+  onDegraded(event: ConsumedEvent<events.PerformanceDegraded>, manager: EntityManager): Promise<void> {
+    return this.record(event, manager, degradedStep(event.payload));
   }
 
   @HandleEvent(Topics.trainingRunRequested)

@@ -61,6 +61,11 @@ export interface PredictionLogged {
   role: string;
   /** Deployment that routed it ("" outside deployments). */
   deploymentId: string;
+  /**
+   * Binary classifiers with class probabilities: the probability of the second (positive)
+   * class, for ranking metrics such as ROC AUC. Unset otherwise.
+   */
+  score?: number | undefined;
 }
 
 export interface PredictionLogged_FeaturesEntry {
@@ -421,6 +426,9 @@ export const PredictionLogged: MessageFns<PredictionLogged> = {
     if (message.deploymentId !== "") {
       writer.uint32(90).string(message.deploymentId);
     }
+    if (message.score !== undefined) {
+      writer.uint32(97).double(message.score);
+    }
     return writer;
   },
 
@@ -538,6 +546,14 @@ export const PredictionLogged: MessageFns<PredictionLogged> = {
             message.deploymentId = reader.string();
             continue;
           }
+          case 12: {
+            if (tag !== 97) {
+              break;
+            }
+
+            message.score = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -596,6 +612,7 @@ export const PredictionLogged: MessageFns<PredictionLogged> = {
         : isSet(object.deployment_id)
         ? globalThis.String(object.deployment_id)
         : "",
+      score: isSet(object.score) ? globalThis.Number(object.score) : undefined,
     };
   },
 
@@ -640,6 +657,9 @@ export const PredictionLogged: MessageFns<PredictionLogged> = {
     if (message.deploymentId !== "") {
       obj.deploymentId = message.deploymentId;
     }
+    if (message.score !== undefined) {
+      obj.score = floatToJson(message.score);
+    }
     return obj;
   },
 
@@ -667,6 +687,7 @@ export const PredictionLogged: MessageFns<PredictionLogged> = {
     message.prediction = object.prediction ?? 0;
     message.role = object.role ?? "";
     message.deploymentId = object.deploymentId ?? "";
+    message.score = object.score ?? undefined;
     return message;
   },
 };

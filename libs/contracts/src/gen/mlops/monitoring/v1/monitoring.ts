@@ -121,6 +121,21 @@ export interface MonitoringPolicy {
     | undefined;
   /** When it was last changed, Unix epoch milliseconds (set by the server). */
   updatedAtMs: number;
+  /** Labelled predictions in the performance window, the most recent ones (default 500). */
+  labelWindow?:
+    | number
+    | undefined;
+  /**
+   * Metric compared with the version's test metric: "accuracy", "f1", "roc_auc", "rmse" or
+   * "mae" (default: accuracy for classifiers, rmse for regressors).
+   */
+  performanceMetric: string;
+  /** Relative degradation from the test metric that counts as degraded (default 0.1: 10 % worse). */
+  maxDegradation?:
+    | number
+    | undefined;
+  /** How long a prediction waits for its label (and a label for its prediction), seconds (default 3600). */
+  labelJoinSeconds?: number | undefined;
 }
 
 /** Reads a model's monitoring policy. */
@@ -193,7 +208,7 @@ export interface Alert {
   modelName: string;
   /** Production version when it was raised. */
   version: number;
-  /** "data_drift" (later also "performance"). */
+  /** "data_drift" or "performance". */
   kind: string;
   /** Share of drifted features. */
   driftedShare: number;
@@ -205,6 +220,19 @@ export interface Alert {
   correlationId: string;
   /** When it was raised, Unix epoch milliseconds. */
   raisedAtMs: number;
+  /** Performance alerts: the metric that degraded. */
+  metric: string;
+  /** Performance alerts: its value on the version's test split. */
+  baseline: number;
+  /** Performance alerts: its value over the labelled window. */
+  current: number;
+  /** Performance alerts: labelled predictions in the window. */
+  sampleSize: number;
+  /**
+   * Why no retraining was requested although the policy is automatic, e.g. another alert's
+   * retraining within the cooldown.
+   */
+  retrainNote: string;
 }
 
 /** Lists alerts. */
@@ -219,6 +247,57 @@ export interface ListAlertsRequest {
 export interface ListAlertsResponse {
   /** The alerts. */
   alerts: Alert[];
+}
+
+/** Live performance of a model's production version, from predictions joined to late labels. */
+export interface PerformanceReport {
+  /** Registered model name. */
+  modelName: string;
+  /** Production version judged. */
+  version: number;
+  /** "classification" or "regression". */
+  task: string;
+  /** The metric judged (see MonitoringPolicy.performance_metric). */
+  metric: string;
+  /** Every metric over the window: accuracy, f1, roc_auc (binary, with scores) or rmse, mae. */
+  current: { [key: string]: number };
+  /** The version's test metrics, from the registry. */
+  baseline: { [key: string]: number };
+  /**
+   * Relative degradation of the judged metric: (baseline − current) / baseline, sign flipped for
+   * errors, so positive is worse.
+   */
+  degradation: number;
+  /** The policy's limit on it. */
+  maxDegradation: number;
+  /** Whether degradation > max_degradation. */
+  degraded: boolean;
+  /** Labelled predictions in the window. */
+  labelled: number;
+  /** Oldest serving time in the window, Unix epoch milliseconds. */
+  windowFromMs: number;
+  /** Newest serving time in the window, Unix epoch milliseconds. */
+  windowToMs: number;
+  /** Alert raised by this evaluation, if any. */
+  alertId: string;
+  /** When it was computed, Unix epoch milliseconds. */
+  computedAtMs: number;
+}
+
+export interface PerformanceReport_CurrentEntry {
+  key: string;
+  value: number;
+}
+
+export interface PerformanceReport_BaselineEntry {
+  key: string;
+  value: number;
+}
+
+/** Reads the latest performance report of a model. */
+export interface GetPerformanceReportRequest {
+  /** Registered model name. */
+  modelName: string;
 }
 
 /** One step of a saga, from the event that announced it. */
@@ -579,7 +658,7 @@ export const ListServiceInstancesResponse: MessageFns<ListServiceInstancesRespon
 };
 
 function createBaseMonitoringPolicy(): MonitoringPolicy {
-  return { modelName: "", retrain: 0, updatedAtMs: 0 };
+  return { modelName: "", retrain: 0, updatedAtMs: 0, performanceMetric: "" };
 }
 
 export const MonitoringPolicy: MessageFns<MonitoringPolicy> = {
@@ -613,6 +692,18 @@ export const MonitoringPolicy: MessageFns<MonitoringPolicy> = {
     }
     if (message.updatedAtMs !== 0) {
       writer.uint32(80).int64(message.updatedAtMs);
+    }
+    if (message.labelWindow !== undefined) {
+      writer.uint32(88).int32(message.labelWindow);
+    }
+    if (message.performanceMetric !== "") {
+      writer.uint32(98).string(message.performanceMetric);
+    }
+    if (message.maxDegradation !== undefined) {
+      writer.uint32(105).double(message.maxDegradation);
+    }
+    if (message.labelJoinSeconds !== undefined) {
+      writer.uint32(113).double(message.labelJoinSeconds);
     }
     return writer;
   },
@@ -710,6 +801,38 @@ export const MonitoringPolicy: MessageFns<MonitoringPolicy> = {
             message.updatedAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.labelWindow = reader.int32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.performanceMetric = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 105) {
+              break;
+            }
+
+            message.maxDegradation = reader.double();
+            continue;
+          }
+          case 14: {
+            if (tag !== 113) {
+              break;
+            }
+
+            message.labelJoinSeconds = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -766,6 +889,26 @@ export const MonitoringPolicy: MessageFns<MonitoringPolicy> = {
         : isSet(object.updated_at_ms)
         ? globalThis.Number(object.updated_at_ms)
         : 0,
+      labelWindow: isSet(object.labelWindow)
+        ? globalThis.Number(object.labelWindow)
+        : isSet(object.label_window)
+        ? globalThis.Number(object.label_window)
+        : undefined,
+      performanceMetric: isSet(object.performanceMetric)
+        ? globalThis.String(object.performanceMetric)
+        : isSet(object.performance_metric)
+        ? globalThis.String(object.performance_metric)
+        : "",
+      maxDegradation: isSet(object.maxDegradation)
+        ? globalThis.Number(object.maxDegradation)
+        : isSet(object.max_degradation)
+        ? globalThis.Number(object.max_degradation)
+        : undefined,
+      labelJoinSeconds: isSet(object.labelJoinSeconds)
+        ? globalThis.Number(object.labelJoinSeconds)
+        : isSet(object.label_join_seconds)
+        ? globalThis.Number(object.label_join_seconds)
+        : undefined,
     };
   },
 
@@ -801,6 +944,18 @@ export const MonitoringPolicy: MessageFns<MonitoringPolicy> = {
     if (message.updatedAtMs !== 0) {
       obj.updatedAtMs = Math.round(message.updatedAtMs);
     }
+    if (message.labelWindow !== undefined) {
+      obj.labelWindow = Math.round(message.labelWindow);
+    }
+    if (message.performanceMetric !== "") {
+      obj.performanceMetric = message.performanceMetric;
+    }
+    if (message.maxDegradation !== undefined) {
+      obj.maxDegradation = floatToJson(message.maxDegradation);
+    }
+    if (message.labelJoinSeconds !== undefined) {
+      obj.labelJoinSeconds = floatToJson(message.labelJoinSeconds);
+    }
     return obj;
   },
 
@@ -819,6 +974,10 @@ export const MonitoringPolicy: MessageFns<MonitoringPolicy> = {
     message.retrain = object.retrain ?? 0;
     message.retrainWindowSeconds = object.retrainWindowSeconds ?? undefined;
     message.updatedAtMs = object.updatedAtMs ?? 0;
+    message.labelWindow = object.labelWindow ?? undefined;
+    message.performanceMetric = object.performanceMetric ?? "";
+    message.maxDegradation = object.maxDegradation ?? undefined;
+    message.labelJoinSeconds = object.labelJoinSeconds ?? undefined;
     return message;
   },
 };
@@ -1472,6 +1631,11 @@ function createBaseAlert(): Alert {
     retrainRequested: false,
     correlationId: "",
     raisedAtMs: 0,
+    metric: "",
+    baseline: 0,
+    current: 0,
+    sampleSize: 0,
+    retrainNote: "",
   };
 }
 
@@ -1503,6 +1667,21 @@ export const Alert: MessageFns<Alert> = {
     }
     if (message.raisedAtMs !== 0) {
       writer.uint32(72).int64(message.raisedAtMs);
+    }
+    if (message.metric !== "") {
+      writer.uint32(82).string(message.metric);
+    }
+    if (message.baseline !== 0) {
+      writer.uint32(89).double(message.baseline);
+    }
+    if (message.current !== 0) {
+      writer.uint32(97).double(message.current);
+    }
+    if (message.sampleSize !== 0) {
+      writer.uint32(104).int64(message.sampleSize);
+    }
+    if (message.retrainNote !== "") {
+      writer.uint32(114).string(message.retrainNote);
     }
     return writer;
   },
@@ -1592,6 +1771,46 @@ export const Alert: MessageFns<Alert> = {
             message.raisedAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.metric = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 89) {
+              break;
+            }
+
+            message.baseline = reader.double();
+            continue;
+          }
+          case 12: {
+            if (tag !== 97) {
+              break;
+            }
+
+            message.current = reader.double();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.sampleSize = longToNumber(reader.int64());
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.retrainNote = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1641,6 +1860,19 @@ export const Alert: MessageFns<Alert> = {
         : isSet(object.raised_at_ms)
         ? globalThis.Number(object.raised_at_ms)
         : 0,
+      metric: isSet(object.metric) ? globalThis.String(object.metric) : "",
+      baseline: isSet(object.baseline) ? globalThis.Number(object.baseline) : 0,
+      current: isSet(object.current) ? globalThis.Number(object.current) : 0,
+      sampleSize: isSet(object.sampleSize)
+        ? globalThis.Number(object.sampleSize)
+        : isSet(object.sample_size)
+        ? globalThis.Number(object.sample_size)
+        : 0,
+      retrainNote: isSet(object.retrainNote)
+        ? globalThis.String(object.retrainNote)
+        : isSet(object.retrain_note)
+        ? globalThis.String(object.retrain_note)
+        : "",
     };
   },
 
@@ -1673,6 +1905,21 @@ export const Alert: MessageFns<Alert> = {
     if (message.raisedAtMs !== 0) {
       obj.raisedAtMs = Math.round(message.raisedAtMs);
     }
+    if (message.metric !== "") {
+      obj.metric = message.metric;
+    }
+    if (message.baseline !== 0) {
+      obj.baseline = floatToJson(message.baseline);
+    }
+    if (message.current !== 0) {
+      obj.current = floatToJson(message.current);
+    }
+    if (message.sampleSize !== 0) {
+      obj.sampleSize = Math.round(message.sampleSize);
+    }
+    if (message.retrainNote !== "") {
+      obj.retrainNote = message.retrainNote;
+    }
     return obj;
   },
 
@@ -1690,6 +1937,11 @@ export const Alert: MessageFns<Alert> = {
     message.retrainRequested = object.retrainRequested ?? false;
     message.correlationId = object.correlationId ?? "";
     message.raisedAtMs = object.raisedAtMs ?? 0;
+    message.metric = object.metric ?? "";
+    message.baseline = object.baseline ?? 0;
+    message.current = object.current ?? 0;
+    message.sampleSize = object.sampleSize ?? 0;
+    message.retrainNote = object.retrainNote ?? "";
     return message;
   },
 };
@@ -1846,6 +2098,629 @@ export const ListAlertsResponse: MessageFns<ListAlertsResponse> = {
   fromPartial<I extends Exact<DeepPartial<ListAlertsResponse>, I>>(object: I): ListAlertsResponse {
     const message = createBaseListAlertsResponse();
     message.alerts = object.alerts?.map((e) => Alert.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBasePerformanceReport(): PerformanceReport {
+  return {
+    modelName: "",
+    version: 0,
+    task: "",
+    metric: "",
+    current: {},
+    baseline: {},
+    degradation: 0,
+    maxDegradation: 0,
+    degraded: false,
+    labelled: 0,
+    windowFromMs: 0,
+    windowToMs: 0,
+    alertId: "",
+    computedAtMs: 0,
+  };
+}
+
+export const PerformanceReport: MessageFns<PerformanceReport> = {
+  encode(message: PerformanceReport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelName !== "") {
+      writer.uint32(10).string(message.modelName);
+    }
+    if (message.version !== 0) {
+      writer.uint32(16).int32(message.version);
+    }
+    if (message.task !== "") {
+      writer.uint32(26).string(message.task);
+    }
+    if (message.metric !== "") {
+      writer.uint32(34).string(message.metric);
+    }
+    globalThis.Object.entries(message.current).forEach(([key, value]: [string, number]) => {
+      PerformanceReport_CurrentEntry.encode({ key: key as any, value }, writer.uint32(42).fork()).join();
+    });
+    globalThis.Object.entries(message.baseline).forEach(([key, value]: [string, number]) => {
+      PerformanceReport_BaselineEntry.encode({ key: key as any, value }, writer.uint32(50).fork()).join();
+    });
+    if (message.degradation !== 0) {
+      writer.uint32(57).double(message.degradation);
+    }
+    if (message.maxDegradation !== 0) {
+      writer.uint32(65).double(message.maxDegradation);
+    }
+    if (message.degraded !== false) {
+      writer.uint32(72).bool(message.degraded);
+    }
+    if (message.labelled !== 0) {
+      writer.uint32(80).int64(message.labelled);
+    }
+    if (message.windowFromMs !== 0) {
+      writer.uint32(88).int64(message.windowFromMs);
+    }
+    if (message.windowToMs !== 0) {
+      writer.uint32(96).int64(message.windowToMs);
+    }
+    if (message.alertId !== "") {
+      writer.uint32(106).string(message.alertId);
+    }
+    if (message.computedAtMs !== 0) {
+      writer.uint32(112).int64(message.computedAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PerformanceReport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePerformanceReport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.task = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.metric = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            const entry5 = PerformanceReport_CurrentEntry.decode(reader, reader.uint32());
+            if (entry5.value !== undefined) {
+              message.current[entry5.key] = entry5.value;
+            }
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            const entry6 = PerformanceReport_BaselineEntry.decode(reader, reader.uint32());
+            if (entry6.value !== undefined) {
+              message.baseline[entry6.key] = entry6.value;
+            }
+            continue;
+          }
+          case 7: {
+            if (tag !== 57) {
+              break;
+            }
+
+            message.degradation = reader.double();
+            continue;
+          }
+          case 8: {
+            if (tag !== 65) {
+              break;
+            }
+
+            message.maxDegradation = reader.double();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.degraded = reader.bool();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.labelled = longToNumber(reader.int64());
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.windowFromMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.windowToMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.alertId = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.computedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PerformanceReport {
+    return {
+      modelName: isSet(object.modelName)
+        ? globalThis.String(object.modelName)
+        : isSet(object.model_name)
+        ? globalThis.String(object.model_name)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      task: isSet(object.task) ? globalThis.String(object.task) : "",
+      metric: isSet(object.metric) ? globalThis.String(object.metric) : "",
+      current: isObject(object.current)
+        ? (globalThis.Object.entries(object.current) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      baseline: isObject(object.baseline)
+        ? (globalThis.Object.entries(object.baseline) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      degradation: isSet(object.degradation) ? globalThis.Number(object.degradation) : 0,
+      maxDegradation: isSet(object.maxDegradation)
+        ? globalThis.Number(object.maxDegradation)
+        : isSet(object.max_degradation)
+        ? globalThis.Number(object.max_degradation)
+        : 0,
+      degraded: isSet(object.degraded) ? globalThis.Boolean(object.degraded) : false,
+      labelled: isSet(object.labelled) ? globalThis.Number(object.labelled) : 0,
+      windowFromMs: isSet(object.windowFromMs)
+        ? globalThis.Number(object.windowFromMs)
+        : isSet(object.window_from_ms)
+        ? globalThis.Number(object.window_from_ms)
+        : 0,
+      windowToMs: isSet(object.windowToMs)
+        ? globalThis.Number(object.windowToMs)
+        : isSet(object.window_to_ms)
+        ? globalThis.Number(object.window_to_ms)
+        : 0,
+      alertId: isSet(object.alertId)
+        ? globalThis.String(object.alertId)
+        : isSet(object.alert_id)
+        ? globalThis.String(object.alert_id)
+        : "",
+      computedAtMs: isSet(object.computedAtMs)
+        ? globalThis.Number(object.computedAtMs)
+        : isSet(object.computed_at_ms)
+        ? globalThis.Number(object.computed_at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: PerformanceReport): unknown {
+    const obj: any = {};
+    if (message.modelName !== "") {
+      obj.modelName = message.modelName;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.task !== "") {
+      obj.task = message.task;
+    }
+    if (message.metric !== "") {
+      obj.metric = message.metric;
+    }
+    if (message.current) {
+      const entries = globalThis.Object.entries(message.current) as [string, number][];
+      if (entries.length > 0) {
+        obj.current = {};
+        entries.forEach(([k, v]) => {
+          obj.current[k] = floatToJson(v);
+        });
+      }
+    }
+    if (message.baseline) {
+      const entries = globalThis.Object.entries(message.baseline) as [string, number][];
+      if (entries.length > 0) {
+        obj.baseline = {};
+        entries.forEach(([k, v]) => {
+          obj.baseline[k] = floatToJson(v);
+        });
+      }
+    }
+    if (message.degradation !== 0) {
+      obj.degradation = floatToJson(message.degradation);
+    }
+    if (message.maxDegradation !== 0) {
+      obj.maxDegradation = floatToJson(message.maxDegradation);
+    }
+    if (message.degraded !== false) {
+      obj.degraded = message.degraded;
+    }
+    if (message.labelled !== 0) {
+      obj.labelled = Math.round(message.labelled);
+    }
+    if (message.windowFromMs !== 0) {
+      obj.windowFromMs = Math.round(message.windowFromMs);
+    }
+    if (message.windowToMs !== 0) {
+      obj.windowToMs = Math.round(message.windowToMs);
+    }
+    if (message.alertId !== "") {
+      obj.alertId = message.alertId;
+    }
+    if (message.computedAtMs !== 0) {
+      obj.computedAtMs = Math.round(message.computedAtMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PerformanceReport>, I>>(base?: I): PerformanceReport {
+    return PerformanceReport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PerformanceReport>, I>>(object: I): PerformanceReport {
+    const message = createBasePerformanceReport();
+    message.modelName = object.modelName ?? "";
+    message.version = object.version ?? 0;
+    message.task = object.task ?? "";
+    message.metric = object.metric ?? "";
+    message.current = (globalThis.Object.entries(object.current ?? {}) as [string, number][]).reduce(
+      (acc: { [key: string]: number }, [key, value]: [string, number]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.Number(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.baseline = (globalThis.Object.entries(object.baseline ?? {}) as [string, number][]).reduce(
+      (acc: { [key: string]: number }, [key, value]: [string, number]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.Number(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.degradation = object.degradation ?? 0;
+    message.maxDegradation = object.maxDegradation ?? 0;
+    message.degraded = object.degraded ?? false;
+    message.labelled = object.labelled ?? 0;
+    message.windowFromMs = object.windowFromMs ?? 0;
+    message.windowToMs = object.windowToMs ?? 0;
+    message.alertId = object.alertId ?? "";
+    message.computedAtMs = object.computedAtMs ?? 0;
+    return message;
+  },
+};
+
+function createBasePerformanceReport_CurrentEntry(): PerformanceReport_CurrentEntry {
+  return { key: "", value: 0 };
+}
+
+export const PerformanceReport_CurrentEntry: MessageFns<PerformanceReport_CurrentEntry> = {
+  encode(message: PerformanceReport_CurrentEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== 0) {
+      writer.uint32(17).double(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PerformanceReport_CurrentEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePerformanceReport_CurrentEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.value = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PerformanceReport_CurrentEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.Number(object.value) : 0,
+    };
+  },
+
+  toJSON(message: PerformanceReport_CurrentEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== 0) {
+      obj.value = floatToJson(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PerformanceReport_CurrentEntry>, I>>(base?: I): PerformanceReport_CurrentEntry {
+    return PerformanceReport_CurrentEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PerformanceReport_CurrentEntry>, I>>(
+    object: I,
+  ): PerformanceReport_CurrentEntry {
+    const message = createBasePerformanceReport_CurrentEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? 0;
+    return message;
+  },
+};
+
+function createBasePerformanceReport_BaselineEntry(): PerformanceReport_BaselineEntry {
+  return { key: "", value: 0 };
+}
+
+export const PerformanceReport_BaselineEntry: MessageFns<PerformanceReport_BaselineEntry> = {
+  encode(message: PerformanceReport_BaselineEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== 0) {
+      writer.uint32(17).double(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PerformanceReport_BaselineEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePerformanceReport_BaselineEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.value = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PerformanceReport_BaselineEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.Number(object.value) : 0,
+    };
+  },
+
+  toJSON(message: PerformanceReport_BaselineEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== 0) {
+      obj.value = floatToJson(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PerformanceReport_BaselineEntry>, I>>(base?: I): PerformanceReport_BaselineEntry {
+    return PerformanceReport_BaselineEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PerformanceReport_BaselineEntry>, I>>(
+    object: I,
+  ): PerformanceReport_BaselineEntry {
+    const message = createBasePerformanceReport_BaselineEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetPerformanceReportRequest(): GetPerformanceReportRequest {
+  return { modelName: "" };
+}
+
+export const GetPerformanceReportRequest: MessageFns<GetPerformanceReportRequest> = {
+  encode(message: GetPerformanceReportRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelName !== "") {
+      writer.uint32(10).string(message.modelName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPerformanceReportRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPerformanceReportRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPerformanceReportRequest {
+    return {
+      modelName: isSet(object.modelName)
+        ? globalThis.String(object.modelName)
+        : isSet(object.model_name)
+        ? globalThis.String(object.model_name)
+        : "",
+    };
+  },
+
+  toJSON(message: GetPerformanceReportRequest): unknown {
+    const obj: any = {};
+    if (message.modelName !== "") {
+      obj.modelName = message.modelName;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetPerformanceReportRequest>, I>>(base?: I): GetPerformanceReportRequest {
+    return GetPerformanceReportRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetPerformanceReportRequest>, I>>(object: I): GetPerformanceReportRequest {
+    const message = createBaseGetPerformanceReportRequest();
+    message.modelName = object.modelName ?? "";
     return message;
   },
 };
@@ -2322,6 +3197,10 @@ export interface MonitoringServiceClient {
 
   getDriftReport(request: GetDriftReportRequest, metadata?: Metadata): Observable<DriftReport>;
 
+  /** The latest performance evaluation of a model from late labels (NOT_FOUND before the first). */
+
+  getPerformanceReport(request: GetPerformanceReportRequest, metadata?: Metadata): Observable<PerformanceReport>;
+
   /** Alerts raised. */
 
   listAlerts(request: ListAlertsRequest, metadata?: Metadata): Observable<ListAlertsResponse>;
@@ -2362,6 +3241,13 @@ export interface MonitoringServiceController {
     metadata?: Metadata,
   ): Promise<DriftReport> | Observable<DriftReport> | DriftReport;
 
+  /** The latest performance evaluation of a model from late labels (NOT_FOUND before the first). */
+
+  getPerformanceReport(
+    request: GetPerformanceReportRequest,
+    metadata?: Metadata,
+  ): Promise<PerformanceReport> | Observable<PerformanceReport> | PerformanceReport;
+
   /** Alerts raised. */
 
   listAlerts(
@@ -2381,6 +3267,7 @@ export function MonitoringServiceControllerMethods() {
       "setMonitoringPolicy",
       "getMonitoringPolicy",
       "getDriftReport",
+      "getPerformanceReport",
       "listAlerts",
       "getTimeline",
     ];

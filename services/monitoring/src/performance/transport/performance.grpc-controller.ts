@@ -1,0 +1,15 @@
+import { Controller } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import type { monitoring } from '@mlops/contracts';
+import { PerformanceService } from '../performance.service';
+
+/** Live performance reports over gRPC (alerts are listed with the drift ones). */
+@Controller()
+export class PerformanceGrpcController {
+  constructor(private readonly performance: PerformanceService) {}
+
+  @GrpcMethod('MonitoringService', 'GetPerformanceReport')
+  async getPerformanceReport(r: monitoring.GetPerformanceReportRequest): Promise<monitoring.PerformanceReport> {
+    return await this.performance.report(r.modelName);
+  }
+}
