@@ -39,6 +39,17 @@ describe('analyseWindow', () => {
     expect(analyseWindow({ ...healthy(), compared: 5 }, healthy(), t, 'classification', 'shadow').verdict).toBe('wait');
   });
 
+  it('lets labels, not disagreement, decide when both versions were judged on labels', () => {
+    // A retrained model disagrees with the old one on half the mirrored requests, and is right more often.
+    const retrained = analyseWindow({ ...healthy(), compared: 50, divergent: 25, labelled: 40, correct: 38 }, { ...healthy(), labelled: 40, correct: 24 }, t, 'classification', 'canary');
+    expect(verdicts(retrained)).toMatchObject({ divergence: 'skipped', accuracy: 'pass' });
+    expect(retrained.verdict).toBe('pass');
+    expect(retrained.checks.find((c) => c.name === 'divergence')?.value).toBe(0.5);
+    // Without enough labels the disagreement is judged.
+    const unlabelled = analyseWindow({ ...healthy(), compared: 50, divergent: 25, labelled: 3, correct: 3 }, healthy(), t, 'classification', 'canary');
+    expect(verdicts(unlabelled)).toMatchObject({ divergence: 'fail', accuracy: 'skipped' });
+  });
+
   it('compares accuracy (or MAE) with the stable version once both have enough labels', () => {
     const worse = analyseWindow({ ...healthy(), labelled: 40, correct: 30 }, { ...healthy(), labelled: 40, correct: 36 }, t, 'classification', 'canary');
     expect(worse.checks[3]).toMatchObject({ name: 'accuracy', value: 0.75, stableValue: 0.9, verdict: 'fail' });

@@ -28,7 +28,8 @@ export interface AnalysisResult {
  *
  * Too few candidate requests → wait (the step holds; nothing is judged on noise). In the shadow
  * phase divergence is the point of the exercise, so too few comparisons also waits; in a canary
- * it is skipped, like accuracy without enough labels. Any failed gate fails the analysis.
+ * it is skipped, like accuracy without enough labels. When enough labels judged both versions,
+ * divergence is reported but not judged. Any failed gate fails the analysis.
  */
 export function analyseWindow(candidate: WindowStats, stable: WindowStats, t: Thresholds, task: Task, phase: Phase): AnalysisResult {
   const checks: CheckResult[] = [];
@@ -38,8 +39,12 @@ export function analyseWindow(candidate: WindowStats, stable: WindowStats, t: Th
   checks.push({ name: 'error_rate', value: errorRate, stableValue: stable.requests > 0 ? stable.errors / stable.requests : 0, threshold: t.maxErrorRate, samples: candidate.requests, verdict: judged(errorRate <= t.maxErrorRate) });
   const p99 = latencyQuantile(candidate, 0.99);
   checks.push({ name: 'p99_latency_ms', value: finite(p99), stableValue: finite(latencyQuantile(stable, 0.99)), threshold: t.maxP99LatencyMs, samples: candidate.requests - candidate.errors, verdict: judged(!(p99 > t.maxP99LatencyMs)) });
-  checks.push(divergenceCheck(candidate, t, task, phase));
-  checks.push(accuracyCheck(candidate, stable, t, task));
+  const accuracy = accuracyCheck(candidate, stable, t, task);
+  const divergence = divergenceCheck(candidate, t, task, phase);
+  // Disagreeing with the stable version is a proxy for being wrong; where labels judged both
+  // versions, the truth decides. (A model retrained after drift is meant to disagree.)
+  if (accuracy.verdict === 'pass' || accuracy.verdict === 'fail') divergence.verdict = 'skipped';
+  checks.push(divergence, accuracy);
   const verdicts = checks.map((c) => c.verdict);
   const verdict: VerdictName = verdicts.includes('fail') ? 'fail' : verdicts.includes('wait') ? 'wait' : 'pass';
   return { verdict, checks };
