@@ -48,6 +48,12 @@ describe('analyseWindow', () => {
     // Without enough labels the disagreement is judged.
     const unlabelled = analyseWindow({ ...healthy(), compared: 50, divergent: 25, labelled: 3, correct: 3 }, healthy(), t, 'classification', 'canary');
     expect(verdicts(unlabelled)).toMatchObject({ divergence: 'fail', accuracy: 'skipped' });
+    // Unless labels are required: then too few of them wait, and disagreement is only reported.
+    const waiting = analyseWindow({ ...healthy(), compared: 50, divergent: 25, labelled: 3, correct: 3 }, healthy(), { ...t, requireLabels: true }, 'classification', 'canary');
+    expect(verdicts(waiting)).toMatchObject({ divergence: 'skipped', accuracy: 'wait' });
+    expect(waiting.verdict).toBe('wait');
+    const judged = analyseWindow({ ...healthy(), compared: 50, divergent: 25, labelled: 40, correct: 20 }, { ...healthy(), labelled: 40, correct: 38 }, { ...t, requireLabels: true }, 'classification', 'canary');
+    expect(judged.verdict).toBe('fail');
   });
 
   it('compares accuracy (or MAE) with the stable version once both have enough labels', () => {

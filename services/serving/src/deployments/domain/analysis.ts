@@ -42,8 +42,9 @@ export function analyseWindow(candidate: WindowStats, stable: WindowStats, t: Th
   const accuracy = accuracyCheck(candidate, stable, t, task);
   const divergence = divergenceCheck(candidate, t, task, phase);
   // Disagreeing with the stable version is a proxy for being wrong; where labels judged both
-  // versions, the truth decides. (A model retrained after drift is meant to disagree.)
-  if (accuracy.verdict === 'pass' || accuracy.verdict === 'fail') divergence.verdict = 'skipped';
+  // versions (or are required to), the truth decides. (A model retrained after drift is meant
+  // to disagree.)
+  if (t.requireLabels || accuracy.verdict === 'pass' || accuracy.verdict === 'fail') divergence.verdict = 'skipped';
   checks.push(divergence, accuracy);
   const verdicts = checks.map((c) => c.verdict);
   const verdict: VerdictName = verdicts.includes('fail') ? 'fail' : verdicts.includes('wait') ? 'wait' : 'pass';
@@ -58,13 +59,14 @@ function divergenceCheck(c: WindowStats, t: Thresholds, task: Task, phase: Phase
 
 function accuracyCheck(c: WindowStats, s: WindowStats, t: Thresholds, task: Task): CheckResult {
   const enough = c.labelled >= t.minLabels && s.labelled >= t.minLabels;
+  const few: VerdictName = t.requireLabels ? 'wait' : 'skipped';
   if (task === 'classification') {
     const [value, stableValue] = [ratio(c.correct, c.labelled), ratio(s.correct, s.labelled)];
-    const verdict: VerdictName = !enough ? 'skipped' : value >= stableValue - t.maxAccuracyDrop ? 'pass' : 'fail';
+    const verdict: VerdictName = !enough ? few : value >= stableValue - t.maxAccuracyDrop ? 'pass' : 'fail';
     return { name: 'accuracy', value, stableValue, threshold: t.maxAccuracyDrop, samples: c.labelled, verdict };
   }
   const [value, stableValue] = [ratio(c.absError, c.labelled), ratio(s.absError, s.labelled)];
-  const verdict: VerdictName = !enough ? 'skipped' : value <= stableValue * (1 + t.maxAccuracyDrop) + 1e-12 ? 'pass' : 'fail';
+  const verdict: VerdictName = !enough ? few : value <= stableValue * (1 + t.maxAccuracyDrop) + 1e-12 ? 'pass' : 'fail';
   return { name: 'mae', value, stableValue, threshold: t.maxAccuracyDrop, samples: c.labelled, verdict };
 }
 

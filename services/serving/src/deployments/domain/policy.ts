@@ -13,6 +13,8 @@ export interface Thresholds {
   minRequests: number;
   minLabels: number;
   minMirrored: number;
+  /** Labels are expected: accuracy decides and too few labels wait; divergence is only reported. */
+  requireLabels: boolean;
 }
 
 export interface Policy {
@@ -40,6 +42,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   minRequests: 20,
   minLabels: 20,
   minMirrored: 20,
+  requireLabels: false,
 };
 
 export const DEFAULT_CANARY_STEPS = [10, 25, 50, 100];
@@ -74,6 +77,7 @@ export function resolvePolicy(input: PolicyInput, defaults: PolicyDefaults): Pol
       minRequests: defined(t.minRequests, DEFAULT_THRESHOLDS.minRequests),
       minLabels: defined(t.minLabels, DEFAULT_THRESHOLDS.minLabels),
       minMirrored: defined(t.minMirrored, DEFAULT_THRESHOLDS.minMirrored),
+      requireLabels: defined(t.requireLabels, DEFAULT_THRESHOLDS.requireLabels),
     },
   };
 }

@@ -44,6 +44,7 @@ export function toPolicyInput(p: serving.DeploymentPolicy): PolicyInput {
           minRequests: t.minRequests ?? undefined,
           minLabels: t.minLabels ?? undefined,
           minMirrored: t.minMirrored ?? undefined,
+          requireLabels: t.requireLabels || undefined,
         }
       : undefined,
   };

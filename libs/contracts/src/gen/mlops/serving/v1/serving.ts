@@ -271,7 +271,15 @@ export interface AnalysisThresholds {
     | number
     | undefined;
   /** Mirrored comparisons before divergence is judged (default 20). */
-  minMirrored?: number | undefined;
+  minMirrored?:
+    | number
+    | undefined;
+  /**
+   * The model gets labels: accuracy decides, and an interval without min_labels labelled
+   * predictions of both versions waits instead of passing; divergence is reported, not judged
+   * (a model retrained after drift is meant to disagree with the old one). Default false.
+   */
+  requireLabels: boolean;
 }
 
 /** How serving deploys new versions of one model. Unset fields take the defaults shown. */
@@ -465,7 +473,7 @@ export interface DeploymentActionRequest {
 }
 
 function createBaseAnalysisThresholds(): AnalysisThresholds {
-  return {};
+  return { requireLabels: false };
 }
 
 export const AnalysisThresholds: MessageFns<AnalysisThresholds> = {
@@ -490,6 +498,9 @@ export const AnalysisThresholds: MessageFns<AnalysisThresholds> = {
     }
     if (message.minMirrored !== undefined) {
       writer.uint32(56).int32(message.minMirrored);
+    }
+    if (message.requireLabels !== false) {
+      writer.uint32(64).bool(message.requireLabels);
     }
     return writer;
   },
@@ -563,6 +574,14 @@ export const AnalysisThresholds: MessageFns<AnalysisThresholds> = {
             message.minMirrored = reader.int32();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.requireLabels = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -612,6 +631,11 @@ export const AnalysisThresholds: MessageFns<AnalysisThresholds> = {
         : isSet(object.min_mirrored)
         ? globalThis.Number(object.min_mirrored)
         : undefined,
+      requireLabels: isSet(object.requireLabels)
+        ? globalThis.Boolean(object.requireLabels)
+        : isSet(object.require_labels)
+        ? globalThis.Boolean(object.require_labels)
+        : false,
     };
   },
 
@@ -638,6 +662,9 @@ export const AnalysisThresholds: MessageFns<AnalysisThresholds> = {
     if (message.minMirrored !== undefined) {
       obj.minMirrored = Math.round(message.minMirrored);
     }
+    if (message.requireLabels !== false) {
+      obj.requireLabels = message.requireLabels;
+    }
     return obj;
   },
 
@@ -653,6 +680,7 @@ export const AnalysisThresholds: MessageFns<AnalysisThresholds> = {
     message.minRequests = object.minRequests ?? undefined;
     message.minLabels = object.minLabels ?? undefined;
     message.minMirrored = object.minMirrored ?? undefined;
+    message.requireLabels = object.requireLabels ?? false;
     return message;
   },
 };
