@@ -29,10 +29,17 @@ export interface EventTopic<T> {
   readonly codec: MessageCodec<T>;
   /** Also accept JSON payloads (only topics fed by external producers). */
   readonly acceptsJson: boolean;
+  /**
+   * Where a consumer group that has never read the topic starts: 'earliest' (the default: a new
+   * consumer catches up on every event, so nothing is lost to a late start), or 'latest' for
+   * live streams whose history means nothing to a newcomer (the prediction log, labels: they
+   * join predictions kept in memory), which would otherwise replay hours of traffic first.
+   */
+  readonly newGroupsStartAt: 'earliest' | 'latest';
 }
 
-function eventTopic<T>(name: string, messageType: string, codec: MessageCodec<T>, acceptsJson = false): EventTopic<T> {
-  return { name, messageType, codec, acceptsJson };
+function eventTopic<T>(name: string, messageType: string, codec: MessageCodec<T>, acceptsJson = false, newGroupsStartAt: 'earliest' | 'latest' = 'earliest'): EventTopic<T> {
+  return { name, messageType, codec, acceptsJson, newGroupsStartAt };
 }
 
 export const Topics = {
@@ -60,12 +67,13 @@ export const Topics = {
   ),
   aliasChanged: eventTopic('registry.alias.changed.v1', 'mlops.events.v1.AliasChanged', AliasChanged),
   deploymentChanged: eventTopic('serving.deployment.changed.v1', 'mlops.events.v1.DeploymentChanged', DeploymentChanged),
-  predictionsLogged: eventTopic('serving.predictions.logged.v2', 'mlops.events.v1.PredictionLogBatch', PredictionLogBatch),
+  predictionsLogged: eventTopic('serving.predictions.logged.v2', 'mlops.events.v1.PredictionLogBatch', PredictionLogBatch, false, 'latest'),
   feedbackReceived: eventTopic(
     'monitoring.feedback.received.v1',
     'mlops.events.v1.FeedbackReceived',
     FeedbackReceived,
     true,
+    'latest',
   ),
   driftDetected: eventTopic('monitoring.drift.detected.v1', 'mlops.events.v1.DriftDetected', DriftDetected),
   performanceDegraded: eventTopic(

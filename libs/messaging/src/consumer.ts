@@ -45,6 +45,8 @@ export type BatchRoute = (messages: KafkaMessage[], topic: string, partition: nu
 interface Routing {
   single?: Route;
   batch?: { handle: BatchRoute; maxChunk: number };
+  /** Where the group starts when it has no committed offset on the topic (default: the consumer's `fromBeginning`). */
+  fromBeginning?: boolean;
 }
 
 /**
@@ -79,7 +81,7 @@ export class EventConsumer {
 
   /** Handles a topic of the catalog: messages are decoded with the topic's codec first. */
   on<T>(topic: EventTopic<T>, handler: EventHandlerFn<T>): this {
-    return this.onRaw(topic.name, async (message, topicName, partition) => {
+    this.onRaw(topic.name, async (message, topicName, partition) => {
       const payload = decodeEvent(topic, message.value, message.headers);
       await handler({
         payload,
@@ -92,6 +94,8 @@ export class EventConsumer {
         headers: message.headers ?? {},
       });
     });
+    if (topic.newGroupsStartAt === 'latest') this.routes.get(topic.name)!.fromBeginning = false;
+    return this;
   }
 
   /** Handles a topic whose payload the handler decodes itself (throw PoisonMessageError to dead-letter at once). */
@@ -143,7 +147,11 @@ export class EventConsumer {
     });
     try {
       await consumer.connect();
-      await consumer.subscribe({ topics: this.topics, fromBeginning: this.options.fromBeginning ?? true });
+      const fromBeginning = (topic: string) => this.routes.get(topic)?.fromBeginning ?? this.options.fromBeginning ?? true;
+      for (const start of [true, false]) {
+        const topics = this.topics.filter((t) => fromBeginning(t) === start);
+        if (topics.length > 0) await consumer.subscribe({ topics, fromBeginning: start });
+      }
       await consumer.run({
         autoCommit: true,
         autoCommitInterval: 1000,

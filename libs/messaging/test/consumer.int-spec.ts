@@ -43,6 +43,26 @@ describe('EventConsumer (real Kafka)', () => {
     expect(event.headers[Headers.contentType]?.toString()).toBe('application/x-protobuf; type=mlops.events.v1.ServiceStarted');
   });
 
+  it('a new group reads the history of ordinary topics, and only what follows on live streams', async () => {
+    const history = privateTopic('history');
+    const live = { ...privateTopic('live'), newGroupsStartAt: 'latest' as const };
+    const dlq = `${history.name}.dlq`;
+    await createTopics(brokers, [history.name, live.name, dlq]);
+    await publisher.publish(history, started(1), { key: 'k' });
+    await publisher.publish(live, started(2), { key: 'k' });
+    const received: string[] = [];
+    const c = consumer(uniqueName('g'), dlq);
+    await c.on(history, async (e) => void received.push(`history ${e.payload.instanceId}`)).on(live, async (e) => void received.push(`live ${e.payload.instanceId}`)).start();
+    await waitFor(() => received.includes('history instance-1'), { what: 'the history' });
+    // The group joins asynchronously: publish on the live stream until one gets through.
+    await waitFor(async () => {
+      await publisher.publish(live, started(3), { key: 'k' });
+      await sleep(300);
+      return received.includes('live instance-3');
+    }, { what: 'a live event', timeoutMs: 20_000 });
+    expect(received).not.toContain('live instance-2');
+  });
+
   it('dead-letters a poison message with its reason and original headers, then goes on', async () => {
     const topic = privateTopic('poison');
     const dlq = `${topic.name}.dlq`;
