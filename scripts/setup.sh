@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs and is missing: Debian packages (protoc for contract
-# generation, kcat to talk to Kafka by hand), Node 24 (scripts/env.sh), npm dependencies,
+# generation, kcat to talk to Kafka by hand, promtool for scripts/check-deploy.sh), Node 24
+# (scripts/env.sh), npm dependencies,
 # and the Kafka broker's jars from Maven Central. Safe to run again: it skips what is there.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -10,13 +11,18 @@ apt_packages=()
 command -v protoc >/dev/null || apt_packages+=(protobuf-compiler)
 command -v kcat >/dev/null || apt_packages+=(kcat)
 command -v psql >/dev/null || apt_packages+=(postgresql-client)
-if [ ${#apt_packages[@]} -gt 0 ]; then
+# Without recommends: only promtool is needed from the prometheus package, not the node
+# exporter it recommends. (Under systemd the package also starts its own Prometheus on :9090.)
+apt_minimal=()
+command -v promtool >/dev/null || apt_minimal+=(prometheus)
+if [ $((${#apt_packages[@]} + ${#apt_minimal[@]})) -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "[setup] installing Debian packages: ${apt_packages[*]}"
+    echo "[setup] installing Debian packages: ${apt_packages[*]} ${apt_minimal[*]}"
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+    [ ${#apt_packages[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+    [ ${#apt_minimal[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_minimal[@]}" >/dev/null
   else
-    echo "[setup] please install: ${apt_packages[*]}" >&2
+    echo "[setup] please install: ${apt_packages[*]} ${apt_minimal[*]}" >&2
     exit 1
   fi
 fi

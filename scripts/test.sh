@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it:
-#   contracts up to date → build → lint → typecheck → unit tests → integration tests
+#   contracts up to date → build → lint → typecheck → deploy checks → unit tests → integration tests
 # Integration tests run against a real Kafka broker (started here on 127.0.0.1:9092 unless
 # KAFKA_BROKERS names one) and the Postgres server of TEST_DATABASE_URL.
 # Ends with one line: "tests: N passed, N failed, N skipped".
@@ -20,6 +20,9 @@ bash scripts/gen-proto.sh --check
 
 step "build, lint, typecheck"
 npx nx run-many -t build lint typecheck --outputStyle=static
+
+step "deploy checks (Prometheus rules, Grafana dashboards, Kubernetes manifests)"
+bash scripts/check-deploy.sh
 
 export MLOPS_TEST_SUMMARY="$MLOPS_CACHE/test-summary.jsonl"
 rm -f "$MLOPS_TEST_SUMMARY"

@@ -3,6 +3,7 @@ import { INGESTION_CONFIG, loadIngestionConfig } from './config/ingestion.config
 import { DatasetsRepository } from './datasets/datasets.repository';
 import { DatasetsService } from './datasets/datasets.service';
 import { DatasetsGrpcController } from './datasets/transport/datasets.grpc-controller';
+import { RecordsMetrics } from './records/records.metrics';
 import { RecordsRepository } from './records/records.repository';
 import { RecordsService } from './records/records.service';
 import { RecordsConsumer } from './records/transport/records.consumer';
@@ -18,6 +19,7 @@ import { VersionsService } from './versions/versions.service';
     { provide: INGESTION_CONFIG, useFactory: () => loadIngestionConfig() },
     DatasetsRepository,
     DatasetsService,
+    RecordsMetrics,
     RecordsRepository,
     RecordsService,
     RecordsConsumer,

@@ -109,6 +109,12 @@ describe('ingestion records', () => {
     expect(streamed).toMatchObject({ accepted: 3, duplicates: 1, rejected: 0 });
     expect(streamed.results.map((r: { index: number }) => r.index)).toEqual([0, 1, 2, 3]);
     expect(await stored(dataset)).toBe(5);
+
+    // Every record of the three calls is counted once, by its outcome.
+    const metrics = await (await fetch(`${service.httpUrl}/metrics`)).text();
+    for (const [outcome, n] of [['accepted', 5], ['duplicate', 3], ['rejected', 2]] as const) {
+      expect(metrics).toMatch(new RegExp(`^mlops_ingestion_records_total\\{dataset="${dataset}",outcome="${outcome}",service="ingestion"\\} ${n}$`, 'm'));
+    }
   });
 
   it('stores nothing twice when another consumer group replays the whole topic', async () => {

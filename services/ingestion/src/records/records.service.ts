@@ -9,6 +9,7 @@ import { VersionsService } from '../versions/versions.service';
 import { toProtoFields } from './domain/field-values';
 import { type IncomingRecord, sourceLabel } from './domain/incoming-record';
 import { type Rejection, isRejection, validateRecord } from './domain/record-validation';
+import { RecordsMetrics } from './records.metrics';
 import { RecordsRepository, type RejectionToStore, type RowToStore } from './records.repository';
 
 export type RecordOutcome = 'accepted' | 'duplicate' | 'rejected';
@@ -39,10 +40,11 @@ export class RecordsService {
     private readonly outbox: Outbox,
     private readonly relay: OutboxRelay,
     private readonly logger: JsonLogger,
+    private readonly metrics: RecordsMetrics,
   ) {}
 
   async ingest(records: IncomingRecord[]): Promise<RecordResult[]> {
-    const { rows, rejections, results } = await this.validate(records);
+    const { rows, rejections, results, datasets } = await this.validate(records);
     const stored = await this.dataSource.transaction(async (manager) => {
       const inserted = await this.repository.insertRows(manager, rows.map((r) => r.row));
       // The first row of each inserted id is new; a repeat of it in the same batch is a duplicate.
@@ -63,6 +65,7 @@ export class RecordsService {
     this.relay.nudge();
     const accepted = new Set(stored);
     for (const r of rows) results[r.index] = { index: r.index, recordId: r.row.recordId, outcome: accepted.has(r) ? 'accepted' : 'duplicate' };
+    this.metrics.count(results.map((r) => ({ dataset: datasets[r.index], outcome: r.outcome })));
     if (stored.length > 0) await this.versions.afterRecordsStored(countBy(stored.map((r) => r.row.dataset)));
     return results;
   }
@@ -75,9 +78,12 @@ export class RecordsService {
     const rows: { index: number; row: RowToStore; schema: DatasetSchema }[] = [];
     const rejections: RejectionToStore[] = [];
     const results: RecordResult[] = new Array(records.length);
+    // The metrics label: the dataset when it is registered, else "" (see RecordsMetrics.count).
+    const datasets: string[] = new Array(records.length);
     for (const [index, record] of records.entries()) {
       const schema = record.parseError ? undefined : await this.datasets.schemaFor(record.dataset);
       const outcome = record.parseError ?? (schema ? validateRecord(schema, record.fields ?? {}, record.recordId) : unknownDataset(record.dataset));
+      datasets[index] = schema ? record.dataset : '';
       if (isRejection(outcome)) {
         const source = sourceLabel(record.source);
         rejections.push({ ...outcome, dataset: record.dataset, payload: record.payload, source, sourceKey: record.source.kind === 'kafka' ? source : null });
@@ -92,7 +98,7 @@ export class RecordsService {
       });
     }
     if (rejections.length > 0) this.logger.info('records rejected', { count: rejections.length, first: rejections[0].reason });
-    return { rows, rejections, results };
+    return { rows, rejections, results, datasets };
   }
 }
 

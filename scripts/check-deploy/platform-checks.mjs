@@ -1,0 +1,118 @@
+// 3. The rendered manifests against the code: each service of services/*/src/service.definition.ts
+// runs with its ports and probes, its upstream addresses and the env keys the code reads, as a
+// non-root container with a read-only root filesystem; references between objects resolve.
+import fs from 'node:fs';
+import path from 'node:path';
+import { objectId } from './kustomize.mjs';
+
+/** name, envPrefix, ports and upstreams of each service, and the env keys it reads. */
+export function serviceDefinitions(root) {
+  const platformConfig = fs.readFileSync(path.join(root, 'libs/nest-platform/src/platform-config.ts'), 'utf8');
+  const platformKeys = [...platformConfig.matchAll(/\[\s*[`'"]([A-Z0-9_${}.a-zA-Z]+)[`'"]\s*,/g)].map((m) => m[1]);
+  const services = [];
+  for (const dir of fs.readdirSync(path.join(root, 'services'))) {
+    const file = path.join(root, 'services', dir, 'src/service.definition.ts');
+    if (!fs.existsSync(file)) continue;
+    const text = fs.readFileSync(file, 'utf8');
+    const field = (name) => new RegExp(`\\b${name}:\\s*['"]?([^'",\\s]+)`).exec(text)?.[1];
+    const def = { name: field('name'), envPrefix: field('envPrefix'), grpcPort: Number(field('defaultGrpcPort')), httpPort: Number(field('defaultHttpPort')) };
+    def.upstream = [...(/upstream:\s*\[([\s\S]*?)\]/.exec(text)?.[1] ?? '').matchAll(/name:\s*'([^']+)'/g)].map((m) => m[1]);
+    const configDir = path.join(root, 'services', dir, 'src/config');
+    const own = fs.existsSync(configDir)
+      ? fs.readdirSync(configDir).flatMap((f) => [...fs.readFileSync(path.join(configDir, f), 'utf8').matchAll(/\b([A-Z][A-Z0-9_]+):\s*[a-zA-Z]+\(/g)].map((m) => m[1]))
+      : [];
+    const upstreamKeys = def.upstream.map((u) => `${u.toUpperCase().replace(/-/g, '_')}_GRPC_URL`);
+    def.envKeys = new Set([...platformKeys.map((k) => k.replace('${def.envPrefix}', def.envPrefix)), ...upstreamKeys, ...own]);
+    def.upstreamKeys = upstreamKeys;
+    services.push(def);
+  }
+  return services;
+}
+
+const podSpecOf = (o) => o.spec?.template?.spec;
+const matches = (selector, labels) => Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
+
+export function platformProblems(objects, services) {
+  const problems = [];
+  const say = (o, what) => problems.push(`${objectId(o)}: ${what}`);
+  const byKind = (kind) => objects.filter((o) => o.kind === kind);
+  const find = (kind, name) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+  const deployments = byKind('Deployment');
+  const allKeys = new Set(services.flatMap((s) => [...s.envKeys]));
+
+  for (const d of deployments) {
+    const spec = podSpecOf(d);
+    if (!matches(d.spec.selector?.matchLabels, d.spec.template?.metadata?.labels)) say(d, 'spec.selector does not select its own pod template');
+    const service = services.find((s) => s.name === d.metadata.name);
+    const podRunsAsNonRoot = spec.securityContext?.runAsNonRoot === true;
+    for (const c of spec.containers) {
+      const ports = new Map((c.ports ?? []).map((p) => [p.name, p.containerPort]));
+      for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+        const port = c[probe]?.httpGet?.port;
+        if (port !== undefined && typeof port === 'string' && !ports.has(port)) say(d, `${c.name} ${probe} uses port "${port}", which the container does not declare`);
+      }
+      if (!(podRunsAsNonRoot || c.securityContext?.runAsNonRoot === true)) say(d, `${c.name} must run as non-root (runAsNonRoot)`);
+      if (c.securityContext?.readOnlyRootFilesystem !== true) say(d, `${c.name} needs readOnlyRootFilesystem: true`);
+      if (c.securityContext?.allowPrivilegeEscalation !== false) say(d, `${c.name} needs allowPrivilegeEscalation: false`);
+      if (!c.resources?.requests?.cpu || !c.resources?.limits?.memory) say(d, `${c.name} needs cpu requests and memory limits`);
+      const mountNames = new Set((spec.volumes ?? []).map((v) => v.name));
+      for (const m of c.volumeMounts ?? []) if (!mountNames.has(m.name)) say(d, `${c.name} mounts volume "${m.name}", which the pod does not define`);
+      for (const from of c.envFrom ?? []) {
+        if (from.configMapRef && !find('ConfigMap', from.configMapRef.name)) say(d, `envFrom ConfigMap ${from.configMapRef.name} is not in the rendering`);
+        if (from.secretRef && !find('Secret', from.secretRef.name)) say(d, `envFrom Secret ${from.secretRef.name} is not in the rendering`);
+      }
+      for (const e of c.env ?? []) if (!allKeys.has(e.name)) say(d, `env ${e.name} is read by no service`);
+      if (!service) continue;
+      // The service's own view of its environment: the ConfigMaps and Secrets it loads, then env.
+      const env = new Map();
+      for (const from of c.envFrom ?? []) {
+        const source = from.configMapRef ? find('ConfigMap', from.configMapRef.name) : find('Secret', from.secretRef?.name);
+        for (const [k, v] of Object.entries({ ...(source?.data ?? {}), ...(source?.stringData ?? {}) })) {
+          if (!allKeys.has(k)) say(d, `${k} (from ${source.kind} ${source.metadata.name}) is read by no service`);
+          env.set(k, v);
+        }
+      }
+      for (const e of c.env ?? []) env.set(e.name, e.value);
+      const grpcPort = Number(env.get(`${service.envPrefix}_GRPC_PORT`) ?? service.grpcPort);
+      const httpPort = Number(env.get(`${service.envPrefix}_HTTP_PORT`) ?? service.httpPort);
+      if (ports.get('grpc') !== grpcPort) say(d, `container port "grpc" must be ${grpcPort} (the port ${service.name} listens on)`);
+      if (ports.get('http') !== httpPort) say(d, `container port "http" must be ${httpPort} (the port ${service.name} listens on)`);
+      if (c.livenessProbe?.httpGet?.path !== '/health/live') say(d, 'livenessProbe must GET /health/live');
+      if (c.readinessProbe?.httpGet?.path !== '/health/ready') say(d, 'readinessProbe must GET /health/ready');
+      if (env.get('BIND_HOST') !== '0.0.0.0') say(d, 'BIND_HOST must be 0.0.0.0 (the services listen on loopback by default)');
+      for (const key of ['KAFKA_BROKERS', 'DATABASE_URL', ...service.upstreamKeys]) if (!env.has(key)) say(d, `${service.name} reads ${key}, which is not set`);
+      for (const key of service.upstreamKeys) {
+        const [host, port] = String(env.get(key) ?? '').split(':');
+        const upstream = services.find((s) => `${s.name.toUpperCase().replace(/-/g, '_')}_GRPC_URL` === key);
+        const target = find('Service', host);
+        if (env.has(key) && (!target || !target.spec.ports.some((p) => p.port === Number(port)) || Number(port) !== upstream?.grpcPort)) say(d, `${key}=${env.get(key)} is not the gRPC port of a Service in the rendering`);
+      }
+      if (service.envKeys.has('REGISTRY_ARTIFACT_DIR')) {
+        const dir = env.get('REGISTRY_ARTIFACT_DIR');
+        const mount = (c.volumeMounts ?? []).find((m) => m.mountPath === dir);
+        const volume = (spec.volumes ?? []).find((v) => v.name === mount?.name);
+        if (!volume?.persistentVolumeClaim) say(d, 'REGISTRY_ARTIFACT_DIR must be the mount path of a PersistentVolumeClaim');
+        else if (!find('PersistentVolumeClaim', volume.persistentVolumeClaim.claimName)) say(d, `PersistentVolumeClaim ${volume.persistentVolumeClaim.claimName} is not in the rendering`);
+      }
+    }
+  }
+  for (const s of services) {
+    if (!find('Deployment', s.name)) problems.push(`no Deployment for service ${s.name}`);
+    if (!find('Service', s.name)) problems.push(`no Service for service ${s.name}`);
+  }
+  for (const svc of byKind('Service')) {
+    const pods = deployments.filter((d) => matches(svc.spec.selector, d.spec.template?.metadata?.labels));
+    if (pods.length !== 1) say(svc, `selects ${pods.length} Deployments (expected 1)`);
+    for (const p of svc.spec.ports ?? []) {
+      const declared = pods.flatMap((d) => podSpecOf(d).containers.flatMap((c) => c.ports ?? []));
+      if (typeof p.targetPort === 'string' && !declared.some((c) => c.name === p.targetPort)) say(svc, `targetPort "${p.targetPort}" is no container port of the selected pods`);
+    }
+  }
+  for (const hpa of byKind('HorizontalPodAutoscaler')) {
+    const target = find(hpa.spec.scaleTargetRef.kind, hpa.spec.scaleTargetRef.name);
+    if (!target) say(hpa, `scales ${hpa.spec.scaleTargetRef.kind}/${hpa.spec.scaleTargetRef.name}, which is not in the rendering`);
+    else if (target.spec.replicas !== undefined) say(hpa, `${objectId(target)} sets spec.replicas: every apply would reset what the autoscaler chose`);
+    if ((hpa.spec.minReplicas ?? 1) > hpa.spec.maxReplicas) say(hpa, 'minReplicas is above maxReplicas');
+  }
+  return problems;
+}
