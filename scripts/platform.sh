@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole platform on this machine.
+#   scripts/platform.sh demo    `up`, then the closed-loop scenario narrated in the terminal
+#                               (mlops demo: stream, train, serve, shift, detect, retrain,
+#                               canary, promote; then a bad candidate rolled back)
 #   scripts/platform.sh up      install what is missing, build, start Kafka, prepare Postgres,
 #                               start the six services and wait until each reports ready
 #   scripts/platform.sh status  readiness of every service
@@ -84,10 +87,18 @@ cmd_down() {
   if uses_local_kafka; then bash scripts/kafka.sh stop; fi
 }
 
+cmd_demo() {
+  cmd_up
+  echo
+  echo "Running the closed-loop demo (mlops demo $*); the platform keeps running afterwards."
+  node libs/cli/dist/main.js demo "$@"
+}
+
 case "${1:-up}" in
   up) cmd_up ;;
+  demo) shift; cmd_demo "$@" ;;
   status) cmd_status ;;
   down) cmd_down ;;
   logs) tail -n 100 -F "$LOG_DIR/${2:?which service?}.log" ;;
-  *) echo "usage: $0 {up|status|logs <service>|down}" >&2; exit 2 ;;
+  *) echo "usage: $0 {demo|up|status|logs <service>|down}" >&2; exit 2 ;;
 esac

@@ -1,0 +1,194 @@
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { type Env, type ServiceName, serviceAddresses } from './addresses';
+import { CliError, RemoteCallError } from './errors';
+
+/**
+ * gRPC clients of the platform's services, as any external client would build them: plain
+ * @grpc/grpc-js over the .proto files loaded at run time (no NestJS), addresses from the same
+ * env keys the services use for each other (<SERVICE>_GRPC_URL).
+ */
+
+export { type Env, type ServiceName, SERVICE_NAMES, addressKey, kafkaBrokers, serviceAddresses } from './addresses';
+
+/** A gRPC API: the proto file (relative to proto/) and the fully qualified service. */
+export interface ApiSpec {
+  protoFile: string;
+  service: string;
+}
+
+export const APIS = {
+  ingestion: { protoFile: 'mlops/ingestion/v1/ingestion.proto', service: 'mlops.ingestion.v1.IngestionService' },
+  features: { protoFile: 'mlops/features/v1/features.proto', service: 'mlops.features.v1.FeatureStoreService' },
+  training: { protoFile: 'mlops/training/v1/training.proto', service: 'mlops.training.v1.TrainingService' },
+  registry: { protoFile: 'mlops/registry/v1/registry.proto', service: 'mlops.registry.v1.RegistryService' },
+  deployments: { protoFile: 'mlops/serving/v1/serving.proto', service: 'mlops.serving.v1.DeploymentService' },
+  monitoring: { protoFile: 'mlops/monitoring/v1/monitoring.proto', service: 'mlops.monitoring.v1.MonitoringService' },
+  platform: { protoFile: 'mlops/platform/v1/platform.proto', service: 'mlops.platform.v1.PlatformService' },
+  health: { protoFile: 'grpc/health/v1/health.proto', service: 'grpc.health.v1.Health' },
+} as const satisfies Record<string, ApiSpec>;
+
+/**
+ * A ts-proto message type (libs/contracts) as grpc-js delivers it with LOADER_OPTIONS: the same
+ * fields, enums by name instead of number (what people and --json want to read).
+ */
+export type Wire<T> = T extends number
+  ? `${number}` extends `${T}` // plain number (number is assignable to numeric enums; this tells them apart)
+    ? number
+    : string
+  : T extends readonly (infer U)[]
+    ? Wire<U>[]
+    : T extends object
+      ? { [K in keyof T]: Wire<T[K]> }
+      : T;
+
+/** camelCase fields, int64 as numbers, enums as names, bytes as base64 (proto3 JSON's mapping). */
+const LOADER_OPTIONS: protoLoader.Options = { keepCase: false, longs: Number, enums: String, bytes: String, defaults: true, arrays: true, objects: true, oneofs: false };
+
+/** The repo's proto/ directory: MLOPS_PROTO_DIR, else the nearest proto/ above this file
+ * (libs/cli/src and libs/cli/dist both sit three levels below the repository root). */
+export function findProtoRoot(env: Env = process.env): string {
+  if (env.MLOPS_PROTO_DIR) return path.resolve(env.MLOPS_PROTO_DIR);
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'proto');
+    if (existsSync(path.join(candidate, 'mlops'))) return candidate;
+    if (path.dirname(dir) === dir) throw new CliError(`cannot find the platform's proto/ directory above ${__dirname}; set MLOPS_PROTO_DIR`);
+  }
+}
+
+export interface CallOptions {
+  /** Extra metadata for this call (x-principal, x-correlation-id are set for all calls). */
+  metadata?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+type UnaryMethod = (request: object, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response: unknown) => void) => void;
+
+/** One API on one service: unary calls that resolve with the response or reject with RemoteCallError. */
+export class ApiClient {
+  constructor(
+    readonly service: ServiceName,
+    readonly address: string,
+    private readonly client: grpc.Client,
+    private readonly definition: grpc.ServiceDefinition,
+    private readonly defaults: { metadata: Record<string, string>; timeoutMs: number },
+  ) {}
+
+  /** Whether the loaded proto defines the method (APIs grow; an older proto may not have it). */
+  has(method: string): boolean {
+    return method in this.definition;
+  }
+
+  call<T>(method: string, request: object = {}, options: CallOptions = {}): Promise<T> {
+    const spec = this.definition[method];
+    if (!spec) return Promise.reject(new CliError(`the ${this.service} API has no method ${method} in this checkout's proto files`));
+    if (spec.requestStream || spec.responseStream) return Promise.reject(new CliError(`${method} is a streaming method; only unary calls are supported`));
+    const fn = (this.client as unknown as Record<string, UnaryMethod>)[method].bind(this.client);
+    const metadata = new grpc.Metadata();
+    for (const [key, value] of Object.entries({ ...this.defaults.metadata, ...options.metadata })) if (value) metadata.set(key, value);
+    const deadline = Date.now() + (options.timeoutMs ?? this.defaults.timeoutMs);
+    return new Promise<T>((resolve, reject) =>
+      fn(request, metadata, { deadline }, (error, response) => {
+        if (error) reject(new RemoteCallError(this.service, this.address, method, error.code ?? grpc.status.UNKNOWN, error.details ?? error.message));
+        else resolve(response as T);
+      }),
+    );
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
+
+export interface ClientOptions {
+  env?: Env;
+  /** Where the .proto files are (default: findProtoRoot). */
+  protoRoot?: string;
+  /** Deadline of each call (default MLOPS_GRPC_TIMEOUT_MS or 10 s). */
+  timeoutMs?: number;
+  /** Metadata sent with every call, e.g. x-principal for the audit log. */
+  metadata?: Record<string, string>;
+}
+
+/** Clients of every service, created on first use and closed together. */
+export class PlatformClients {
+  readonly addresses: Record<ServiceName, string>;
+  private readonly protoRoot: string;
+  private readonly timeoutMs: number;
+  private readonly metadata: Record<string, string>;
+  private readonly packages = new Map<string, grpc.GrpcObject>();
+  private readonly definitions = new Map<string, protoLoader.PackageDefinition>();
+  private readonly clients = new Map<string, ApiClient>();
+
+  constructor(options: ClientOptions = {}) {
+    const env = options.env ?? process.env;
+    this.addresses = serviceAddresses(env);
+    this.protoRoot = options.protoRoot ?? findProtoRoot(env);
+    this.timeoutMs = options.timeoutMs ?? (Number(env.MLOPS_GRPC_TIMEOUT_MS) || 10_000);
+    this.metadata = options.metadata ?? {};
+  }
+
+  get ingestion(): ApiClient { return this.api('ingestion', APIS.ingestion); }
+  get featureStore(): ApiClient { return this.api('feature-store', APIS.features); }
+  get training(): ApiClient { return this.api('training', APIS.training); }
+  get registry(): ApiClient { return this.api('registry', APIS.registry); }
+  get deployments(): ApiClient { return this.api('serving', APIS.deployments); }
+  get monitoring(): ApiClient { return this.api('monitoring', APIS.monitoring); }
+
+  /** mlops.platform.v1.PlatformService of one service (GetStatus). */
+  platform(service: ServiceName): ApiClient {
+    return this.api(service, APIS.platform);
+  }
+
+  /** Any API on any service's address. */
+  api(service: ServiceName, spec: ApiSpec): ApiClient {
+    const key = `${service}/${spec.service}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      const ctor = this.serviceConstructor(spec);
+      const raw = new ctor(this.addresses[service], grpc.credentials.createInsecure());
+      client = new ApiClient(service, this.addresses[service], raw, ctor.service, { metadata: this.metadata, timeoutMs: this.timeoutMs });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  /** camelCase field names of a message type (e.g. to check options against the loaded proto). */
+  messageFields(protoFile: string, messageType: string): string[] {
+    const type = this.definition(protoFile)[messageType] as { type?: { field?: { name: string }[] } } | undefined;
+    if (!type?.type?.field) throw new CliError(`no message ${messageType} in ${protoFile}`);
+    return type.type.field.map((f) => f.name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
+  }
+
+  close(): void {
+    for (const client of this.clients.values()) client.close();
+    this.clients.clear();
+  }
+
+  private definition(protoFile: string): protoLoader.PackageDefinition {
+    let definition = this.definitions.get(protoFile);
+    if (!definition) {
+      definition = protoLoader.loadSync(path.join(this.protoRoot, protoFile), { ...LOADER_OPTIONS, includeDirs: [this.protoRoot] });
+      this.definitions.set(protoFile, definition);
+    }
+    return definition;
+  }
+
+  private serviceConstructor(spec: ApiSpec): grpc.ServiceClientConstructor {
+    let loaded = this.packages.get(spec.protoFile);
+    if (!loaded) {
+      loaded = grpc.loadPackageDefinition(this.definition(spec.protoFile));
+      this.packages.set(spec.protoFile, loaded);
+    }
+    const ctor = spec.service.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], loaded);
+    if (typeof ctor !== 'function') throw new CliError(`no service ${spec.service} in ${spec.protoFile}`);
+    return ctor as grpc.ServiceClientConstructor;
+  }
+}
+
+/** The client factory: clients of every service, addresses from `env`. Close them when done. */
+export function createClients(options: ClientOptions = {}): PlatformClients {
+  return new PlatformClients(options);
+}

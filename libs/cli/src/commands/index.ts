@@ -1,0 +1,42 @@
+import type { CommandSpec } from '../command';
+import { DATA_COMMANDS } from './data';
+import { DEPLOYMENT_COMMANDS } from './deployments';
+import { MONITORING_COMMANDS } from './monitoring';
+import { REGISTRY_COMMANDS } from './registry';
+import { statusCommand } from './status';
+import { tailCommand, topicsCommand } from './tail';
+import { timelineCommand } from './timeline';
+import { TRAINING_COMMANDS } from './training';
+import { demoCommand } from '../demo/demo.command';
+
+/** Shown for `mlops <group> --help`. */
+export const GROUP_SUMMARIES: Record<string, string> = {
+  datasets: 'datasets registered in ingestion',
+  features: 'feature views of the feature store',
+  snapshots: 'training snapshots of the feature store',
+  runs: 'tracked training runs (experiments)',
+  jobs: 'training jobs',
+  models: 'registered models',
+  versions: 'model versions',
+  alias: 'model aliases (production, candidate, ...)',
+  deployments: 'rollouts of model versions in serving',
+  'deployments policy': 'how new versions of a model are deployed',
+  drift: 'drift of live traffic',
+  performance: 'live performance from late labels',
+  monitoring: 'monitoring policies and the fleet',
+  'monitoring policy': "how a model's traffic is watched",
+};
+
+/** Every command, in the order `mlops --help` lists them (`demo`: the closed loop, src/demo/). */
+export const COMMANDS: CommandSpec[] = [
+  statusCommand,
+  ...DATA_COMMANDS,
+  ...TRAINING_COMMANDS,
+  ...REGISTRY_COMMANDS,
+  ...DEPLOYMENT_COMMANDS,
+  ...MONITORING_COMMANDS,
+  timelineCommand,
+  tailCommand,
+  topicsCommand,
+  demoCommand,
+];
