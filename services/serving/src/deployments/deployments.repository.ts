@@ -192,10 +192,13 @@ export class DeploymentsRepository {
     await this.dataSource.query(`DELETE FROM "${this.s}".deployment_queue WHERE trigger_key = $1`, [triggerKey]);
   }
 
+  /** One record per measurement window: a window that waited and was judged again keeps its latest analysis. */
   async insertAnalysis(manager: EntityManager, a: AnalysisRecord): Promise<void> {
     await manager.query(
       `INSERT INTO "${this.s}".analyses (deployment_id, number, phase, step, weight, candidate_requests, stable_requests, checks, verdict, action, at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (deployment_id, number) DO UPDATE SET step = EXCLUDED.step, weight = EXCLUDED.weight, candidate_requests = EXCLUDED.candidate_requests,
+         stable_requests = EXCLUDED.stable_requests, checks = EXCLUDED.checks, verdict = EXCLUDED.verdict, action = EXCLUDED.action, at = EXCLUDED.at`,
       [a.deploymentId, a.number, a.phase, a.step, a.weight, a.candidateRequests, a.stableRequests, JSON.stringify(a.checks), a.verdict, a.action, a.at],
     );
   }

@@ -30,9 +30,9 @@ describe('deployment state machine', () => {
     expect(d).toMatchObject({ state: 'promoting', phase: 'done', window: 4, nextAnalysisAt: null });
   });
 
-  it('holds on "wait", counts failures, and rolls back at the failure limit', () => {
+  it('holds on "wait" in the same window (its measurements add up), counts failures, and rolls back at the failure limit', () => {
     const waited = afterAnalysis(deployment(), 'wait', [], now);
-    expect(waited.change).toMatchObject({ window: 2, reason: 'waiting for enough measurements' });
+    expect(waited.change).toMatchObject({ window: 1, reason: 'waiting for enough measurements' });
     expect(waited.change.weight).toBeUndefined();
     const once = { ...deployment(), ...afterAnalysis(deployment(), 'fail', ['error_rate 0.5 > 0.01'], now).change };
     expect(once).toMatchObject({ state: 'progressing', failedChecks: 1, weight: 10 });

@@ -85,7 +85,9 @@ export function afterAnalysis(d: Deployment, verdict: VerdictName, failedChecks:
     }
     return { change: { ...base, failedChecks: failed, reason: `analysis failed (${failedChecks.join(', ')}); ${p.failureLimit - failed} more failure(s) roll it back` }, action: 'held: failed check' };
   }
-  if (verdict !== 'pass') return { change: { ...base, reason: 'waiting for enough measurements' }, action: 'held: not enough data' };
+  // Not enough evidence yet: the step holds and the same window keeps collecting (labels and
+  // requests add up across the waiting intervals instead of starting again from zero).
+  if (verdict !== 'pass') return { change: { window: d.window, nextAnalysisAt: due(p, now), reason: 'waiting for enough measurements' }, action: 'held: not enough data' };
   if (d.phase === 'shadow') {
     const passed = d.step + 1;
     if (passed < p.shadowIntervals) return { change: { ...base, step: passed, reason: `shadow analysis ${passed} of ${p.shadowIntervals} passed` }, action: `shadow ${passed}/${p.shadowIntervals}` };
