@@ -4,7 +4,8 @@
 // traffic with labels, the shift, then nothing but watching. The baseline beside it is the
 // training job itself (snapshot, fit, evaluation, ONNX export): the loop can never be faster,
 // and what it adds is the platform's orchestration (plus detection, which the policy's window
-// sizes and the traffic rate decide).
+// sizes and the traffic rate decide). Services run with their default settings (serving re-reads
+// deployments every second and looks for due analyses every 250 ms), as a user runs them.
 //
 //   bash bench/run.sh loop-latency [rounds=3] [records=3000]
 import { promises as fs } from 'node:fs';
@@ -66,7 +67,7 @@ try {
   await fs.rm(artifactDir, { recursive: true, force: true });
 }
 
-const m = (k: keyof Row) => median(results.map((r) => r[k]));
+const m = (k: keyof Row) => median(results.map((r) => r[k]).filter(Number.isFinite));
 const s = (ms: number) => `${fmt(ms / 1000)} s`;
 console.log(`\nloop latency, ${rounds} rounds, ${records} records per phase (medians):`);
 console.log(

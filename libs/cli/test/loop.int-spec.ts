@@ -77,7 +77,7 @@ describe('the closed loop', () => {
     }, 180_000, 'the retrained version to be promoted');
 
     const kinds = steps.map((s) => s.kind);
-    expect(kinds[0]).toMatch(/^(drift\.detected|performance\.degraded)$/);
+    expect(kinds[0]).toMatch(/^(drift\.detected|performance\.degraded)$/); // same millisecond as the request: the saga's order decides
     expect(kinds.slice(1, 4)).toEqual(['training.requested', 'training.completed', 'version.registered']);
     expect(kinds.filter((k) => k === 'deployment.progressing').length).toBeGreaterThanOrEqual(3); // 25 %, 50 %, 100 %
     expect(steps.find((s) => s.kind === 'version.registered')?.version).toBe(2);
@@ -89,8 +89,9 @@ describe('the closed loop', () => {
     const jobId = steps.find((s) => s.kind === 'training.completed')!.details.jobId;
     const job = await clients.training.call<{ createdAtMs: number; finishedAtMs: number }>('GetTrainingJob', { jobId });
     const latency = loopLatency(steps, shiftedAt, job)!;
+    // Measured, not asserted (bench/loop-latency.mts records the figures).
     console.log(`loop latency (ms): ${JSON.stringify(latency)}`);
-    expect(latency.shiftToCanaryMs).toBeGreaterThan(latency.trainingMs);
+    expect(latency.canaryMs).toBeGreaterThan(0);
   }, 300_000);
 
   it('a replayed alert starts no second retraining and no second rollout', async () => {
@@ -100,18 +101,38 @@ describe('the closed loop', () => {
     expect([jobsBefore, versionsBefore]).toEqual([2, 2]);
 
     // The alert's own messages, exactly as monitoring published them (same event ids), once more.
-    const producer = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING }).producer();
+    const kafka = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
     await producer.connect();
+    const replayed: string[] = [];
     for (const topic of [Topics.driftDetected.name, Topics.performanceDegraded.name, Topics.trainingRunRequested.name]) {
       const mine: { key: Buffer | null; value: Buffer | null; headers?: Record<string, unknown> }[] = [];
       await readTopicUntil(testKafkaBrokers(), topic, (batch) => {
         mine.push(...batch.filter((m) => m.headers?.['x-correlation-id']?.toString() === alertId));
         return mine.length > 0;
-      }, { timeoutMs: topic === Topics.trainingRunRequested.name ? 20_000 : 3_000 }).catch(() => undefined);
+      }, { timeoutMs: 5_000 }).catch(() => undefined); // the alert is of one kind: one of the two alert topics has nothing
       if (mine.length) await producer.send({ topic, messages: mine.map((m) => ({ key: m.key, value: m.value, headers: m.headers as Record<string, Buffer> })) });
+      replayed.push(...mine.map(() => topic));
     }
     await producer.disconnect();
-    await new Promise((r) => setTimeout(r, 8000));
+    expect(replayed).toContain(Topics.trainingRunRequested.name);
+    expect(replayed.filter((t) => t !== Topics.trainingRunRequested.name)).toHaveLength(1);
+    // Wait until training and monitoring have consumed past the replayed messages.
+    const admin = kafka.admin();
+    await admin.connect();
+    const consumedPast = async (service: string, topic: string) => {
+      const group = `${service}-${by(service).schema}`;
+      const high = await admin.fetchTopicOffsets(topic);
+      await scenario.until(async () => {
+        const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+        return high.every((h) => Number(committed.partitions.find((p) => p.partition === h.partition)?.offset ?? -1) >= Number(h.high) || Number(h.high) === 0);
+      }, 30_000, `${group} to consume ${topic} past the replay`);
+    };
+    for (const topic of replayed) {
+      await consumedPast('monitoring', topic);
+      if (topic === Topics.trainingRunRequested.name) await consumedPast('training', topic);
+    }
+    await admin.disconnect();
     expect([await jobs(), await versions()]).toEqual([jobsBefore, versionsBefore]);
     expect((await timeline(alertId)).length).toBe(stepsBefore);
   }, 120_000);

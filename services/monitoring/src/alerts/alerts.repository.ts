@@ -4,7 +4,7 @@ import { Topics } from '@mlops/contracts';
 import type { FeatureDrift } from '@mlops/ml';
 import { Outbox } from '@mlops/messaging';
 import { schemaOf } from '@mlops/persistence';
-import { type AlertState, INITIAL_ALERT_STATE } from './domain/alerting';
+import { type AlertState, INITIAL_ALERT_STATE, stateForVersion } from './domain/alerting';
 
 type Row = Record<string, unknown>;
 
@@ -53,11 +53,12 @@ export class AlertsRepository {
     return this.dataSource.transaction(work);
   }
 
-  /** The state of a model's alerts of one kind, locked for the transaction (created on first use). */
-  async lockAlertState(manager: EntityManager, model: string, kind: AlertKind | 'retrain'): Promise<AlertState> {
+  /** The state of a model's alerts of one kind, locked for the transaction (created on first
+   * use); with `version`, a state about another production version starts afresh. */
+  async lockAlertState(manager: EntityManager, model: string, kind: AlertKind | 'retrain', version?: number): Promise<AlertState> {
     await manager.query(`INSERT INTO "${this.s}".alert_states (model_name, kind, state) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [model, kind, JSON.stringify(INITIAL_ALERT_STATE)]);
     const [row] = await manager.query(`SELECT state FROM "${this.s}".alert_states WHERE model_name = $1 AND kind = $2 FOR UPDATE`, [model, kind]);
-    return row.state as AlertState;
+    return version === undefined ? (row.state as AlertState) : stateForVersion(row.state as AlertState, version);
   }
 
   async saveAlertState(manager: EntityManager, model: string, kind: AlertKind | 'retrain', state: AlertState): Promise<void> {

@@ -101,7 +101,7 @@ export class DriftService {
     const alertId = randomUUID();
     const raised = await withCorrelation(alertId, () =>
       this.alerts.transaction(async (manager) => {
-        const state = await this.alerts.lockAlertState(manager, reference.modelName, 'data_drift');
+        const state = await this.alerts.lockAlertState(manager, reference.modelName, 'data_drift', reference.version);
         const { state: next, fire } = observeEvaluation(state, evaluation.datasetDrift, now, policy);
         await this.alerts.saveAlertState(manager, reference.modelName, 'data_drift', next);
         if (fire) {

@@ -121,6 +121,7 @@ export class ReferenceStore {
       predictions: predictions && (task === 'classification' ? categoricalSample(predictions) : numericSample(predictions)),
       task,
       metrics: version.metrics ?? {},
+      classes: task === 'classification' && predictions ? [...new Set(predictions)].sort((a, b) => a - b) : [],
     };
   }
 

@@ -12,6 +12,12 @@ export class Performance1732800001000 implements MigrationInterface {
     await runner.query(`ALTER TABLE "${s}".alert_states ADD COLUMN kind text NOT NULL DEFAULT 'data_drift'`);
     await runner.query(`ALTER TABLE "${s}".alert_states DROP CONSTRAINT alert_states_pkey`);
     await runner.query(`ALTER TABLE "${s}".alert_states ADD PRIMARY KEY (model_name, kind)`);
+    await runner.query(`ALTER TABLE "${s}".alert_states ALTER COLUMN kind DROP DEFAULT`);
+    // The retraining cooldown starts from the last drift alert that requested one.
+    await runner.query(`
+      INSERT INTO "${s}".alert_states (model_name, kind, state)
+      SELECT model_name, 'retrain', jsonb_build_object('lastAlertAtMs', (extract(epoch FROM max(raised_at)) * 1000)::bigint)
+      FROM "${s}".alerts WHERE retrain_requested GROUP BY model_name`);
     await runner.query(`
       ALTER TABLE "${s}".alerts
         ADD COLUMN metric text NOT NULL DEFAULT '',

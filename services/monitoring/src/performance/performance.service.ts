@@ -26,11 +26,15 @@ import { PerformanceRepository, type StoredPerformanceReport } from './performan
  * raises a performance alert that requests retraining — unless a drift alert of the model
  * already did within the cooldown (one shift, one retraining).
  */
+/** Labelled rows kept per model while its reference loads. */
+const MAX_PENDING = 10_000;
+
 @Injectable()
 export class PerformanceService {
   private readonly joins = new Map<string, LabelJoin>();
   private readonly windows = new Map<string, { version: number; window: LabelledWindow }>();
   private readonly evaluating = new Set<string>();
+  private readonly pending = new Map<string, LabelledPrediction[]>();
 
   constructor(
     private readonly repository: PerformanceRepository,
@@ -61,15 +65,33 @@ export class PerformanceService {
       const labelled = join.addPrediction(p.requestId, p.row ?? 0, { version: p.version, prediction: p.prediction, score: p.score, servedAtMs: Number(p.servedAtMs) }, now);
       if (labelled) await this.add(model, labelled);
     }
+    this.exportJoin(model, join);
+  }
+
+  private exportJoin(model: string, join: LabelJoin): void {
+    const waiting = join.waiting;
+    this.metrics.waiting.labels(model, 'prediction').set(waiting.predictions);
+    this.metrics.waiting.labels(model, 'label').set(waiting.labels);
+    if (join.expiredLabels > 0) {
+      this.metrics.labels.labels(model, 'expired').inc(join.expiredLabels);
+      join.expiredLabels = 0;
+    }
   }
 
   async onFeedback(feedback: events.FeedbackReceived): Promise<void> {
     const model = feedback.modelName;
-    if (!feedback.requestId || !model || !this.references.mayHave(model)) return;
+    if (!feedback.requestId || !model) return;
+    // Starts loading the model's reference if it is new; labels of models that have none (or of
+    // names nobody serves) are not kept.
+    this.references.current(model);
+    if (!this.references.mayHave(model)) {
+      this.metrics.labels.labels(model, 'unwatched').inc();
+      return;
+    }
     const join = await this.join(model);
     const labelled = join.addLabel(feedback.requestId, feedback.row ?? 0, feedback.label, Date.now());
     if (labelled) await this.add(model, labelled);
-    else this.metrics.labels.labels(model, 'waiting').inc();
+    this.exportJoin(model, join);
   }
 
   /** The production version moved: its predictions are judged from scratch. */
@@ -85,9 +107,23 @@ export class PerformanceService {
     return join;
   }
 
+  /** A labelled prediction. While the reference is still loading, rows wait (a window's worth at most). */
   private async add(model: string, row: LabelledPrediction): Promise<void> {
-    const reference = this.references.current(model) ?? (await this.references.get(model));
-    if (!reference) return;
+    const reference = this.references.current(model);
+    if (!reference) {
+      const pending = this.pending.get(model) ?? [];
+      this.pending.set(model, pending);
+      pending.push(row);
+      if (pending.length > MAX_PENDING) pending.shift();
+      return;
+    }
+    const pending = this.pending.get(model);
+    this.pending.delete(model);
+    for (const r of [...(pending ?? []), row]) await this.addJudged(reference, r);
+  }
+
+  private async addJudged(reference: Reference, row: LabelledPrediction): Promise<void> {
+    const model = reference.modelName;
     if (row.version !== reference.version) {
       this.metrics.labels.labels(model, 'other_version').inc();
       return;
@@ -112,7 +148,7 @@ export class PerformanceService {
 
   private async evaluate(reference: Reference, rows: LabelledPrediction[], policy: MonitoringPolicy): Promise<void> {
     const model = reference.modelName;
-    const current = windowMetrics(reference.task, rows);
+    const current = windowMetrics(reference.task, rows, reference.classes);
     const metric = policy.performanceMetric || defaultMetric(reference.task);
     const judged = judgeDegradation(metric, reference.metrics[metric], current[metric], policy.maxDegradation);
     this.export(reference, current, judged.degraded);
@@ -120,7 +156,7 @@ export class PerformanceService {
     const alertId = randomUUID();
     const fired = await withCorrelation(alertId, () =>
       this.alerts.transaction(async (manager) => {
-        const state = await this.alerts.lockAlertState(manager, model, 'performance');
+        const state = await this.alerts.lockAlertState(manager, model, 'performance', reference.version);
         const { state: next, fire } = observeEvaluation(state, judged.degraded, now, policy);
         await this.alerts.saveAlertState(manager, model, 'performance', next);
         if (fire) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { schemaOf } from '@mlops/persistence';
-import type { Step } from './domain/steps';
+import { type Step, sagaRank } from './domain/steps';
 
 export interface StoredStep extends Step {
   at: Date;
@@ -27,7 +27,8 @@ export class TimelineRepository {
 
   async steps(correlationId: string): Promise<StoredStep[]> {
     const rows: Record<string, unknown>[] = await this.dataSource.query(`SELECT * FROM "${this.s}".timeline_steps WHERE correlation_id = $1 ORDER BY at, id`, [correlationId]);
-    return rows.map((r) => ({
+    // Rows come by time, then by arrival; equal times are put in the saga's order (stable sort).
+    return rows.sort((a, b) => (a.at as Date).getTime() - (b.at as Date).getTime() || sagaRank(a.kind as string) - sagaRank(b.kind as string)).map((r) => ({
       at: r.at as Date,
       service: r.service as string,
       kind: r.kind as string,

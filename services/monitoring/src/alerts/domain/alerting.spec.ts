@@ -1,4 +1,4 @@
-import { type AlertState, INITIAL_ALERT_STATE, observeEvaluation } from './alerting';
+import { type AlertState, INITIAL_ALERT_STATE, observeEvaluation, stateForVersion } from './alerting';
 
 const policy = { consecutive: 2, clearAfter: 2, cooldownSeconds: 60 };
 
@@ -27,5 +27,12 @@ describe('alerting', () => {
 
   it('waits out the cooldown even when re-armed', () => {
     expect(run([true, true, false, false, true, true, true, true], 10_000)).toEqual([1, 7]);
+  });
+
+  it('forgets the counts of another production version', () => {
+    const disarmed: AlertState = { consecutiveDrifted: 1, consecutiveClean: 0, armed: false, lastAlertAtMs: 5, version: 1 };
+    expect(stateForVersion(disarmed, 1)).toEqual(disarmed);
+    expect(stateForVersion(disarmed, 2)).toEqual({ ...INITIAL_ALERT_STATE, version: 2 });
+    expect(stateForVersion(INITIAL_ALERT_STATE, 3)).toEqual({ ...INITIAL_ALERT_STATE, version: 3 });
   });
 });

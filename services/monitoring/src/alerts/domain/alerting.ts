@@ -9,9 +9,17 @@ export interface AlertState {
   consecutiveClean: number;
   armed: boolean;
   lastAlertAtMs: number | null;
+  /** Production version the counts are about (a new version starts afresh). */
+  version?: number;
 }
 
 export const INITIAL_ALERT_STATE: AlertState = { consecutiveDrifted: 0, consecutiveClean: 0, armed: true, lastAlertAtMs: null };
+
+/** The state for judging `version`: a state about another version is forgotten, cooldown and
+ * all (the model-wide retraining cooldown still prevents a retraining storm). */
+export function stateForVersion(state: AlertState, version: number): AlertState {
+  return state.version === undefined || state.version === version ? { ...state, version } : { ...INITIAL_ALERT_STATE, version };
+}
 
 export function observeEvaluation(
   state: AlertState,

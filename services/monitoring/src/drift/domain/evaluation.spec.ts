@@ -9,7 +9,7 @@ const normal = () => Math.sqrt(-2 * Math.log(random())) * Math.cos(2 * Math.PI *
 function reference(rows: number): Reference {
   const x = Array.from({ length: rows }, normal);
   const y = Array.from({ length: rows }, () => normal() * 2 + 5);
-  return { modelName: 'm', version: 3, snapshotId: 's', rows, features: new Map([['x', numericSample(x)], ['y', numericSample(y)]]), predictions: categoricalSample(x.map((v) => (v > 0 ? 1 : 0))), task: 'classification', metrics: {} };
+  return { modelName: 'm', version: 3, snapshotId: 's', rows, features: new Map([['x', numericSample(x)], ['y', numericSample(y)]]), predictions: categoricalSample(x.map((v) => (v > 0 ? 1 : 0))), task: 'classification', metrics: {}, classes: [0, 1] };
 }
 
 function window(shiftX: number, shiftY: number): RowWindow {

@@ -14,6 +14,8 @@ export interface Reference {
   task: PredictionTask;
   /** The version's test metrics (the baseline of its live performance). */
   metrics: Record<string, number>;
+  /** Classifiers: the classes the production model predicts on its training data, ascending. */
+  classes: number[];
 }
 
 export interface DriftEvaluation {

@@ -12,6 +12,13 @@ describe('LabelJoin', () => {
     expect(join.waiting).toEqual({ predictions: 0, labels: 0 });
   });
 
+  it('does not join a label that waited longer than the join window', () => {
+    const join = new LabelJoin(10, 1000);
+    join.addLabel('late', 0, 1, 0);
+    expect(join.addPrediction('late', 0, served(1), 5000)).toBeUndefined();
+    expect(join.expiredLabels).toBe(1);
+  });
+
   it('counts a repeated label once', () => {
     const join = new LabelJoin(10, 60_000);
     join.addPrediction('r', 0, served(1), 0);
@@ -26,7 +33,7 @@ describe('LabelJoin', () => {
     join.addPrediction('c', 0, served(1), 20); // a goes: capacity
     expect(join.addLabel('a', 0, 1, 30)).toBeUndefined();
     join.addPrediction('d', 0, served(1), 2000); // b and c are older than 1 s
-    expect(join.expired).toBe(3);
+    expect(join.expiredPredictions).toBe(3);
     expect(join.addLabel('b', 0, 1, 2001)).toBeUndefined();
     expect(join.addLabel('d', 0, 1, 2002)).toEqual({ ...served(1), label: 1 });
   });

@@ -20,7 +20,9 @@ export interface LabelledPrediction extends ServedPrediction {
 export class LabelJoin {
   private readonly predictions = new Map<string, ServedPrediction & { at: number }>();
   private readonly labels = new Map<string, { label: number; at: number }>();
-  expired = 0;
+  /** Predictions that never met their label, and labels that never met their prediction. */
+  expiredPredictions = 0;
+  expiredLabels = 0;
 
   constructor(
     private readonly capacity: number,
@@ -41,9 +43,10 @@ export class LabelJoin {
     const label = this.labels.get(key);
     if (label) {
       this.labels.delete(key);
-      return { ...p, label: label.label };
+      if (nowMs - label.at <= this.maxAgeMs) return { ...p, label: label.label };
+      this.expiredLabels++;
     }
-    this.expire(this.predictions, nowMs);
+    this.expiredPredictions += this.expire(this.predictions, nowMs);
     this.predictions.delete(key);
     this.predictions.set(key, { ...p, at: nowMs });
     return undefined;
@@ -58,17 +61,22 @@ export class LabelJoin {
       const { at: _at, ...served } = prediction;
       return { ...served, label };
     }
-    this.expire(this.labels, nowMs);
+    this.expiredLabels += this.expire(this.labels, nowMs);
+    // Re-inserted so that the map stays in arrival order (the oldest first).
+    this.labels.delete(key);
     this.labels.set(key, { label, at: nowMs });
     return undefined;
   }
 
-  private expire(side: Map<string, { at: number }>, nowMs: number): void {
+  /** Forgets the oldest entries past the capacity or the age limit; returns how many. */
+  private expire(side: Map<string, { at: number }>, nowMs: number): number {
+    let expired = 0;
     // Maps iterate in insertion order: the oldest entry is first.
     for (const [key, entry] of side) {
       if (side.size < this.capacity && nowMs - entry.at <= this.maxAgeMs) break;
       side.delete(key);
-      this.expired++;
+      expired++;
     }
+    return expired;
   }
 }

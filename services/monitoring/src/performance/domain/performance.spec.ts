@@ -12,6 +12,13 @@ describe('windowMetrics', () => {
     expect(m.roc_auc).toBeCloseTo(4 / 6, 12);
   });
 
+  it('takes the positive class from the model, not from a window that lacks it', () => {
+    // Everything is class 0 here: with the model's classes [0, 1] the F1 of class 1 is 0/0 → 0
+    // (sklearn's zero_division), not the F1 of class 0.
+    expect(windowMetrics('classification', rows([[0, 0], [0, 0]]), [0, 1]).f1).toBe(0);
+    expect(windowMetrics('classification', rows([[0, 0], [0, 0]])).f1).toBe(1);
+  });
+
   it('no ROC AUC without scores or with one class of labels', () => {
     expect(windowMetrics('classification', rows([[1, 1], [0, 0]])).roc_auc).toBeUndefined();
     expect(windowMetrics('classification', rows([[1, 1, 0.9], [1, 0, 0.1]])).roc_auc).toBeUndefined();

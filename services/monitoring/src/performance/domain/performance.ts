@@ -13,14 +13,16 @@ export const defaultMetric = (task: PredictionTask): PerformanceMetric => (task 
  * Every metric the window supports, computed as the training service computes test metrics
  * (the same libs/ml functions, checked against scikit-learn): accuracy and F1 (binary, positive
  * label the larger class, as training's; macro over more classes), ROC AUC when both classes
- * were seen and every row has a score; RMSE and MAE for regressors.
+ * were seen and every row has a score; RMSE and MAE for regressors. The classes are the model's
+ * (`modelClasses`) with any others the window holds, so a window that happens to lack a class
+ * is still scored like the test split.
  */
-export function windowMetrics(task: PredictionTask, rows: readonly LabelledPrediction[]): Record<string, number> {
+export function windowMetrics(task: PredictionTask, rows: readonly LabelledPrediction[], modelClasses: readonly number[] = []): Record<string, number> {
   if (rows.length === 0) return {};
   const y = rows.map((r) => r.label);
   const predicted = rows.map((r) => r.prediction);
   if (task === 'regression') return { rmse: rmse(y, predicted), mae: mae(y, predicted) };
-  const classes = [...new Set([...y, ...predicted])].sort((a, b) => a - b);
+  const classes = [...new Set([...modelClasses, ...y, ...predicted])].sort((a, b) => a - b);
   const metrics: Record<string, number> = {
     accuracy: accuracy(y, predicted),
     f1: precisionRecallF1(y, predicted, classes.length > 2 ? { average: 'macro' } : { average: 'binary', posLabel: classes[classes.length - 1] }).f1,

@@ -9,6 +9,15 @@ export interface Step {
   details: Record<string, string>;
 }
 
+/** Where a kind of step falls in a saga, for steps announced in the same millisecond (an alert
+ * and the retraining request it makes are one transaction, and their consumers record them in
+ * either order). */
+const SAGA_ORDER = ['drift.detected', 'performance.degraded', 'training.requested', 'training.completed', 'training.failed', 'version.registered'];
+export function sagaRank(kind: string): number {
+  const i = SAGA_ORDER.indexOf(kind);
+  return i >= 0 ? i : SAGA_ORDER.length;
+}
+
 const pct = (share: number) => `${Math.round(share * 100)}%`;
 const fixed = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toPrecision(3));
 

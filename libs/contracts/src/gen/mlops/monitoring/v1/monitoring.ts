@@ -226,11 +226,11 @@ export interface Alert {
   baseline: number;
   /** Performance alerts: its value over the labelled window. */
   current: number;
-  /** Performance alerts: labelled predictions in the window. */
+  /** Rows the evaluation judged: labelled predictions (performance) or window rows (data drift). */
   sampleSize: number;
   /**
-   * Why no retraining was requested although the policy is automatic, e.g. another alert's
-   * retraining within the cooldown.
+   * Why no retraining was requested: another alert's retraining within the cooldown, or the
+   * policy (alert only).
    */
   retrainNote: string;
 }
@@ -264,8 +264,9 @@ export interface PerformanceReport {
   /** The version's test metrics, from the registry. */
   baseline: { [key: string]: number };
   /**
-   * Relative degradation of the judged metric: (baseline − current) / baseline, sign flipped for
-   * errors, so positive is worse.
+   * Relative degradation of the judged metric: (baseline − current) / |baseline|, sign flipped
+   * for errors, so positive is worse; 0 when it could not be judged (the metric missing on
+   * either side, e.g. roc_auc without scores).
    */
   degradation: number;
   /** The policy's limit on it. */
