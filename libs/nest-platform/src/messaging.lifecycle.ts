@@ -2,10 +2,10 @@ import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplication
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Kafka } from 'kafkajs';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ALL_TOPIC_NAMES, type EventTopic } from '@mlops/contracts';
+import { ALL_TOPIC_NAMES } from '@mlops/contracts';
 import { type ConsumedEvent, EventConsumer, EventPublisher, OutboxRelay, ensureTopics, handleOnce, sleep } from '@mlops/messaging';
 import { JsonLogger } from '@mlops/observability';
-import { EVENT_HANDLER } from './event-handler.decorator';
+import { EVENT_HANDLER, type EventHandlerMetadata } from './event-handler.decorator';
 import { PLATFORM_CONFIG, type PlatformConfig } from './platform-config';
 import { ReadinessService } from './readiness.service';
 import { KAFKA } from './tokens';
@@ -73,17 +73,19 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       if (!instance || typeof instance !== 'object' || wrapper.isAlias) continue;
       const prototype = Object.getPrototypeOf(instance);
       for (const method of this.scanner.getAllMethodNames(prototype)) {
-        const topic = this.reflector.get<EventTopic<unknown> | undefined>(EVENT_HANDLER, prototype[method]);
-        if (!topic) continue;
+        const metadata = this.reflector.get<EventHandlerMetadata | undefined>(EVENT_HANDLER, prototype[method]);
+        if (!metadata) continue;
+        const { topic, once } = metadata;
         const owner = `${wrapper.name}.${method}`;
         if (claimed.has(topic.name)) throw new Error(`${topic.name} has two handlers in this service: ${claimed.get(topic.name)} and ${owner}`);
         claimed.set(topic.name, owner);
         const handler = (instance[method] as Handler).bind(instance);
         this.consumer.on(topic, async (event) => {
+          if (!once) return handler(event, undefined as unknown as EntityManager);
           const ran = await handleOnce(this.dataSource, group, event.eventId, (manager) => handler(event, manager));
           if (!ran) this.logger.info('duplicate event skipped', { topic: topic.name, eventId: event.eventId });
         });
-        this.logger.info('event handler registered', { topic: topic.name, handler: `${wrapper.name}.${method}`, group });
+        this.logger.info('event handler registered', { topic: topic.name, handler: `${wrapper.name}.${method}`, group, once });
       }
     }
   }

@@ -4,12 +4,14 @@ import type { ConsumedEvent } from '@mlops/messaging';
 import { HandleEvent } from '@mlops/nest-platform';
 import { TrafficRouter } from '../traffic-router';
 
-/** Ground truth for earlier predictions: scored for the deployment that served them, if any. */
+/** Ground truth for earlier predictions: scored for the deployment that served them, if any.
+ * Every delivery is handled without a processed-event record (one label per message, hundreds a
+ * second): a repeated label finds its prediction already taken from memory and counts nothing. */
 @Injectable()
 export class FeedbackConsumer {
   constructor(private readonly router: TrafficRouter) {}
 
-  @HandleEvent(Topics.feedbackReceived)
+  @HandleEvent(Topics.feedbackReceived, { once: false })
   async onFeedback(event: ConsumedEvent<events.FeedbackReceived>): Promise<void> {
     const { requestId, row, label } = event.payload;
     if (requestId) this.router.label(requestId, row ?? 0, label);
