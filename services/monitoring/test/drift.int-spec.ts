@@ -29,6 +29,7 @@ describe('drift monitoring', () => {
   const dataset = uniqueName('drift-data').replace(/_/g, '-');
   const view = uniqueName('drift-view').replace(/_/g, '-');
   const labelled = uniqueName('labelled').replace(/_/g, '-');
+  const timed = uniqueName('timed').replace(/_/g, '-');
 
   beforeAll(async () => {
     artifactDir = await fs.mkdtemp(path.join(tmpdir(), 'monitoring-it-'));
@@ -67,12 +68,13 @@ describe('drift monitoring', () => {
     const classifier: LogisticRegressionModel = { kind: 'logistic_regression', featureNames: ['x1', 'x2'], classes: [0, 1], coef: [[2, 0.1]], intercept: [-0.5] };
     const { sha256 } = await models.UploadArtifact([{ data: Buffer.from(exportOnnx(classifier)) }]);
     // Test metrics as training would have measured them: the baseline of live performance.
-    for (const name of [model, labelled]) {
+    for (const name of [model, labelled, timed]) {
       await models.CreateModelVersion({ modelName: name, artifactSha256: sha256, featureNames: ['x1', 'x2'], lineage: { snapshotId: snapshot.snapshotId, featureView: view }, metrics: { accuracy: 0.95, f1: 0.95, roc_auc: 0.99 } });
       await models.SetAlias({ modelName: name, alias: 'production', version: 1 });
     }
     for (const c of [ingest, features, models]) c.close();
     await api.SetMonitoringPolicy({ modelName: model, windowSize: 1000, evaluateEvery: 500, consecutive: 2, clearAfter: 2, cooldownSeconds: 600, labelWindow: 200 });
+    await api.SetMonitoringPolicy({ modelName: timed, windowSize: 1000, windowSeconds: 30, evaluateEvery: 200 });
     await api.SetMonitoringPolicy({ modelName: labelled, windowSize: 1000, evaluateEvery: 500, consecutive: 2, clearAfter: 2, cooldownSeconds: 600, labelWindow: 200, maxDegradation: 0.1 });
   }, 180_000);
 
@@ -85,17 +87,17 @@ describe('drift monitoring', () => {
 
   let sent = 0;
   /** One prediction-log batch of `rows` rows, as serving writes it. */
-  async function serve(rows: number, shift: number): Promise<void> {
+  async function serve(rows: number, shift: number, { target = model, agoMs = 0 } = {}): Promise<void> {
     const predictions: events.PredictionLogged[] = Array.from({ length: rows }, () => {
       const x1 = normal() + shift;
       const x2 = normal() * 2 + 5;
       const label = 2 * x1 + 0.1 * x2 - 0.5 > 0 ? 1 : 0;
-      return { requestId: `q${sent++}`, modelName: model, version: 1, features: { x1, x2 }, outputs: [label], servedAtMs: Date.now(), latencyMs: 1, row: 0, prediction: label, role: 'stable', deploymentId: '' };
+      return { requestId: `q${sent++}`, modelName: target, version: 1, features: { x1, x2 }, outputs: [label], servedAtMs: Date.now() - agoMs, latencyMs: 1, row: 0, prediction: label, role: 'stable', deploymentId: '' };
     });
     // A shadow row is not traffic: if it counted, the window would not be what the test thinks.
     predictions.push({ ...predictions[0], requestId: 'shadow', features: { x1: 1e6, x2: 1e6 }, role: 'shadow' });
-    const value = Buffer.from(Topics.predictionsLogged.codec.encode({ modelName: model, predictions }).finish());
-    await producer.send({ topic: Topics.predictionsLogged.name, messages: [{ key: `${model}/${sent}`, value, headers: { 'event-id': uniqueName('batch'), 'content-type': `application/x-protobuf; type=${Topics.predictionsLogged.messageType}` } }] });
+    const value = Buffer.from(Topics.predictionsLogged.codec.encode({ modelName: target, predictions }).finish());
+    await producer.send({ topic: Topics.predictionsLogged.name, messages: [{ key: `${target}/${sent}`, value, headers: { 'event-id': uniqueName('batch'), 'content-type': `application/x-protobuf; type=${Topics.predictionsLogged.messageType}` } }] });
   }
 
   it('reports no drift on data like the training data', async () => {
@@ -214,6 +216,15 @@ describe('drift monitoring', () => {
     for (let i = 0; i < 3; i++) await serveLabelled(model, 200, 60);
     const alert = await waitFor(async () => (await api.ListAlerts({ modelName: model })).alerts.find((a: { kind: string }) => a.kind === 'performance'), { timeoutMs: 60_000, what: 'a performance alert' });
     expect(alert).toMatchObject({ retrainRequested: false, retrainNote: expect.stringMatching(/^a retraining was requested \d+ s ago, within the 600 s cooldown$/) });
+  });
+
+  it('with a window by time, judges only the rows served in it', async () => {
+    // Shifted rows served two minutes ago are outside the 30 s window: only the recent, unshifted ones count.
+    await serve(200, 1.5, { target: timed, agoMs: 120_000 });
+    await serve(200, 0, { target: timed });
+    const report = await waitFor(async () => api.GetDriftReport({ modelName: timed }).catch(() => undefined), { timeoutMs: 60_000, what: 'a drift report' });
+    expect(report).toMatchObject({ windowRows: 200, datasetDrift: false });
+    expect(report.windowFromMs).toBeGreaterThan(Date.now() - 30_000);
   });
 
   it('refuses a bad policy naming the field', async () => {

@@ -75,6 +75,7 @@ const alerts: CommandSpec = {
 /** Flags of `monitoring policy set`. Fields the loaded proto lacks are refused by name. */
 export const MONITORING_POLICY_FLAGS: Record<string, FieldFlag> = {
   'window-size': { field: 'windowSize', spec: { type: 'int', description: 'rows in the current window (default 1000)' } },
+  'window-seconds': { field: 'windowSeconds', spec: { type: 'number', valueName: 'seconds', description: 'judge only rows served in the last this many seconds (default 0: no time limit)' } },
   'evaluate-every': { field: 'evaluateEvery', spec: { type: 'int', description: 'new rows between evaluations (default 250)' } },
   'drift-share': { field: 'driftShare', spec: { type: 'number', description: 'share of drifted features that makes the dataset drifted (default 0.5)' } },
   consecutive: { field: 'consecutive', spec: { type: 'int', description: 'drifted evaluations in a row before an alert (default 2)' } },

@@ -83,12 +83,17 @@ export class DriftService {
     else void this.references.get(model).then((r) => r && this.evaluateIfDue(r, window!, policy)).catch(() => undefined);
   }
 
+  /** Every `evaluate_every` rows: the last `window_size` rows once there are that many, or with
+   * `window_seconds` the rows served in that time (at most `window_size`), once they are at
+   * least `evaluate_every`. */
   private async evaluateIfDue(reference: Reference, window: RowWindow, policy: MonitoringPolicy): Promise<void> {
-    if (window.size < policy.windowSize || window.sinceEvaluation < policy.evaluateEvery || this.evaluating.has(reference.modelName)) return;
+    if (window.sinceEvaluation < policy.evaluateEvery || this.evaluating.has(reference.modelName)) return;
+    const judged = policy.windowSeconds > 0 ? window.since(Date.now() - policy.windowSeconds * 1000) : window;
+    if (judged.size < (policy.windowSeconds > 0 ? Math.min(policy.evaluateEvery, policy.windowSize) : policy.windowSize)) return;
     window.sinceEvaluation = 0;
     this.evaluating.add(reference.modelName);
     try {
-      await this.evaluate(reference, window, policy);
+      await this.evaluate(reference, judged, policy);
     } finally {
       this.evaluating.delete(reference.modelName);
     }

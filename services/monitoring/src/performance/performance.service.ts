@@ -107,19 +107,35 @@ export class PerformanceService {
     return join;
   }
 
-  /** A labelled prediction. While the reference is still loading, rows wait (a window's worth at most). */
+  /** A labelled prediction. While the reference is still loading, rows wait (10,000 at most)
+   * and are judged as soon as it is there. */
   private async add(model: string, row: LabelledPrediction): Promise<void> {
     const reference = this.references.current(model);
     if (!reference) {
-      const pending = this.pending.get(model) ?? [];
-      this.pending.set(model, pending);
+      let pending = this.pending.get(model);
+      if (!pending) {
+        this.pending.set(model, (pending = []));
+        void this.references
+          .get(model)
+          .then(async (r) => {
+            if (r) await this.drain(r);
+            else this.pending.delete(model);
+          })
+          .catch((error: unknown) => this.logger.warn('labelled predictions not judged', { model, error }));
+      }
       pending.push(row);
       if (pending.length > MAX_PENDING) pending.shift();
       return;
     }
-    const pending = this.pending.get(model);
-    this.pending.delete(model);
-    for (const r of [...(pending ?? []), row]) await this.addJudged(reference, r);
+    await this.drain(reference);
+    await this.addJudged(reference, row);
+  }
+
+  /** Judges what waited for the reference, oldest first. */
+  private async drain(reference: Reference): Promise<void> {
+    const pending = this.pending.get(reference.modelName);
+    this.pending.delete(reference.modelName);
+    for (const row of pending ?? []) await this.addJudged(reference, row);
   }
 
   private async addJudged(reference: Reference, row: LabelledPrediction): Promise<void> {

@@ -6,6 +6,8 @@ export type RetrainMode = 'automatic' | 'alert_only';
 export interface MonitoringPolicy {
   modelName: string;
   windowSize: number;
+  /** When positive, only rows served in the last this many seconds are judged (at most windowSize). */
+  windowSeconds: number;
   evaluateEvery: number;
   driftShare: number;
   consecutive: number;
@@ -27,6 +29,7 @@ export type MonitoringPolicyInput = Partial<MonitoringPolicy> & { modelName: str
 
 export const DEFAULT_POLICY: Omit<MonitoringPolicy, 'modelName'> = {
   windowSize: 1000,
+  windowSeconds: 0,
   evaluateEvery: 250,
   driftShare: 0.5,
   consecutive: 2,
@@ -56,6 +59,7 @@ export function monitoringPolicyProblems(p: MonitoringPolicy): string[] {
   positiveInt('consecutive', p.consecutive, 1000);
   positiveInt('clear_after', p.clearAfter, 1000);
   if (!(p.driftShare > 0 && p.driftShare <= 1)) problems.push(`drift_share must be in (0, 1], got ${p.driftShare}`);
+  if (!(p.windowSeconds >= 0)) problems.push(`window_seconds must not be negative, got ${p.windowSeconds}`);
   if (!(p.cooldownSeconds >= 0)) problems.push(`cooldown_seconds must not be negative, got ${p.cooldownSeconds}`);
   positiveInt('label_window', p.labelWindow, 100_000);
   if (p.performanceMetric && !PERFORMANCE_METRICS.includes(p.performanceMetric as PerformanceMetric)) problems.push(`performance_metric must be one of ${PERFORMANCE_METRICS.join(', ')}, got "${p.performanceMetric}"`);

@@ -22,4 +22,13 @@ describe('RowWindow', () => {
     w.push(row(6));
     expect(w.ordered().map((r) => r.features.x)).toEqual([5, 6]);
   });
+
+  it('keeps the rows of a recent time span as a window of their own', () => {
+    const w = new RowWindow(10);
+    for (let t = 0; t < 6; t++) w.push({ features: { x: t }, prediction: 0, servedAtMs: t * 1000 });
+    const recent = w.since(3000);
+    expect(recent.column('x')).toEqual([3, 4, 5]);
+    expect(recent.span()).toEqual({ fromMs: 3000, toMs: 5000 });
+    expect(w.size).toBe(6);
+  });
 });

@@ -45,6 +45,14 @@ export class RowWindow {
     return this.rows.length < this.capacity ? [...this.rows] : [...this.rows.slice(this.next), ...this.rows.slice(0, this.next)];
   }
 
+  /** The rows served at or after `fromMs`, as a window of their own. */
+  since(fromMs: number): RowWindow {
+    const recent = new RowWindow(this.capacity);
+    for (const row of this.ordered()) if (row.servedAtMs >= fromMs) recent.push(row);
+    recent.sinceEvaluation = 0;
+    return recent;
+  }
+
   column(feature: string): number[] {
     const out: number[] = [];
     for (const row of this.rows) {

@@ -10,6 +10,7 @@ export function toPolicyInput(p: monitoring.MonitoringPolicy): MonitoringPolicyI
   return {
     modelName: p.modelName,
     windowSize: p.windowSize ?? undefined,
+    windowSeconds: p.windowSeconds ?? undefined,
     evaluateEvery: p.evaluateEvery ?? undefined,
     driftShare: p.driftShare ?? undefined,
     consecutive: p.consecutive ?? undefined,

@@ -135,7 +135,15 @@ export interface MonitoringPolicy {
     | number
     | undefined;
   /** How long a prediction waits for its label (and a label for its prediction), seconds (default 3600). */
-  labelJoinSeconds?: number | undefined;
+  labelJoinSeconds?:
+    | number
+    | undefined;
+  /**
+   * A window by time: only rows served in the last this many seconds are judged (at most
+   * window_size of them, and once there are evaluate_every). Default 0: the window is the last
+   * window_size rows.
+   */
+  windowSeconds?: number | undefined;
 }
 
 /** Reads a model's monitoring policy. */
@@ -706,6 +714,9 @@ export const MonitoringPolicy: MessageFns<MonitoringPolicy> = {
     if (message.labelJoinSeconds !== undefined) {
       writer.uint32(113).double(message.labelJoinSeconds);
     }
+    if (message.windowSeconds !== undefined) {
+      writer.uint32(121).double(message.windowSeconds);
+    }
     return writer;
   },
 
@@ -834,6 +845,14 @@ export const MonitoringPolicy: MessageFns<MonitoringPolicy> = {
             message.labelJoinSeconds = reader.double();
             continue;
           }
+          case 15: {
+            if (tag !== 121) {
+              break;
+            }
+
+            message.windowSeconds = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -910,6 +929,11 @@ export const MonitoringPolicy: MessageFns<MonitoringPolicy> = {
         : isSet(object.label_join_seconds)
         ? globalThis.Number(object.label_join_seconds)
         : undefined,
+      windowSeconds: isSet(object.windowSeconds)
+        ? globalThis.Number(object.windowSeconds)
+        : isSet(object.window_seconds)
+        ? globalThis.Number(object.window_seconds)
+        : undefined,
     };
   },
 
@@ -957,6 +981,9 @@ export const MonitoringPolicy: MessageFns<MonitoringPolicy> = {
     if (message.labelJoinSeconds !== undefined) {
       obj.labelJoinSeconds = floatToJson(message.labelJoinSeconds);
     }
+    if (message.windowSeconds !== undefined) {
+      obj.windowSeconds = floatToJson(message.windowSeconds);
+    }
     return obj;
   },
 
@@ -979,6 +1006,7 @@ export const MonitoringPolicy: MessageFns<MonitoringPolicy> = {
     message.performanceMetric = object.performanceMetric ?? "";
     message.maxDegradation = object.maxDegradation ?? undefined;
     message.labelJoinSeconds = object.labelJoinSeconds ?? undefined;
+    message.windowSeconds = object.windowSeconds ?? undefined;
     return message;
   },
 };
