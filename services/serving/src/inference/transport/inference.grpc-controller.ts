@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Metadata, Server, ServerUnaryCall, ServiceDefinition, sendUnaryData } from '@grpc/grpc-js';
+import { type Metadata, type Server, type ServerUnaryCall, type ServiceDefinition, type sendUnaryData, status } from '@grpc/grpc-js';
 import { inference } from '@mlops/contracts';
 import { type PlainGrpcService, ReadinessService, toGrpcStatusError } from '@mlops/nest-platform';
 import { JsonLogger } from '@mlops/observability';
@@ -26,6 +26,12 @@ interface Codec<T> {
   decode(input: Uint8Array): T;
 }
 
+/** A request whose bytes did not decode. grpc-js answers a throwing deserializer with INTERNAL;
+ * it is the caller's fault, so the handler answers INVALID_ARGUMENT naming the problem. */
+class Undecodable {
+  constructor(readonly reason: string) {}
+}
+
 function unary<Req, Res>(method: string, request: Codec<Req>, response: Codec<Res>) {
   const bytes = (m: { finish(): Uint8Array }) => {
     const b = m.finish();
@@ -36,7 +42,13 @@ function unary<Req, Res>(method: string, request: Codec<Req>, response: Codec<Re
     requestStream: false,
     responseStream: false,
     requestSerialize: (m: Req) => bytes(request.encode(m)),
-    requestDeserialize: (b: Buffer) => request.decode(b),
+    requestDeserialize: (b: Buffer): Req => {
+      try {
+        return request.decode(b);
+      } catch (error) {
+        return new Undecodable(error instanceof Error ? error.message : String(error)) as unknown as Req;
+      }
+    },
     responseSerialize: (m: Res) => bytes(response.encode(m)),
     responseDeserialize: (b: Buffer) => response.decode(b),
   } as const;
@@ -108,12 +120,17 @@ export class InferenceGrpcController implements PlainGrpcService {
 
   private handle<Req, Res>(fn: (request: Req, metadata: Metadata) => Promise<Res>) {
     return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
+      const request = call.request as unknown;
+      if (request instanceof Undecodable) {
+        callback({ code: status.INVALID_ARGUMENT, details: `the request is not a valid ${call.getPath().split('/').pop()} message: ${request.reason}` });
+        return;
+      }
       fn(call.request, call.metadata).then(
         (response) => callback(null, response),
         (error: unknown) => {
-          const status = toGrpcStatusError(error);
-          if (status.message === 'internal error') this.logger.debug('inference call failed', { error: error instanceof Error ? error.message : String(error) });
-          callback(status);
+          const refusal = toGrpcStatusError(error);
+          if (refusal.message === 'internal error') this.logger.debug('inference call failed', { error: error instanceof Error ? error.message : String(error) });
+          callback(refusal);
         },
       );
     };
