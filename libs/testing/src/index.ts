@@ -5,3 +5,4 @@ export * from './platform-service';
 export * from './service-basics';
 export * from './service-process';
 export * from './kafka-reader';
+export * from './postgres-server';
