@@ -3,7 +3,10 @@ import { RawTopics } from '@mlops/contracts';
 import { PrivateKafkaBroker, createTopics, freePort, grpcClient, startPlatformService, uniqueName, waitFor } from '@mlops/testing';
 import { trip, tripsDataset } from './ingestion-fixtures';
 
-/** A broker restart in the middle of a stream: every record is stored exactly once. */
+/** A broker restart in the middle of a stream of 100k records: every record is stored exactly
+ * once (count, ids and a checksum of the values read back from a dataset version). */
+const BATCH = 1000;
+
 describe('ingestion across a broker restart', () => {
   it('stores exactly the records produced, none lost and none twice', async () => {
     const broker = new PrivateKafkaBroker(await freePort());
@@ -13,14 +16,14 @@ describe('ingestion across a broker restart', () => {
     const api = grpcClient(service.grpcAddress, 'mlops/ingestion/v1/ingestion.proto', 'mlops.ingestion.v1.IngestionService');
     const producer = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 200 } }).producer({ idempotent: true, maxInFlightRequests: 1 });
     const dataset = uniqueName('outage').replace(/_/g, '-');
-    const total = 3000;
+    const total = 100_000;
     try {
       await api.RegisterDataset(tripsDataset(dataset));
       await producer.connect();
       // The producer retries a failed batch until the broker takes it (a retry may duplicate
       // messages in Kafka: ingestion's record ids make that harmless).
       const send = async (from: number) => {
-        const messages = Array.from({ length: 100 }, (_, k) => ({ value: JSON.stringify({ dataset, record_id: `r${from + k}`, fields: trip(from + k) }) }));
+        const messages = Array.from({ length: BATCH }, (_, k) => ({ value: JSON.stringify({ dataset, record_id: `r${from + k}`, fields: trip(from + k) }) }));
         for (;;) {
           try {
             return await producer.send({ topic: RawTopics.recordsReceived, messages });
@@ -29,13 +32,13 @@ describe('ingestion across a broker restart', () => {
           }
         }
       };
-      for (let i = 0; i < 1000; i += 100) await send(i);
+      for (let i = 0; i < 30_000; i += BATCH) await send(i);
       await broker.stop();
       const restart = (async () => {
         await new Promise((r) => setTimeout(r, 3000));
         await broker.start();
       })();
-      for (let i = 1000; i < total; i += 100) await send(i);
+      for (let i = 30_000; i < total; i += BATCH) await send(i);
       await restart;
 
       const count = await waitFor(
@@ -50,11 +53,21 @@ describe('ingestion across a broker restart', () => {
       await new Promise((r) => setTimeout(r, 3000));
       expect((await api.GetDataset({ dataset })).recordCount).toBe(total);
       expect(service.proc.logs.filter((l) => l.msg === 'records rejected')).toEqual([]);
+      const version = await api.CreateDatasetVersion({ dataset });
+      const records: { recordId: string; fields: Record<string, { floatValue?: number }> }[] = await api.ReadDatasetVersion({ dataset, version: version.version });
+      const ids = new Set(records.map((r) => r.recordId));
+      let expectedFares = 0;
+      for (let i = 0; i < total; i++) expectedFares += trip(i).fare;
+      const fares = records.reduce((sum, r) => sum + (r.fields.fare?.floatValue ?? 0), 0);
+      console.log(`sent ${total} (broker stopped after 30000, back 3 s later); stored ${count}, read back ${records.length}, distinct ${ids.size}, duplicated ${records.length - ids.size}, lost ${total - ids.size}; fare checksum ${fares} (sent ${expectedFares})`);
+      expect(ids.size).toBe(total);
+      expect(records).toHaveLength(total);
+      expect(fares).toBe(expectedFares);
     } finally {
       await producer.disconnect().catch(() => undefined);
       api.close();
       await service.stop();
       await broker.wipe();
     }
-  });
+  }, 300_000);
 });
