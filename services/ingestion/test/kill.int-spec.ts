@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { RawTopics } from '@mlops/contracts';
-import { grpcClient, startPlatformService, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
+import { PrivateKafkaBroker, createTopics, freePort, grpcClient, startPlatformService, uniqueName, waitFor } from '@mlops/testing';
 import { trip, tripsDataset } from './ingestion-fixtures';
 
 /**
@@ -13,10 +13,14 @@ describe('ingestion killed mid-stream', () => {
   it('stores every record exactly once after a SIGKILL and a restart', async () => {
     const total = 20_000;
     const dataset = uniqueName('killed').replace(/_/g, '-');
-    let service = await startPlatformService('ingestion');
+    // A broker of its own: 20,000 records would otherwise be history every later test's new consumer group reads.
+    const broker = new PrivateKafkaBroker(await freePort());
+    await broker.start();
+    await createTopics(broker.brokers, [RawTopics.recordsReceived], 3);
+    let service = await startPlatformService('ingestion', { kafkaBrokers: broker.brokers });
     const env = { INGESTION_DB_SCHEMA: service.schema, INGESTION_CONSUMER_GROUP: `ingestion-${service.schema}` };
     let api = grpcClient(service.grpcAddress, 'mlops/ingestion/v1/ingestion.proto', 'mlops.ingestion.v1.IngestionService');
-    const producer = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
     try {
       await api.RegisterDataset(tripsDataset(dataset));
       await producer.connect();
@@ -38,7 +42,7 @@ describe('ingestion killed mid-stream', () => {
       api.close();
       expect(await service.proc.stop('SIGKILL')).toBe(null);
 
-      service = await startPlatformService('ingestion', { env });
+      service = await startPlatformService('ingestion', { env, kafkaBrokers: broker.brokers });
       api = grpcClient(service.grpcAddress, 'mlops/ingestion/v1/ingestion.proto', 'mlops.ingestion.v1.IngestionService');
       const stored = await waitFor(async () => {
         const { recordCount } = await api.GetDataset({ dataset });
@@ -60,6 +64,7 @@ describe('ingestion killed mid-stream', () => {
       await producer.disconnect().catch(() => undefined);
       api.close();
       await service.stop();
+      await broker.wipe();
     }
   }, 300_000);
 });

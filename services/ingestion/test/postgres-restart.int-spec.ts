@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { RawTopics } from '@mlops/contracts';
-import { PrivatePostgres, freePort, grpcClient, httpGet, startPlatformService, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
+import { PrivateKafkaBroker, PrivatePostgres, createTopics, freePort, grpcClient, httpGet, startPlatformService, uniqueName, waitFor } from '@mlops/testing';
 import { trip, tripsDataset } from './ingestion-fixtures';
 
 /**
@@ -13,10 +13,12 @@ describe('ingestion across a Postgres restart', () => {
   it('stores every record once and drains the outbox, without a restart of the service', async () => {
     const total = 10_000;
     const postgres = new PrivatePostgres(await freePort());
-    await postgres.start();
-    const service = await startPlatformService('ingestion', { env: { DATABASE_URL: postgres.url } });
+    const broker = new PrivateKafkaBroker(await freePort());
+    await Promise.all([postgres.start(), broker.start()]);
+    await createTopics(broker.brokers, [RawTopics.recordsReceived], 3);
+    const service = await startPlatformService('ingestion', { env: { DATABASE_URL: postgres.url }, kafkaBrokers: broker.brokers });
     const api = grpcClient(service.grpcAddress, 'mlops/ingestion/v1/ingestion.proto', 'mlops.ingestion.v1.IngestionService');
-    const producer = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
     const dataset = uniqueName('pg-restart').replace(/_/g, '-');
     const sql = new Client({ connectionString: postgres.url });
     try {
@@ -64,6 +66,7 @@ describe('ingestion across a Postgres restart', () => {
       api.close();
       await service.stop();
       await postgres.wipe();
+      await broker.wipe();
     }
   }, 300_000);
 });

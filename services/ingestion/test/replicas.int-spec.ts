@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { RawTopics } from '@mlops/contracts';
-import { type RunningService, grpcClient, httpGet, startPlatformService, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
+import { PrivateKafkaBroker, type RunningService, createTopics, freePort, grpcClient, httpGet, startPlatformService, uniqueName, waitFor } from '@mlops/testing';
 import { trip, tripsDataset } from './ingestion-fixtures';
 
 /** Records of `dataset` a replica counted, by outcome, from its /metrics. */
@@ -18,11 +18,15 @@ async function counted(service: RunningService, dataset: string): Promise<{ acce
 describe('two ingestion replicas', () => {
   it('share the stream, store each record once, and survive the loss of one', async () => {
     const total = 30_000;
-    const first = await startPlatformService('ingestion');
+    // A broker of its own, the input topic with 3 partitions to share.
+    const broker = new PrivateKafkaBroker(await freePort());
+    await broker.start();
+    await createTopics(broker.brokers, [RawTopics.recordsReceived], 3);
+    const first = await startPlatformService('ingestion', { kafkaBrokers: broker.brokers });
     const shared = { INGESTION_DB_SCHEMA: first.schema, INGESTION_CONSUMER_GROUP: `ingestion-${first.schema}` };
-    const second = await startPlatformService('ingestion', { env: shared });
+    const second = await startPlatformService('ingestion', { env: shared, kafkaBrokers: broker.brokers });
     const api = grpcClient(first.grpcAddress, 'mlops/ingestion/v1/ingestion.proto', 'mlops.ingestion.v1.IngestionService');
-    const producer = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
     const dataset = uniqueName('replicated').replace(/_/g, '-');
     try {
       await api.RegisterDataset(tripsDataset(dataset));
@@ -54,6 +58,7 @@ describe('two ingestion replicas', () => {
       await producer.disconnect().catch(() => undefined);
       api.close();
       await Promise.all([first.stop(), second.stop()]);
+      await broker.wipe();
     }
   }, 300_000);
 });
