@@ -1,4 +1,5 @@
 import { ingestion } from '@mlops/contracts';
+import type { AnyCall } from '@mlops/testing';
 
 /** A trips dataset definition as a gRPC client sends it (enums as names, like any client). */
 export function tripsDataset(name: string, extra: Record<string, unknown> = {}) {
@@ -47,4 +48,12 @@ export function tripGrpc(i: number, recordId = '') {
     recordId,
     fields: { driver_id: { intValue: t.driver_id }, ts: { timestampMs: t.ts }, fare: { floatValue: t.fare }, payment: { stringValue: t.payment }, tip: { floatValue: t.tip } },
   };
+}
+
+/** What a dataset holds, read back from a new version of it: rows, distinct record ids and the
+ * sum of the fares (a checksum of the values, against the sum of what was sent). */
+export async function readBack(api: Record<string, AnyCall>, dataset: string): Promise<{ rows: number; distinct: number; fares: number }> {
+  const version = await api.CreateDatasetVersion({ dataset });
+  const records: { recordId: string; fields: Record<string, { floatValue?: number }> }[] = await api.ReadDatasetVersion({ dataset, version: version.version });
+  return { rows: records.length, distinct: new Set(records.map((r) => r.recordId)).size, fares: records.reduce((sum, r) => sum + (r.fields.fare?.floatValue ?? 0), 0) };
 }
