@@ -8,27 +8,15 @@
 // deployments every second and looks for due analyses every 250 ms), as a user runs them.
 //
 //   bash bench/run.sh loop-latency [rounds=3] [records=3000]
-import { promises as fs } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { LoopScenario, createClients, loopLatency } from '@mlops/cli';
-import { type RunningService, startPlatformService, testKafkaBrokers, uniqueName } from '@mlops/testing';
+import { LoopScenario, createClients } from '@mlops/cli';
+import { startPlatform, testKafkaBrokers, uniqueName } from '@mlops/testing';
 import { fmt, log, median, table } from './lib.mts';
 
 const rounds = Number(process.argv[2] ?? 3);
 const records = Number(process.argv[3] ?? 3000);
 
-const artifactDir = await fs.mkdtemp(path.join(tmpdir(), 'bench-loop-'));
-const services: RunningService[] = [];
-const [ingestion, registry] = await Promise.all([startPlatformService('ingestion'), startPlatformService('registry', { env: { REGISTRY_ARTIFACT_DIR: artifactDir } })]);
-services.push(ingestion, registry);
-const featureStore = await startPlatformService('feature-store', { env: { INGESTION_GRPC_URL: ingestion.grpcAddress } });
-services.push(featureStore);
-const upstream = { REGISTRY_GRPC_URL: registry.grpcAddress, FEATURE_STORE_GRPC_URL: featureStore.grpcAddress, LOG_LEVEL: 'warn' };
-services.push(...(await Promise.all([startPlatformService('training', { env: upstream }), startPlatformService('serving', { env: upstream }), startPlatformService('monitoring', { env: upstream })])));
-const env: Record<string, string> = {};
-for (const s of services) env[`${s.name.toUpperCase().replace('-', '_')}_GRPC_URL`] = s.grpcAddress;
-const clients = createClients({ env, timeoutMs: 20_000 });
+const platform = await startPlatform({ env: { LOG_LEVEL: 'warn' } });
+const clients = createClients({ env: platform.addresses, timeoutMs: 20_000 });
 
 type Row = { detection: number; training: number; orchestration: number; toCanary: number; canary: number; firstLive: number };
 const results: Row[] = [];
@@ -45,15 +33,8 @@ try {
       scenario.startTraffic();
       await scenario.until(async () => (scenario.stats.byVersion['1'] ?? 0) >= 500, 120_000, 'traffic on version 1');
       const shiftedAt = await scenario.shift();
-      const alert = await scenario.until(async () => (await clients.monitoring.call<{ alerts: { alertId: string; retrainRequested: boolean }[] }>('ListAlerts', { modelName: scenario.model })).alerts.find((a) => a.retrainRequested), 180_000, 'an alert');
-      const steps = await scenario.until(async () => {
-        const t = await clients.monitoring.call<{ steps: { kind: string; atMs: number; details: Record<string, string> }[] }>('GetTimeline', { correlationId: alert.alertId });
-        const last = t.steps[t.steps.length - 1];
-        if (last && ['deployment.rolled_back', 'training.failed'].includes(last.kind)) throw new Error(`loop failed: ${last.kind}`);
-        return last?.kind === 'deployment.promoted' && t.steps;
-      }, 240_000, 'the promotion');
-      const jobId = steps.find((s) => s.kind === 'training.completed')!.details.jobId;
-      const latency = loopLatency(steps as never, shiftedAt, await clients.training.call('GetTrainingJob', { jobId }))!;
+      const { alertId } = await scenario.retrainingAlert();
+      const latency = (await scenario.latency(await scenario.promotedSaga(alertId), shiftedAt))!;
       const row = { detection: latency.detectionMs, training: latency.trainingMs, orchestration: latency.orchestrationMs, toCanary: latency.shiftToCanaryMs, canary: latency.canaryMs ?? NaN, firstLive };
       results.push(row);
       log(`round ${round}: ${JSON.stringify(row)}; traffic ${scenario.stats.sent} requests, ${scenario.stats.failed} failed`);
@@ -63,8 +44,7 @@ try {
   }
 } finally {
   clients.close();
-  await Promise.all(services.map((s) => s.stop()));
-  await fs.rm(artifactDir, { recursive: true, force: true });
+  await platform.stop();
 }
 
 const m = (k: keyof Row) => median(results.map((r) => r[k]).filter(Number.isFinite));

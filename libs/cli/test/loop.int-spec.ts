@@ -1,13 +1,9 @@
-import { promises as fs } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Topics } from '@mlops/contracts';
 import { type LogisticRegressionModel, exportOnnx } from '@mlops/ml';
-import { type RunningService, grpcClient, readTopicUntil, startPlatformService, testKafkaBrokers, uniqueName } from '@mlops/testing';
+import { type RunningPlatform, grpcClient, readTopicUntil, startPlatform, testKafkaBrokers, uniqueName } from '@mlops/testing';
 import { createClients, type PlatformClients } from '../src/clients';
 import { LoopScenario } from '../src/demo/scenario';
-import { loopLatency } from '../src/demo/stages';
 
 type Step = { kind: string; atMs: number; version: number; service: string; summary: string; modelName: string; details: Record<string, string> };
 
@@ -18,30 +14,15 @@ type Step = { kind: string; atMs: number; version: number; service: string; summ
  * alert starts nothing; a bad candidate is rolled back.
  */
 describe('the closed loop', () => {
-  const services: RunningService[] = [];
-  let artifactDir: string;
+  let platform: RunningPlatform;
   let clients: PlatformClients;
   let scenario: LoopScenario;
   let alertId: string;
-  const by = (name: string) => services.find((s) => s.name === name)!;
+  const by = (name: string) => platform.service(name);
 
   beforeAll(async () => {
-    artifactDir = await fs.mkdtemp(path.join(tmpdir(), 'loop-it-'));
-    const [ingestion, registry] = await Promise.all([startPlatformService('ingestion'), startPlatformService('registry', { env: { REGISTRY_ARTIFACT_DIR: artifactDir } })]);
-    services.push(ingestion, registry);
-    const featureStore = await startPlatformService('feature-store', { env: { INGESTION_GRPC_URL: ingestion.grpcAddress } });
-    services.push(featureStore);
-    const upstream = { REGISTRY_GRPC_URL: registry.grpcAddress, FEATURE_STORE_GRPC_URL: featureStore.grpcAddress };
-    services.push(
-      ...(await Promise.all([
-        startPlatformService('training', { env: upstream }),
-        startPlatformService('serving', { env: { ...upstream, SERVING_ROUTING_REFRESH_MS: '200', SERVING_SCHEDULER_TICK_MS: '100' } }),
-        startPlatformService('monitoring', { env: upstream }),
-      ])),
-    );
-    const env: Record<string, string> = {};
-    for (const s of services) env[`${s.name.toUpperCase().replace('-', '_')}_GRPC_URL`] = s.grpcAddress;
-    clients = createClients({ env, timeoutMs: 20_000 });
+    platform = await startPlatform({ serviceEnv: { serving: { SERVING_ROUTING_REFRESH_MS: '200', SERVING_SCHEDULER_TICK_MS: '100' } } });
+    clients = createClients({ env: platform.addresses, timeoutMs: 20_000 });
     scenario = new LoopScenario({ name: uniqueName('loop').replace(/_/g, '-'), clients, kafkaBrokers: testKafkaBrokers(), records: 2000, intervalSeconds: 2 });
     await scenario.connect();
   }, 180_000);
@@ -49,8 +30,7 @@ describe('the closed loop', () => {
   afterAll(async () => {
     await scenario?.close();
     clients?.close();
-    await Promise.all(services.map((s) => s.stop()));
-    await fs.rm(artifactDir, { recursive: true, force: true });
+    await platform?.stop();
   });
 
   const timeline = async (id: string): Promise<Step[]> => ((await clients.monitoring.call<{ steps: Step[] }>('GetTimeline', { correlationId: id }).catch(() => ({ steps: [] }))).steps);
@@ -67,14 +47,8 @@ describe('the closed loop', () => {
 
   it('a shift leads, with no human step, to a retrained version promoted in production', async () => {
     const shiftedAt = await scenario.shift();
-    const alert = await scenario.until(async () => (await clients.monitoring.call<{ alerts: { alertId: string; kind: string; retrainRequested: boolean; raisedAtMs: number }[] }>('ListAlerts', { modelName: scenario.model })).alerts.find((a) => a.retrainRequested), 90_000, 'an alert that requests retraining');
-    alertId = alert.alertId;
-    const steps = await scenario.until(async () => {
-      const s = await timeline(alertId);
-      const last = s[s.length - 1];
-      if (last && ['deployment.rolled_back', 'training.failed'].includes(last.kind)) throw new Error(`loop failed: ${last.summary}`);
-      return last?.kind === 'deployment.promoted' && s;
-    }, 180_000, 'the retrained version to be promoted');
+    alertId = (await scenario.retrainingAlert(90_000)).alertId;
+    const steps = await scenario.promotedSaga(alertId, 180_000);
 
     const kinds = steps.map((s) => s.kind);
     expect(kinds[0]).toMatch(/^(drift\.detected|performance\.degraded)$/); // same millisecond as the request: the saga's order decides
@@ -86,9 +60,7 @@ describe('the closed loop', () => {
     await scenario.until(async () => (scenario.stats.byVersion['2'] ?? 0) > 50, 30_000, 'traffic answered by version 2');
     expect(scenario.stats.failures).toEqual([]);
 
-    const jobId = steps.find((s) => s.kind === 'training.completed')!.details.jobId;
-    const job = await clients.training.call<{ createdAtMs: number; finishedAtMs: number }>('GetTrainingJob', { jobId });
-    const latency = loopLatency(steps, shiftedAt, job)!;
+    const latency = (await scenario.latency(steps, shiftedAt))!;
     // Measured, not asserted (bench/loop-latency.mts records the figures).
     console.log(`loop latency (ms): ${JSON.stringify(latency)}`);
     expect(latency.canaryMs).toBeGreaterThan(0);

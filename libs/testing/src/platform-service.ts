@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { freePort, testDatabaseUrl, testKafkaBrokers, uniqueName, waitFor } from './infra';
 import { ServiceProcess, httpGet } from './service-process';
 
@@ -68,4 +71,41 @@ export async function waitUntilReady(service: RunningService, timeoutMs = 60_000
       return failure ? `${service.name} failed to start: ${JSON.stringify(failure).slice(0, 2000)} ${service.proc.stderr}` : undefined;
     },
   });
+}
+
+/** All six services, wired to each other as a deployment wires them. */
+export interface RunningPlatform {
+  services: RunningService[];
+  service(name: string): RunningService;
+  /** <SERVICE>_GRPC_URL of each, for clients (the CLI's, the demo scenario's). */
+  addresses: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the six services as processes (each on free ports, with its own schema and consumer
+ * group), upstreams pointed at each other and registry artifacts in a temporary directory.
+ * `env` is given to every service; `serviceEnv` to one.
+ */
+export async function startPlatform(options: { env?: Record<string, string>; serviceEnv?: Record<string, Record<string, string>> } = {}): Promise<RunningPlatform> {
+  const artifactDir = await mkdtemp(path.join(tmpdir(), 'platform-'));
+  const start = (name: string, env: Record<string, string> = {}) => startPlatformService(name, { env: { ...options.env, ...env, ...options.serviceEnv?.[name] } });
+  const services: RunningService[] = [];
+  const stop = async () => {
+    await Promise.all(services.map((s) => s.stop()));
+    await rm(artifactDir, { recursive: true, force: true });
+  };
+  try {
+    const [ingestion, registry] = await Promise.all([start('ingestion'), start('registry', { REGISTRY_ARTIFACT_DIR: artifactDir })]);
+    services.push(ingestion, registry);
+    const featureStore = await start('feature-store', { INGESTION_GRPC_URL: ingestion.grpcAddress });
+    services.push(featureStore);
+    const upstream = { REGISTRY_GRPC_URL: registry.grpcAddress, FEATURE_STORE_GRPC_URL: featureStore.grpcAddress };
+    services.push(...(await Promise.all(['training', 'serving', 'monitoring'].map((name) => start(name, upstream)))));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const addresses = Object.fromEntries(services.map((s) => [`${envPrefixOf(s.name)}_GRPC_URL`, s.grpcAddress]));
+  return { services, service: (name) => services.find((s) => s.name === name)!, addresses, stop };
 }

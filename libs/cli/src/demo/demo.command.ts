@@ -5,7 +5,6 @@ import { ProgressReporter } from '../render/progress';
 import { type TimelineStep, renderSagaSummary, renderStepLine, summarizeSaga } from '../render/timeline';
 import { followTimeline } from '../commands/timeline';
 import { LoopScenario, type ScenarioEvent } from './scenario';
-import { loopLatency } from './stages';
 
 /**
  * `mlops demo`: the closed loop on the running platform, narrated. Scenario 1: records stream
@@ -40,10 +39,9 @@ export const demoCommand: CommandSpec = {
 
       const shiftedAt = await scenario.shift();
       say('▶ watching: nothing below is driven by the demo, only traffic and labels keep coming');
-      const alert = await scenario.until(async () => (await ctx.clients.monitoring.call<{ alerts: { alertId: string; retrainRequested: boolean }[] }>('ListAlerts', { modelName: scenario.model })).alerts.find((a) => a.retrainRequested), 180_000, 'an alert that requests retraining');
+      const alert = await scenario.retrainingAlert();
       const loop = await follow(ctx, alert.alertId, say);
-      const job = loop.steps.find((s) => s.kind === 'training.completed')?.details?.jobId;
-      const latency = loopLatency(loop.steps, shiftedAt, job ? await ctx.clients.training.call('GetTrainingJob', { jobId: job }) : undefined);
+      const latency = await scenario.latency(loop.steps, shiftedAt);
       say(`\n${renderSagaSummary(summarizeSaga(loop.steps))}`);
       if (latency) say(`shift → new version serving canary traffic: ${formatDuration(latency.shiftToCanaryMs)} (detection ${formatDuration(latency.detectionMs)}, training ${formatDuration(latency.trainingMs)}, orchestration ${formatDuration(latency.orchestrationMs)})`);
 

@@ -1,7 +1,9 @@
 import { Kafka, type Producer, logLevel } from 'kafkajs';
 import { RawTopics, Topics } from '@mlops/contracts';
 import type { ApiClient, PlatformClients } from '../clients';
+import type { TimelineStep } from '../render/timeline';
 import { FEATURES, type Phase, normalSource, ride } from './data';
+import { type LoopLatency, loopLatency } from './stages';
 
 /** What the scenario tells whoever watches it (the demo prints it; the end-to-end test keeps it). */
 export type ScenarioEvent =
@@ -24,6 +26,9 @@ export interface ScenarioOptions {
 }
 
 const DAY_MS = 86_400_000;
+
+/** The loop did not go as it should (a job failed, the rollout was rolled back): waiting longer changes nothing. */
+export class ScenarioFailure extends Error {}
 const INFERENCE = { protoFile: 'inference/grpc_predict_v2.proto', service: 'inference.GRPCInferenceService' };
 
 /**
@@ -123,7 +128,7 @@ export class LoopScenario {
     const job = await this.c.training.call<{ jobId: string }>('SubmitTrainingJob', { idempotencyKey: `${this.model}-first`, modelName: this.model, featureView: this.view, cutDatasetVersion: true, algorithm: 'ALGORITHM_LOGISTIC_REGRESSION', seed: 1 });
     await this.until(async () => {
       const j = await this.c.training.call<{ status: string; statusMessage: string }>('GetTrainingJob', { jobId: job.jobId });
-      if (j.status === 'JOB_STATUS_FAILED') throw new Error(`the first training job failed: ${j.statusMessage}`);
+      if (j.status === 'JOB_STATUS_FAILED') throw new ScenarioFailure(`the first training job failed: ${j.statusMessage}`);
       return j.status === 'JOB_STATUS_SUCCEEDED' && j;
     }, 180_000, 'the first training job');
     const production = await this.until(
@@ -205,6 +210,32 @@ export class LoopScenario {
     return correlationId;
   }
 
+  /** The alert (data drift or degradation) that requested the retraining: its id follows the saga. */
+  retrainingAlert(timeoutMs = 180_000): Promise<{ alertId: string; kind: string }> {
+    return this.until(
+      async () => (await this.c.monitoring.call<{ alerts: { alertId: string; kind: string; retrainRequested: boolean }[] }>('ListAlerts', { modelName: this.model })).alerts.find((a) => a.retrainRequested),
+      timeoutMs,
+      'an alert that requests retraining',
+    );
+  }
+
+  /** The saga's steps once its version is promoted; a rollback or a failed training ends the wait. */
+  promotedSaga(correlationId: string, timeoutMs = 240_000): Promise<TimelineStep[]> {
+    return this.until(async () => {
+      const { steps } = await this.c.monitoring.call<{ steps: TimelineStep[] }>('GetTimeline', { correlationId });
+      const last = steps[steps.length - 1];
+      if (last && ['deployment.rolled_back', 'training.failed'].includes(last.kind)) throw new ScenarioFailure(`loop failed: ${last.summary}`);
+      return last?.kind === 'deployment.promoted' && steps;
+    }, timeoutMs, 'the retrained version to be promoted');
+  }
+
+  /** How long the saga took from the shift, with its training job's own duration separated. */
+  async latency(steps: TimelineStep[], shiftedAtMs: number): Promise<LoopLatency | undefined> {
+    const jobId = steps.find((s) => s.kind === 'training.completed')?.details?.jobId;
+    const job = jobId ? await this.c.training.call<{ createdAtMs: number; finishedAtMs: number }>('GetTrainingJob', { jobId }) : undefined;
+    return loopLatency(steps, shiftedAtMs, job);
+  }
+
   /** Waits until `check` returns something truthy (polling every 250 ms). */
   async until<T>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
     const deadline = Date.now() + timeoutMs;
@@ -215,7 +246,7 @@ export class LoopScenario {
         if (value) return value;
       } catch (error) {
         last = error;
-        if (error instanceof Error && /failed:/.test(error.message)) throw error;
+        if (error instanceof ScenarioFailure) throw error;
       }
       if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last instanceof Error ? ` (last error: ${last.message})` : ''}`);
       await sleep(250);

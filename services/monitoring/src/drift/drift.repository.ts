@@ -32,10 +32,6 @@ export class DriftRepository {
     this.s = schemaOf(dataSource);
   }
 
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
-
   async findPolicy(model: string): Promise<{ policy: MonitoringPolicyInput; updatedAt: Date } | undefined> {
     const [row] = await this.dataSource.query(`SELECT policy, updated_at FROM "${this.s}".monitoring_policies WHERE model_name = $1`, [model]);
     return row && { policy: row.policy as MonitoringPolicyInput, updatedAt: row.updated_at as Date };

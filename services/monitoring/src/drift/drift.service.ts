@@ -9,7 +9,7 @@ import { AlertsRepository, type AlertRecord } from '../alerts/alerts.repository'
 import { observeEvaluation } from '../alerts/domain/alerting';
 import { DriftRepository, type StoredReport } from './drift.repository';
 import { type DriftEvaluation, type Reference, evaluateWindow } from './domain/evaluation';
-import type { MonitoringPolicy, MonitoringPolicyInput } from './domain/policy';
+import type { MonitoringPolicy } from './domain/policy';
 import { PolicyStore } from './policy.store';
 import { RowWindow } from './domain/window';
 import { ReferenceStore } from './reference.store';
@@ -35,14 +35,6 @@ export class DriftService {
     private readonly metrics: DriftMetrics,
     private readonly logger: JsonLogger,
   ) {}
-
-  getPolicy(model: string): Promise<{ policy: MonitoringPolicy; updatedAt?: Date }> {
-    return this.policies.get(model);
-  }
-
-  setPolicy(actor: string, input: MonitoringPolicyInput): Promise<{ policy: MonitoringPolicy; updatedAt: Date }> {
-    return this.policies.set(actor, input);
-  }
 
   async report(model: string): Promise<StoredReport> {
     const report = await this.repository.findReport(model);

@@ -89,6 +89,7 @@ export function predictionBatches(entries: PredictionEntry[]): { key: string; me
   };
   for (const entry of entries) {
     const rows = rowsOf(entry);
+    const probabilities = probabilityPairs(entry.outputs, rows);
     for (let row = 0; row < rows; row++) {
       const prediction: events.PredictionLogged = {
         requestId: entry.requestId,
@@ -102,7 +103,8 @@ export function predictionBatches(entries: PredictionEntry[]): { key: string; me
         prediction: entry.predictions[row] ?? 0,
         role: entry.role,
         deploymentId: entry.deploymentId,
-        score: positiveScore(entry.outputs, row, rows),
+        // The probability of the second (positive) class.
+        score: probabilities && Number(probabilities.data[row * 2 + 1]),
       };
       const bytes = 64 + entry.requestId.length + entry.deploymentId.length + 16 * Object.keys(prediction.features).length + 9 * prediction.outputs.length;
       let batch = open.get(entry.model);
@@ -161,11 +163,11 @@ function rowOutputs(outputs: Record<string, BatchOutput>, row: number, rows: num
   return values;
 }
 
-/** A binary classifier's probability of its second class: the float output with two values per
- * row (the class-probability tensor of ONNX classifiers), when there is exactly one. */
-function positiveScore(outputs: Record<string, BatchOutput>, row: number, rows: number): number | undefined {
+/** A binary classifier's class probabilities: the float output with two values per row (the
+ * class-probability tensor of ONNX classifiers), when there is exactly one. */
+function probabilityPairs(outputs: Record<string, BatchOutput>, rows: number): BatchOutput | undefined {
   const pairs = Object.values(outputs).filter((o) => (o.type === 'float32' || o.type === 'float64') && o.data.length === 2 * rows && o.dims[o.dims.length - 1] === 2);
-  return pairs.length === 1 ? Number(pairs[0].data[row * 2 + 1]) : undefined;
+  return pairs.length === 1 ? pairs[0] : undefined;
 }
 
 function numeric(value: unknown): number | undefined {

@@ -4,22 +4,26 @@ import type { Metadata } from '@grpc/grpc-js';
 import type { monitoring } from '@mlops/contracts';
 import { principalOf } from '@mlops/nest-platform';
 import { DriftService } from '../drift.service';
+import { PolicyStore } from '../policy.store';
 import { toAlertMessage, toPolicyInput, toPolicyMessage, toReportMessage } from './drift.mapper';
 
 /** Drift policies, reports and alerts over gRPC. */
 @Controller()
 export class DriftGrpcController {
-  constructor(private readonly drift: DriftService) {}
+  constructor(
+    private readonly drift: DriftService,
+    private readonly policies: PolicyStore,
+  ) {}
 
   @GrpcMethod('MonitoringService', 'SetMonitoringPolicy')
   async setMonitoringPolicy(r: monitoring.MonitoringPolicy, md: Metadata): Promise<monitoring.MonitoringPolicy> {
-    const { policy, updatedAt } = await this.drift.setPolicy(principalOf(md), toPolicyInput(r));
+    const { policy, updatedAt } = await this.policies.set(principalOf(md), toPolicyInput(r));
     return toPolicyMessage(policy, updatedAt);
   }
 
   @GrpcMethod('MonitoringService', 'GetMonitoringPolicy')
   async getMonitoringPolicy(r: monitoring.GetMonitoringPolicyRequest): Promise<monitoring.MonitoringPolicy> {
-    const { policy, updatedAt } = await this.drift.getPolicy(r.modelName);
+    const { policy, updatedAt } = await this.policies.get(r.modelName);
     return toPolicyMessage(policy, updatedAt);
   }
 
