@@ -16,7 +16,7 @@ const rounds = Number(process.argv[2] ?? 3);
 const records = Number(process.argv[3] ?? 3000);
 
 const platform = await startPlatform({ env: { LOG_LEVEL: 'warn' } });
-const clients = createClients({ env: platform.addresses, timeoutMs: 20_000 });
+const clients = createClients({ env: platform.clientEnv, timeoutMs: 20_000 });
 
 type Row = { detection: number; training: number; orchestration: number; toCanary: number; canary: number; firstLive: number };
 const results: Row[] = [];

@@ -12,7 +12,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { type LogisticRegressionModel, exportOnnx } from '@mlops/ml';
-import { freePort, grpcClient, startPlatformService, uniqueName, waitFor } from '@mlops/testing';
+import { authHeaders, freePort, grpcClient, startPlatformService, uniqueName, waitFor } from '@mlops/testing';
 import { fmt, log, median, table } from './lib.mts';
 
 const seconds = Number(process.argv[2] ?? 10);
@@ -118,7 +118,7 @@ try {
     ]),
   ]));
   // Where serving's tail comes from: its own GC pauses and event-loop lag over the whole run.
-  const metrics = (await (await fetch(`${serving.httpUrl}/metrics`)).text()).split('\n');
+  const metrics = (await (await fetch(`${serving.httpUrl}/metrics`, { headers: authHeaders() })).text()).split('\n');
   const pick = (prefix: string) => metrics.filter((l) => l.startsWith(prefix)).map((l) => l.replace(/\{[^}]*service="serving"[^}]*\}/, (m) => m.replace(/,?service="serving"/, ''))).join('\n  ');
   console.log(`\nserving process over the run:\n  ${pick('nodejs_gc_duration_seconds_sum')}\n  ${pick('nodejs_gc_duration_seconds_count')}\n  ${pick('nodejs_eventloop_lag_max_seconds')}`);
 } finally {

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type Env, type ServiceName, serviceAddresses } from './addresses';
 import { CliError, RemoteCallError } from './errors';
@@ -121,13 +121,17 @@ export class PlatformClients {
   private readonly packages = new Map<string, grpc.GrpcObject>();
   private readonly definitions = new Map<string, protoLoader.PackageDefinition>();
   private readonly clients = new Map<string, ApiClient>();
+  private readonly credentials: grpc.ChannelCredentials;
 
   constructor(options: ClientOptions = {}) {
     const env = options.env ?? process.env;
     this.addresses = serviceAddresses(env);
     this.protoRoot = options.protoRoot ?? findProtoRoot(env);
     this.timeoutMs = options.timeoutMs ?? (Number(env.MLOPS_GRPC_TIMEOUT_MS) || 10_000);
-    this.metadata = options.metadata ?? {};
+    this.metadata = { ...(options.metadata ?? {}) };
+    const token = bearerFromEnv(env);
+    if (token && !this.metadata.authorization) this.metadata.authorization = `Bearer ${token}`;
+    this.credentials = channelCredentials(env);
   }
 
   get ingestion(): ApiClient { return this.api('ingestion', APIS.ingestion); }
@@ -148,7 +152,7 @@ export class PlatformClients {
     let client = this.clients.get(key);
     if (!client) {
       const ctor = this.serviceConstructor(spec);
-      const raw = new ctor(this.addresses[service], grpc.credentials.createInsecure());
+      const raw = new ctor(this.addresses[service], this.credentials);
       client = new ApiClient(service, this.addresses[service], raw, ctor.service, { metadata: this.metadata, timeoutMs: this.timeoutMs });
       this.clients.set(key, client);
     }
@@ -191,4 +195,24 @@ export class PlatformClients {
 /** The client factory: clients of every service, addresses from `env`. Close them when done. */
 export function createClients(options: ClientOptions = {}): PlatformClients {
   return new PlatformClients(options);
+}
+
+/** The caller's token: MLOPS_TOKEN, or the file MLOPS_TOKEN_FILE names (e.g. var/auth/tokens/admin.token). */
+export function bearerFromEnv(env: Env): string | undefined {
+  if (env.MLOPS_TOKEN) return env.MLOPS_TOKEN.trim();
+  if (!env.MLOPS_TOKEN_FILE) return undefined;
+  try {
+    return readFileSync(env.MLOPS_TOKEN_FILE, 'utf8').trim();
+  } catch (error) {
+    throw new CliError(`MLOPS_TOKEN_FILE=${env.MLOPS_TOKEN_FILE} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** Mutual TLS when MLOPS_TLS_CA_FILE, MLOPS_TLS_CERT_FILE and MLOPS_TLS_KEY_FILE are set (as the services read them). */
+function channelCredentials(env: Env): grpc.ChannelCredentials {
+  const files = [env.MLOPS_TLS_CA_FILE, env.MLOPS_TLS_KEY_FILE, env.MLOPS_TLS_CERT_FILE];
+  if (files.every((f) => !f)) return grpc.credentials.createInsecure();
+  if (!files.every(Boolean)) throw new CliError('MLOPS_TLS_CA_FILE, MLOPS_TLS_CERT_FILE and MLOPS_TLS_KEY_FILE are needed together, or none of them');
+  const [ca, key, cert] = files.map((f) => readFileSync(f!));
+  return grpc.credentials.createSsl(ca, key, cert);
 }

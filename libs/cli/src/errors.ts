@@ -73,6 +73,7 @@ function remoteMessage(e: RemoteCallError): string {
   if (unreachable) return `${code}: cannot reach ${where} (${unreachable}): is it running, and is ${addressKey(e.service)} right?`;
   if (e.code === GrpcStatus.DEADLINE_EXCEEDED) return `${code}: ${where} did not answer ${e.method} in time`;
   if (e.code === GrpcStatus.UNIMPLEMENTED) return `${code}: ${where} does not implement ${e.method} (an older build?)`;
+  if (e.code === GrpcStatus.UNAUTHENTICATED) return `${code}: ${where} refused the credentials (${e.details}): set MLOPS_TOKEN_FILE or MLOPS_TOKEN to a valid token ('mlops auth token')`;
   return `${code}: ${e.details || 'no details'} (${where})`;
 }
 

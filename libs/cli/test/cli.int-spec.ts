@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { type LogisticRegressionModel, exportOnnx } from '@mlops/ml';
-import { type RunningService, freePort, grpcClient, startPlatformService, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
+import { type RunningService, freePort, grpcClient, startPlatformService, testIssuer, testKafkaBrokers, uniqueName, waitFor, asPrincipal } from '@mlops/testing';
 
 const MAIN = path.resolve(__dirname, '../dist/main.js');
 
@@ -49,7 +49,7 @@ describe('mlops CLI against the running services', () => {
 
   async function register(onnx: Buffer, correlationId: string): Promise<number> {
     const { sha256 } = await models.UploadArtifact([{ data: onnx }]);
-    return (await models.CreateModelVersion({ modelName: model, artifactSha256: sha256, metrics: { accuracy: 0.9 } }, { 'x-correlation-id': correlationId, 'x-principal': 'cli-test' })).version;
+    return (await models.CreateModelVersion({ modelName: model, artifactSha256: sha256, metrics: { accuracy: 0.9 } }, { 'x-correlation-id': correlationId, ...asPrincipal('cli-test') })).version;
   }
 
   const deploymentState = (version: number, state: string) =>
@@ -76,6 +76,7 @@ describe('mlops CLI against the running services', () => {
       TRAINING_GRPC_URL: await nowhere(),
       KAFKA_BROKERS: testKafkaBrokers().join(','),
       TZ: 'UTC',
+      MLOPS_TOKEN: testIssuer().adminToken,
     };
     models = grpcClient(registry.grpcAddress, 'mlops/registry/v1/registry.proto', 'mlops.registry.v1.RegistryService');
     await register(logistic([0.8, -0.4, 1.2]), saga);
@@ -162,7 +163,7 @@ describe('mlops CLI against the running services', () => {
     const saga2 = uniqueName('cli-saga');
     await register(logistic([0.82, -0.41, 1.19]), saga2);
     await deploymentState(2, 'DEPLOYMENT_STATE_PROGRESSING');
-    const paused = await mlops(['deployments', 'pause', model, '--reason', 'looking', '--principal', 'olivia']);
+    const paused = await mlops(['deployments', 'pause', model, '--reason', 'looking'], { MLOPS_TOKEN: testIssuer().token('olivia', ['engineer']) });
     expect(paused.stdout).toMatch(new RegExp(`^${model}: deployment \\S{8} of version 2 is paused `));
     const rolledBack = await mlops(['deployments', 'rollback', model, '--reason', 'not today']);
     expect(rolledBack.code).toBe(0);
@@ -192,6 +193,41 @@ describe('mlops CLI against the running services', () => {
     const down = await mlops(['models', 'list'], { REGISTRY_GRPC_URL: env.TRAINING_GRPC_URL });
     expect(down.code).toBe(1);
     expect(down.stderr).toBe(`error: UNAVAILABLE: cannot reach registry at ${env.TRAINING_GRPC_URL} (connection refused): is it running, and is REGISTRY_GRPC_URL right?\n`);
+  });
+
+  it('issues keys and tokens, and shows who changed what across the services, refusals included', async () => {
+    const dir = await fs.mkdtemp(path.join(tmpdir(), 'cli-auth-'));
+    try {
+      const init = JSON.parse((await mlops(['auth', 'init', '--dir', dir, '--json'])).stdout);
+      expect(init).toMatchObject({ newIssuerKey: true, adminToken: path.join(dir, 'tokens/admin.token') });
+      expect((await fs.stat(path.join(dir, 'issuer.key'))).mode & 0o777).toBe(0o600);
+      expect((await fs.readFile(path.join(dir, 'tokens/serving.token'), 'utf8')).split('.')).toHaveLength(3);
+      // Tokens from another issuer: the running services do not trust them.
+      const foreign = await mlops(['models', 'list'], { MLOPS_TOKEN: '', MLOPS_TOKEN_FILE: init.adminToken });
+      expect(foreign.code).toBe(1);
+      expect(foreign.stderr).toContain('UNAUTHENTICATED');
+      expect(foreign.stderr).toContain("refused the credentials (missing or invalid credentials): set MLOPS_TOKEN_FILE or MLOPS_TOKEN to a valid token ('mlops auth token')");
+      const issued = await mlops(['auth', 'token', '--sub', 'vera', '--roles', 'viewer', '--ttl', '15m', '--key', path.join(dir, 'issuer.key')]);
+      expect(issued.stdout.trim().split('.')).toHaveLength(3);
+      expect((await mlops(['auth', 'token', '--sub', 'vera', '--roles', 'root', '--key', path.join(dir, 'issuer.key')])).code).toBe(2);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+    // A viewer may read but not move an alias; the refusal and olivia's pause are in the merged log.
+    const viewer = testIssuer().token(`vera-${uniqueName('v')}`, ['viewer']);
+    expect((await mlops(['models', 'list'], { MLOPS_TOKEN: viewer })).code).toBe(0);
+    const refused = await mlops(['alias', 'set', model, 'production', '1'], { MLOPS_TOKEN: viewer });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/PERMISSION_DENIED: vera-\S+ may not call SetAlias: it needs the approver role/);
+    const log = await json(['audit-log', 'registry', 'serving', '--limit', '200']);
+    const actions = log.records.map((r: { principal: string; action: string; outcome: string; service: string }) => `${r.service} ${r.principal} ${r.action} ${r.outcome}`);
+    expect(actions).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^registry vera-\S+ \/mlops.registry.v1.RegistryService\/SetAlias PERMISSION_DENIED$/),
+      'serving olivia /mlops.serving.v1.DeploymentService/PauseDeployment OK',
+      'registry cli-test /mlops.registry.v1.RegistryService/CreateModelVersion OK',
+    ]));
+    // Serving moved the production alias as itself when version 1 went live.
+    expect(actions).toContain('registry service:serving /mlops.registry.v1.RegistryService/SetAlias OK');
   });
 
   it('exits 2 on a usage error, before calling anything', async () => {

@@ -22,7 +22,7 @@ describe('the closed loop', () => {
 
   beforeAll(async () => {
     platform = await startPlatform({ serviceEnv: { serving: { SERVING_ROUTING_REFRESH_MS: '200', SERVING_SCHEDULER_TICK_MS: '100' } } });
-    clients = createClients({ env: platform.addresses, timeoutMs: 20_000 });
+    clients = createClients({ env: platform.clientEnv, timeoutMs: 20_000 });
     scenario = new LoopScenario({ name: uniqueName('loop').replace(/_/g, '-'), clients, kafkaBrokers: testKafkaBrokers(), records: 2000, intervalSeconds: 2 });
     await scenario.connect();
   }, 180_000);

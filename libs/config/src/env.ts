@@ -5,6 +5,8 @@
  * `ConfigError` naming every bad variable, so a misconfigured service fails at start-up with a
  * message an operator can act on instead of failing later in a confusing way.
  */
+import { accessSync, constants, statSync } from 'node:fs';
+
 export type Env = Record<string, string | undefined>;
 
 export interface EnvVar<T> {
@@ -123,6 +125,19 @@ export const url = (protocols: string[], fallback?: string): EnvVar<string> => (
       return { value: raw };
     } catch {
       return { error: 'is not a valid URL' };
+    }
+  },
+});
+
+/** The path of a readable file (certificates, keys, tokens: the content is never printed). '' = unset. */
+export const file = (fallback?: string): EnvVar<string> => ({
+  fallback,
+  parse(raw) {
+    try {
+      accessSync(raw, constants.R_OK);
+      return statSync(raw).isFile() ? { value: raw } : { error: 'is not a file' };
+    } catch {
+      return { error: 'is not a readable file' };
     }
   },
 });

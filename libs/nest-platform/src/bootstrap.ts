@@ -5,7 +5,10 @@ import type { Server } from '@grpc/grpc-js';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { ConfigError } from '@mlops/config';
 import { PROTO_LOADER_OPTIONS, protoPath } from '@mlops/contracts';
-import { JsonLogger } from '@mlops/observability';
+import { JsonLogger, PlatformMetrics } from '@mlops/observability';
+import { AuditLog } from './audit/audit-log';
+import { grpcAuthInterceptor } from './auth/grpc-auth.interceptor';
+import { PlatformSecurity } from './auth/platform-security';
 import { GrpcErrorsFilter } from './grpc/domain-errors.filter';
 import { NestJsonLogger } from './nest-logger';
 import { type PlatformConfig, loadPlatformConfig } from './platform-config';
@@ -30,6 +33,8 @@ export async function bootstrapService(def: ServiceDefinition, appModule: Type):
     const app = await NestFactory.create(appModule, { logger: new NestJsonLogger(logger), abortOnError: false });
     // Before connecting the gRPC server, which inherits the app's filters.
     app.useGlobalFilters(new GrpcErrorsFilter(logger, app.getHttpAdapter()));
+    const security = app.get(PlatformSecurity);
+    const interceptor = grpcAuthInterceptor({ security, audit: () => app.get(AuditLog), metrics: app.get(PlatformMetrics), logger });
     app.connectMicroservice<MicroserviceOptions>(
       {
         transport: Transport.GRPC,
@@ -38,6 +43,9 @@ export async function bootstrapService(def: ServiceDefinition, appModule: Type):
           package: [...PLATFORM_PACKAGES, ...(def.grpc?.packages ?? [])],
           protoPath: [...PLATFORM_PROTOS, ...(def.grpc?.protoFiles ?? [])].map(protoPath),
           loader: PROTO_LOADER_OPTIONS,
+          credentials: security.serverCredentials(),
+          // Every call, Nest's and the plain services', passes authentication and authorization.
+          channelOptions: { interceptors: [interceptor] },
           // Nest hands over its grpc-js server here, before it starts serving.
           onLoadPackageDefinition: (_definition: unknown, server: Server) => {
             for (const service of def.plainGrpcServices ?? []) app.get(service).register(server);
@@ -49,7 +57,14 @@ export async function bootstrapService(def: ServiceDefinition, appModule: Type):
     await app.startAllMicroservices();
     await app.listen(config.httpPort, config.bindHost);
     stopOnSignals(app, logger);
-    logger.info('service started', { grpc: `${config.bindHost}:${config.grpcPort}`, http: `${config.bindHost}:${config.httpPort}`, schema: config.dbSchema });
+    logger.info('service started', {
+      grpc: `${config.bindHost}:${config.grpcPort}`,
+      http: `${config.bindHost}:${config.httpPort}`,
+      schema: config.dbSchema,
+      auth: config.authMode,
+      mutualTls: security.mutualTls,
+    });
+    if (config.authMode === 'disabled') logger.warn('authentication is disabled: every caller is admin (MLOPS_AUTH=disabled is for development only)');
     return app;
   } catch (error) {
     logger.error('service failed to start', { error });

@@ -9,3 +9,6 @@ export * from './tokens';
 export * from './upstream';
 export { toGrpcStatusError } from './grpc/domain-errors.filter';
 export { principalOf } from './grpc/principal';
+export { AuditLog, type AuditEntry, type AuditRecordRow, requestSummary } from './audit/audit-log';
+export { PlatformSecurity } from './auth/platform-security';
+export { PRINCIPAL_HEADER, ROLES_HEADER, grpcAuthInterceptor } from './auth/grpc-auth.interceptor';

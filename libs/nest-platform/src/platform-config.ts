@@ -1,4 +1,4 @@
-import { type ConfigOf, type EnvVar, hostPorts, int, oneOf, port, readEnv, sqlIdentifier, str, url } from '@mlops/config';
+import { ConfigError, type ConfigOf, type EnvVar, file, hostPorts, int, oneOf, port, readEnv, sqlIdentifier, str, url } from '@mlops/config';
 import { type ServiceDefinition, upstreamEnvKey } from './service-definition';
 
 /** The env keys every service reads, with defaults for one machine (see the README). */
@@ -15,6 +15,15 @@ export function platformConfigSpec(def: ServiceDefinition) {
     dbSchema: [`${def.envPrefix}_DB_SCHEMA`, sqlIdentifier(def.schema)],
     logLevel: ['LOG_LEVEL', oneOf(['debug', 'info', 'warn', 'error'] as const, 'info')],
     readinessIntervalMs: ['READINESS_INTERVAL_MS', int(5000, 100, 600_000)],
+    // Security (docs/security.md): bearer tokens checked against the issuer's public keys; the
+    // service's own token for the calls it makes; mutual TLS when the three TLS files are given.
+    authMode: ['MLOPS_AUTH', oneOf(['required', 'disabled'] as const, 'required')],
+    authPublicKeysFile: ['MLOPS_AUTH_PUBLIC_KEYS_FILE', file('')],
+    authIssuer: ['MLOPS_AUTH_ISSUER', str('mlops')],
+    authTokenFile: ['MLOPS_AUTH_TOKEN_FILE', file('')],
+    tlsCertFile: ['MLOPS_TLS_CERT_FILE', file('')],
+    tlsKeyFile: ['MLOPS_TLS_KEY_FILE', file('')],
+    tlsCaFile: ['MLOPS_TLS_CA_FILE', file('')],
   } as const;
 }
 
@@ -39,5 +48,18 @@ export function loadPlatformConfig(def: ServiceDefinition, env: Record<string, s
   const config: Record<string, unknown> = { service: def.name, version: def.version ?? '0.1.0', upstream: {} };
   for (const [field, [envKey]] of Object.entries(spec)) config[field] = values[envKey];
   for (const up of def.upstream ?? []) (config.upstream as Record<string, string>)[up.name] = (values[upstreamEnvKey(up.name)] as string[])[0];
+  checkSecurity(config as PlatformConfig, def);
   return config as PlatformConfig;
+}
+
+/** The security settings that only make sense together. */
+function checkSecurity(config: PlatformConfig, def: ServiceDefinition): void {
+  const problems: string[] = [];
+  if (config.authMode === 'required') {
+    if (!config.authPublicKeysFile) problems.push('MLOPS_AUTH_PUBLIC_KEYS_FILE is required (the issuer\'s public keys), unless MLOPS_AUTH=disabled');
+    if (!config.authTokenFile && (def.upstream ?? []).length > 0) problems.push(`MLOPS_AUTH_TOKEN_FILE is required (${def.name}'s own token for calling ${def.upstream!.map((u) => u.name).join(', ')}), unless MLOPS_AUTH=disabled`);
+  }
+  const tls = [config.tlsCertFile, config.tlsKeyFile, config.tlsCaFile].filter(Boolean).length;
+  if (tls !== 0 && tls !== 3) problems.push('MLOPS_TLS_CERT_FILE, MLOPS_TLS_KEY_FILE and MLOPS_TLS_CA_FILE are needed together (mutual TLS), or none of them');
+  if (problems.length > 0) throw new ConfigError(problems);
 }

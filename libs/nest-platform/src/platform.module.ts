@@ -1,10 +1,14 @@
 import { type DynamicModule, Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventConsumer, EventPublisher, MESSAGING_ENTITIES, MessagingTables1732800000000, Outbox, OutboxRelay, createKafka } from '@mlops/messaging';
 import { JsonLogger, PlatformMetrics } from '@mlops/observability';
 import { openDataSource, withRetries } from '@mlops/persistence';
+import { AuditLog } from './audit/audit-log';
+import { AuditRecords1733100000000 } from './audit/audit.migration';
+import { HttpAuthGuard } from './auth/http-auth.guard';
+import { PlatformSecurity } from './auth/platform-security';
 import { CorrelationInterceptor } from './correlation.interceptor';
 import { HealthGrpcController } from './grpc/health.grpc-controller';
 import { PlatformGrpcController } from './grpc/platform.grpc-controller';
@@ -30,7 +34,8 @@ class DataSourceCloser implements OnApplicationShutdown {
 /**
  * Everything a platform service shares: validated config, JSON logger, metrics, its Postgres
  * schema (migrated), Kafka (publisher, outbox relay, consumer group), readiness, the health,
- * metrics and status endpoints, correlation ids, and clients of its upstream services.
+ * metrics and status endpoints, correlation ids, authentication, authorization and the audit
+ * log (see auth/), and clients of its upstream services.
  * A service imports `PlatformModule.forRoot(definition)` and adds its features.
  */
 @Global()
@@ -60,7 +65,7 @@ export class PlatformModule {
                   url: config.databaseUrl,
                   schema: config.dbSchema,
                   entities: [...MESSAGING_ENTITIES, ...((def.entities as []) ?? [])],
-                  migrations: [MessagingTables1732800000000, ...(def.migrations ?? [])],
+                  migrations: [MessagingTables1732800000000, AuditRecords1733100000000, ...(def.migrations ?? [])],
                   applicationName: `${def.name}:${INSTANCE.id.slice(0, 8)}`,
                 }),
               { attempts: 15, delayMs: 2000, onRetry: (error, attempt) => logger.warn('database not reachable, retrying', { attempt, error: error.message }) },
@@ -86,12 +91,15 @@ export class PlatformModule {
           useFactory: (kafka: Kafka, publisher: EventPublisher, logger: JsonLogger, metrics: PlatformMetrics, config: PlatformConfig) =>
             new EventConsumer(kafka, { groupId: config.consumerGroup, publisher, logger, metrics, partitionsConsumedConcurrently: config.consumerConcurrency }),
         },
+        { provide: PlatformSecurity, inject: [PLATFORM_CONFIG], useFactory: (config: PlatformConfig) => new PlatformSecurity(config) },
+        { provide: AuditLog, inject: [DataSource], useFactory: (ds: DataSource) => new AuditLog(ds) },
         ReadinessService,
         UpstreamClients,
         MessagingLifecycle,
         ServiceAnnouncer,
         DataSourceCloser,
         { provide: APP_INTERCEPTOR, useClass: CorrelationInterceptor },
+        { provide: APP_GUARD, useClass: HttpAuthGuard },
       ],
       exports: [
         SERVICE_DEFINITION,
@@ -104,8 +112,12 @@ export class PlatformModule {
         Outbox,
         OutboxRelay,
         EventConsumer,
+        { provide: PlatformSecurity, inject: [PLATFORM_CONFIG], useFactory: (config: PlatformConfig) => new PlatformSecurity(config) },
+        { provide: AuditLog, inject: [DataSource], useFactory: (ds: DataSource) => new AuditLog(ds) },
         ReadinessService,
         UpstreamClients,
+        PlatformSecurity,
+        AuditLog,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { InterceptingCall, type Interceptor, status as GrpcStatus } from '@grpc/
 import { failedPrecondition, notFound, unavailable } from '@mlops/errors';
 import { PROTO_LOADER_OPTIONS, platform, protoPath } from '@mlops/contracts';
 import { CORRELATION_HEADER, currentCorrelationId } from '@mlops/observability';
+import { PlatformSecurity } from './auth/platform-security';
 import { PLATFORM_CONFIG, type PlatformConfig } from './platform-config';
 
 /** Adds the correlation id of the current context to every outgoing gRPC call. */
@@ -29,12 +30,15 @@ export const deadlineClientInterceptor: Interceptor = (options, nextCall) => {
   return new InterceptingCall(nextCall(options));
 };
 
-/** gRPC clients of the platform services this service calls (addresses from <NAME>_GRPC_URL). */
+/** gRPC clients of the platform services this service calls (addresses from <NAME>_GRPC_URL), as the service's own identity. */
 @Injectable()
 export class UpstreamClients implements OnModuleDestroy {
   private readonly proxies = new Map<string, ClientGrpcProxy>();
 
-  constructor(@Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig) {}
+  constructor(
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    private readonly security: PlatformSecurity,
+  ) {}
 
   get names(): string[] {
     return Object.keys(this.config.upstream);
@@ -54,7 +58,9 @@ export class UpstreamClients implements OnModuleDestroy {
           package: pkg,
           protoPath: protoPath(protoFile),
           loader: PROTO_LOADER_OPTIONS,
-          channelOptions: { interceptors: [correlationClientInterceptor, deadlineClientInterceptor] },
+          credentials: this.security.channelCredentials(),
+          // The service calls as itself: its own token (and certificate, under mutual TLS).
+          channelOptions: { interceptors: [this.security.clientInterceptor, correlationClientInterceptor, deadlineClientInterceptor] },
         },
       }) as ClientGrpcProxy;
       this.proxies.set(cacheKey, proxy);

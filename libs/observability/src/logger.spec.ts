@@ -29,6 +29,10 @@ describe('JsonLogger', () => {
     expect(JSON.stringify(lines[0])).not.toContain('hunter2');
     expect(JSON.stringify(lines[0])).not.toContain('eyJhbGciOi');
     expect(lines[0].url).toBe('postgres://u:[REDACTED]@db/x');
+    // A bare JWT in a message or an error (no "Bearer" before it) is redacted too.
+    logger.info('token eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl was refused', { error: new Error('bad eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJhbGljZSJ9.c2ln') });
+    expect(JSON.stringify(lines[1])).not.toContain('eyJzdWIiOiJhbGljZSJ9');
+    expect(lines[1].msg).toBe('token [REDACTED] was refused');
   });
 
   it('replaces unsafe client correlation ids with fresh ones', () => {

@@ -58,10 +58,12 @@ export class JsonLogger {
 
 const SECRET_KEY = /pass(word)?|secret|token|authorization|api[-_]?key|credential/i;
 const BEARER = /(bearer\s+)[A-Za-z0-9\-._~+/]+=*/gi;
+/** A JSON Web Token anywhere in a text (a header that starts with `{"`). */
+const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/\s]+:)[^@\s]+@/gi;
 
 export function redact(text: string): string {
-  return text.replace(BEARER, '$1[REDACTED]').replace(URL_PASSWORD, '$1[REDACTED]@');
+  return text.replace(BEARER, '$1[REDACTED]').replace(JWT, '[REDACTED]').replace(URL_PASSWORD, '$1[REDACTED]@');
 }
 
 function redactFields(fields: LogFields): LogFields {

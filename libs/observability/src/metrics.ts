@@ -17,6 +17,9 @@ export class PlatformMetrics {
   readonly outboxPublished: Counter;
   readonly outboxPublishFailures: Counter;
   readonly dependencyUp: Gauge<'dependency'>;
+  readonly authRefusals: Counter<'transport' | 'reason'>;
+  readonly auditRecords: Counter<'outcome'>;
+  readonly auditWriteFailures: Counter;
 
   constructor(readonly service: string) {
     this.registry.setDefaultLabels({ service });
@@ -79,6 +82,23 @@ export class PlatformMetrics {
       name: 'mlops_dependency_up',
       help: '1 when the dependency answered its last readiness check, else 0.',
       labelNames: ['dependency'],
+      registers,
+    });
+    this.authRefusals = new Counter({
+      name: 'mlops_auth_refusals_total',
+      help: 'Requests refused by authentication (reason: missing, expired, bad-signature, ...) or authorization (permission-denied).',
+      labelNames: ['transport', 'reason'],
+      registers,
+    });
+    this.auditRecords = new Counter({
+      name: 'mlops_audit_records_total',
+      help: 'Audit records written, by outcome (OK, PERMISSION_DENIED, other gRPC status names).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.auditWriteFailures = new Counter({
+      name: 'mlops_audit_write_failures_total',
+      help: 'Audit records that could not be written (the database refused or was away).',
       registers,
     });
   }

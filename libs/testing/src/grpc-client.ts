@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import * as path from 'node:path';
 import { REPO_ROOT } from './infra';
+import { testIssuer } from './auth';
 
 const PROTO_ROOT = path.join(REPO_ROOT, 'proto');
 
@@ -13,9 +14,16 @@ export type AnyCall = (request: object | object[], metadata?: Record<string, str
 /**
  * A plain @grpc/grpc-js client over a real socket, as any external client would use the
  * platform: no NestJS, the .proto files only. Each method returns a promise and rejects with
- * the grpc-js ServiceError (its `code` is the gRPC status).
+ * the grpc-js ServiceError (its `code` is the gRPC status). Calls carry `token` (default: the test
+ * issuer's admin token; null: none) unless their metadata has an `authorization` of its own.
  */
-export function grpcClient(address: string, protoFile: string, service: string): Record<string, AnyCall> & { close(): void } {
+export function grpcClient(
+  address: string,
+  protoFile: string,
+  service: string,
+  options: { token?: string | null; credentials?: grpc.ChannelCredentials } = {},
+): Record<string, AnyCall> & { close(): void } {
+  const token = options.token === undefined ? testIssuer().adminToken : options.token;
   const definition = protoLoader.loadSync(path.join(PROTO_ROOT, protoFile), {
     includeDirs: [PROTO_ROOT],
     keepCase: false,
@@ -25,13 +33,14 @@ export function grpcClient(address: string, protoFile: string, service: string):
   });
   const loaded = grpc.loadPackageDefinition(definition);
   const ctor = service.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], loaded) as grpc.ServiceClientConstructor;
-  const client = new ctor(address, grpc.credentials.createInsecure());
+  const client = new ctor(address, options.credentials ?? grpc.credentials.createInsecure());
   const methods: Record<string, AnyCall> = {};
   for (const [name, definition] of Object.entries(ctor.service)) {
     const method = (client as unknown as Record<string, Function>)[name].bind(client);
     methods[name] = (request, metadata = {}) =>
       new Promise((resolve, reject) => {
         const md = new grpc.Metadata();
+        if (token && !('authorization' in metadata)) md.set('authorization', `Bearer ${token}`);
         for (const [key, value] of Object.entries(metadata)) md.set(key, value);
         const options = { deadline: Date.now() + 60_000 };
         const done = (error: grpc.ServiceError | null, response: unknown) => (error ? reject(error) : resolve(response));

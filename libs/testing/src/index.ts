@@ -1,3 +1,4 @@
+export * from './auth';
 export * from './grpc-client';
 export * from './infra';
 export * from './kafka-broker';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { freePort, testDatabaseUrl, testKafkaBrokers, uniqueName, waitFor } from './infra';
 import { ServiceProcess, httpGet } from './service-process';
+import { testIssuer } from './auth';
 
 export interface RunningService {
   proc: ServiceProcess;
@@ -30,7 +31,8 @@ export function envPrefixOf(service: string): string {
 
 /**
  * Starts a service process on free ports with its own schema and consumer group in the test
- * database, so tests never collide with each other or with a running platform.
+ * database, so tests never collide with each other or with a running platform. It trusts the
+ * test issuer's key and calls others with its own token (see auth.ts).
  */
 export async function startPlatformService(
   name: string,
@@ -48,6 +50,7 @@ export async function startPlatformService(
     DATABASE_URL: testDatabaseUrl(),
     READINESS_INTERVAL_MS: '500',
     LOG_LEVEL: 'info',
+    ...testIssuer().serviceEnv(name),
     ...options.env,
   }).start();
   const service: RunningService = {
@@ -79,6 +82,8 @@ export interface RunningPlatform {
   service(name: string): RunningService;
   /** <SERVICE>_GRPC_URL of each, for clients (the CLI's, the demo scenario's). */
   addresses: Record<string, string>;
+  /** The addresses and MLOPS_TOKEN (the test issuer's admin token): the env a CLI client needs. */
+  clientEnv: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -107,5 +112,6 @@ export async function startPlatform(options: { env?: Record<string, string>; ser
     throw error;
   }
   const addresses = Object.fromEntries(services.map((s) => [`${envPrefixOf(s.name)}_GRPC_URL`, s.grpcAddress]));
-  return { services, service: (name) => services.find((s) => s.name === name)!, addresses, stop };
+  const clientEnv = { ...addresses, MLOPS_TOKEN: testIssuer().adminToken };
+  return { services, service: (name) => services.find((s) => s.name === name)!, addresses, clientEnv, stop };
 }

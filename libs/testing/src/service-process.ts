@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { REPO_ROOT, waitFor } from './infra';
+import { authHeaders } from './auth';
 
 export type LogLine = Record<string, unknown> & { msg?: string; level?: string; correlationId?: string };
 
@@ -64,9 +65,10 @@ export class ServiceProcess {
   }
 }
 
-/** GETs a URL on loopback; resolves with status and parsed body (never throws on HTTP errors). */
-export async function httpGet(url: string): Promise<{ status: number; body: string; json?: unknown; headers: Headers }> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+/** GETs a URL on loopback (with the test issuer's admin token unless `headers` say otherwise);
+ * resolves with status and parsed body (never throws on HTTP errors). */
+export async function httpGet(url: string, headers: Record<string, string> = authHeaders()): Promise<{ status: number; body: string; json?: unknown; headers: Headers }> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(5000), headers });
   const body = await response.text();
   let json: unknown;
   try {

@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { RawTopics, Topics } from '@mlops/contracts';
-import { type RunningService, grpcClient, kcatProduce, readTopic, startPlatformService, testDatabaseUrl, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
+import { type RunningService, grpcClient, kcatProduce, readTopic, startPlatformService, testDatabaseUrl, testKafkaBrokers, uniqueName, waitFor, authHeaders } from '@mlops/testing';
 import { trip, tripGrpc, tripProto, tripsDataset } from './ingestion-fixtures';
 
 /** The record pipeline against the real broker and database, through the service's public faces. */
@@ -111,7 +111,7 @@ describe('ingestion records', () => {
     expect(await stored(dataset)).toBe(5);
 
     // Every record of the three calls is counted once, by its outcome.
-    const metrics = await (await fetch(`${service.httpUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${service.httpUrl}/metrics`, { headers: authHeaders() })).text();
     for (const [outcome, n] of [['accepted', 5], ['duplicate', 3], ['rejected', 2]] as const) {
       expect(metrics).toMatch(new RegExp(`^mlops_ingestion_records_total\\{dataset="${dataset}",outcome="${outcome}",service="ingestion"\\} ${n}$`, 'm'));
     }
@@ -125,7 +125,7 @@ describe('ingestion records', () => {
     try {
       await replay.proc.waitForLog((l) => l.msg === 'consuming');
       await waitFor(async () => {
-        const lag = (await (await fetch(`${replay.httpUrl}/metrics`)).text()).match(/mlops_kafka_consumer_lag\{[^}]*topic="ingestion.records.received.v1"[^}]*\} (\d+)/g);
+        const lag = (await (await fetch(`${replay.httpUrl}/metrics`, { headers: authHeaders() })).text()).match(/mlops_kafka_consumer_lag\{[^}]*topic="ingestion.records.received.v1"[^}]*\} (\d+)/g);
         return lag !== null && lag.every((line) => line.endsWith(' 0'));
       }, { timeoutMs: 60_000, what: 'the replay to catch up' });
     } finally {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Kafka, type Producer, logLevel } from 'kafkajs';
 import { Topics, type events } from '@mlops/contracts';
 import { type LogisticRegressionModel, exportOnnx } from '@mlops/ml';
-import { type RunningService, grpcClient, readTopicUntil, startPlatformService, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
+import { type RunningService, grpcClient, readTopicUntil, startPlatformService, testKafkaBrokers, uniqueName, waitFor, authHeaders } from '@mlops/testing';
 
 type Client = ReturnType<typeof grpcClient>;
 
@@ -154,7 +154,7 @@ describe('drift monitoring', () => {
     expect(timeline.steps[0].summary).toMatch(/^data drift in 50% of the features \(x1 wasserstein 1\.\d+\)$/);
     expect((await api.GetTimeline({ correlationId: 'nothing-carried-this' }).catch((e: { code: number }) => e)).code).toBe(5);
 
-    const metrics = await (await fetch(`${monitoring.httpUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${monitoring.httpUrl}/metrics`, { headers: authHeaders() })).text();
     expect(metrics).toMatch(new RegExp(`mlops_monitoring_feature_drifted\\{[^}]*model="${model}"[^}]*feature="x1"[^}]*\\} 1`));
     expect(metrics).toMatch(new RegExp(`mlops_monitoring_alerts_total\\{[^}]*model="${model}"[^}]*\\} 1`));
   });
@@ -206,7 +206,7 @@ describe('drift monitoring', () => {
       return requests.length > 0;
     });
     expect(requests).toEqual([expect.objectContaining({ requestId: alert.alertId, trigger: 'degradation' })]);
-    const metrics = await (await fetch(`${monitoring.httpUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${monitoring.httpUrl}/metrics`, { headers: authHeaders() })).text();
     expect(metrics).toMatch(new RegExp(`mlops_monitoring_performance_degraded\\{[^}]*model="${labelled}"[^}]*\\} 1`));
     expect(metrics).toMatch(new RegExp(`mlops_monitoring_performance\\{[^}]*model="${labelled}"[^}]*metric="accuracy"[^}]*\\} 0\\.[78]`));
     expect(metrics).toMatch(new RegExp(`mlops_monitoring_performance_baseline\\{[^}]*model="${labelled}"[^}]*metric="accuracy"[^}]*\\} 0\\.95`));

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import * as ort from 'onnxruntime-node';
 import { Topics } from '@mlops/contracts';
-import { type RunningService, grpcClient, readTopic, startPlatformService, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
+import { type RunningService, grpcClient, readTopic, startPlatformService, testKafkaBrokers, uniqueName, waitFor, asPrincipal } from '@mlops/testing';
 import { foreignModel, platformModel } from './onnx-fixtures';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -16,7 +16,7 @@ describe('registry', () => {
   let api: ReturnType<typeof grpcClient>;
   let artifactDir: string;
   const name = (prefix: string) => uniqueName(prefix).replace(/_/g, '-');
-  const as = (principal: string) => ({ 'x-principal': principal });
+  const as = (principal: string) => asPrincipal(principal);
   const upload = async (bytes: Buffer) => api.UploadArtifact([{ data: bytes.subarray(0, 100) }, { data: bytes.subarray(100) }]);
 
   beforeAll(async () => {
@@ -97,8 +97,8 @@ describe('registry', () => {
       'ci alias.set',
       'carol version.approve',
       'ci alias.set',
-      'anonymous version.create',
-      'anonymous version.create',
+      'test-admin version.create',
+      'test-admin version.create',
       'admin model.create',
     ]);
     expect(JSON.parse(events[0].details)).toMatchObject({ alias: 'production', version: 2, previous: 0, reason: 'approved' });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Topics, type events } from '@mlops/contracts';
-import { type RunningService, grpcClient, readTopicUntil, startPlatformService, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
+import { type RunningService, grpcClient, readTopicUntil, startPlatformService, testKafkaBrokers, uniqueName, waitFor, authHeaders, asPrincipal } from '@mlops/testing';
 import { bucketOf } from '../src/routing/domain/traffic-split';
 import { FLIPPED, GOOD, STABLE, erring } from './models';
 import { startTraffic } from './traffic';
@@ -141,7 +141,7 @@ describe('deployments (basic, canary, shadow) with automated analysis', () => {
     expect(rolledBack.reason).toContain('error_rate 1.00 > 0.01');
     expect(stats.failed).toEqual([]);
     expect(stats.byVersion['2'] ?? 0).toBe(0);
-    const metrics = await (await fetch(`${serving.httpUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${serving.httpUrl}/metrics`, { headers: authHeaders() })).text();
     expect(metrics).toMatch(new RegExp(`mlops_serving_analysis_verdicts_total\\{[^}]*model="${model}"[^}]*verdict="fail"[^}]*\\} 2`));
   });
 
@@ -218,7 +218,7 @@ describe('deployments (basic, canary, shadow) with automated analysis', () => {
     expect(shadow.every((p) => served.has(p.requestId))).toBe(true);
     expect(Object.keys(shadow[0].features).sort()).toEqual(['a', 'b', 'c']);
 
-    const promoted = await deployments.PromoteDeployment({ modelName: model, reason: 'shadow looked right' }, { 'x-principal': 'olivia' });
+    const promoted = await deployments.PromoteDeployment({ modelName: model, reason: 'shadow looked right' }, asPrincipal('olivia'));
     expect(promoted.state).toBe('DEPLOYMENT_STATE_PROMOTING');
     await deploymentOf(model, 2, 'DEPLOYMENT_STATE_PROMOTED');
     expect(await production(model)).toBe(2);
@@ -237,16 +237,16 @@ describe('deployments (basic, canary, shadow) with automated analysis', () => {
     expect(await refused(deployments.SetDeploymentPolicy({ modelName: model, canarySteps: [50, 20] }))).toMatchObject({ code: 3, details: expect.stringContaining('canary_steps must increase, got [50, 20]') });
     expect(await refused(deployments.GetDeployment({ id: '00000000-0000-0000-0000-000000000000' }))).toMatchObject({ code: 5 });
 
-    const paused = await deployments.PauseDeployment({ modelName: model, reason: 'investigating' }, { 'x-principal': 'olivia' });
+    const paused = await deployments.PauseDeployment({ modelName: model, reason: 'investigating' }, asPrincipal('olivia'));
     expect(paused).toMatchObject({ state: 'DEPLOYMENT_STATE_PAUSED', candidateWeightPercent: 10, reason: 'investigating (by olivia)', nextAnalysisAtMs: 0 });
     const resumed = await deployments.ResumeDeployment({ modelName: model });
     expect(resumed.state).toBe('DEPLOYMENT_STATE_PROGRESSING');
-    const rolledBack = await deployments.RollbackDeployment({ modelName: model, reason: 'not today' }, { 'x-principal': 'olivia' });
+    const rolledBack = await deployments.RollbackDeployment({ modelName: model, reason: 'not today' }, asPrincipal('olivia'));
     expect(rolledBack).toMatchObject({ state: 'DEPLOYMENT_STATE_ROLLED_BACK', candidateWeightPercent: 0, reason: 'not today (by olivia)' });
     expect(await production(model)).toBe(1);
 
     // An operator may deploy the same version again, explicitly.
-    const again = await deployments.StartDeployment({ modelName: model, version: 2, strategy: 'STRATEGY_BASIC' }, { 'x-principal': 'olivia' });
+    const again = await deployments.StartDeployment({ modelName: model, version: 2, strategy: 'STRATEGY_BASIC' }, asPrincipal('olivia'));
     expect(again).toMatchObject({ strategy: 'STRATEGY_BASIC', state: 'DEPLOYMENT_STATE_PROMOTING', startedBy: 'olivia' });
     await deploymentOf(model, 2, 'DEPLOYMENT_STATE_PROMOTED');
     expect(await production(model)).toBe(2);
@@ -263,7 +263,7 @@ describe('deployments (basic, canary, shadow) with automated analysis', () => {
       return d.state === 'DEPLOYMENT_STATE_PROMOTING' && d.reason.startsWith('promotion waits:') ? d : undefined;
     }, { what: 'the promotion to wait for approval' });
     expect(waiting.reason).toContain('approv');
-    await models.ApproveVersion({ modelName: model, version: 1, alias: 'production', reason: 'reviewed' }, { 'x-principal': 'carol' });
+    await models.ApproveVersion({ modelName: model, version: 1, alias: 'production', reason: 'reviewed' }, asPrincipal('carol'));
     await deploymentOf(model, 1, 'DEPLOYMENT_STATE_PROMOTED');
     expect(await production(model)).toBe(1);
 
@@ -273,7 +273,7 @@ describe('deployments (basic, canary, shadow) with automated analysis', () => {
       const d = await deployments.GetDeployment({ modelName: model });
       return d.candidateVersion === 2 && d.reason.startsWith('promotion waits:');
     }, { what: 'the second promotion to wait' });
-    const abandoned = await deployments.RollbackDeployment({ modelName: model, reason: 'not approved in time' }, { 'x-principal': 'olivia' });
+    const abandoned = await deployments.RollbackDeployment({ modelName: model, reason: 'not approved in time' }, asPrincipal('olivia'));
     expect(abandoned).toMatchObject({ state: 'DEPLOYMENT_STATE_ROLLED_BACK', candidateVersion: 2, reason: 'not approved in time (by olivia)' });
     expect(await production(model)).toBe(1);
   });

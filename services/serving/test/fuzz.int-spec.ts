@@ -3,7 +3,7 @@ import * as http2 from 'node:http2';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { type LogisticRegressionModel, exportOnnx } from '@mlops/ml';
-import { type RunningService, grpcClient, startPlatformService, uniqueName } from '@mlops/testing';
+import { type RunningService, grpcClient, startPlatformService, uniqueName, authHeaders } from '@mlops/testing';
 
 type Client = ReturnType<typeof grpcClient>;
 
@@ -137,7 +137,7 @@ describe('hostile inference input', () => {
 
   it('refuses malformed, mistyped and oversize REST bodies with 4xx, never 5xx', async () => {
     const url = `${serving.httpUrl}/v2/models/${model}/infer`;
-    const post = async (body: string | Buffer, type = 'application/json') => (await fetch(url, { method: 'POST', headers: { 'content-type': type }, body })).status;
+    const post = async (body: string | Buffer, type = 'application/json') => (await fetch(url, { method: 'POST', headers: { 'content-type': type, ...authHeaders() }, body })).status;
     const statuses = [
       await post('{"inputs": [{"name": "input", "shape": [1, 3], "datatype": "FP32", "data": [1, 2'),
       await post('null'),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { type LogisticRegressionModel, exportOnnx } from '@mlops/ml';
-import { type RunningService, grpcClient, startPlatformService, uniqueName } from '@mlops/testing';
+import { type RunningService, grpcClient, startPlatformService, uniqueName, authHeaders } from '@mlops/testing';
 
 /** Open Inference Protocol over gRPC and REST, with a model registered in the real registry. The
  * client is plain grpc-js built from the public v2 proto at run time (no generated code of ours),
@@ -79,7 +79,7 @@ describe('inference (Open Inference Protocol v2, gRPC)', () => {
       expect(r.id).toBe(`c${i}`);
       expect(r.outputs[0].contents.fp32Contents).toEqual(want.slice(row * 2, row * 2 + 2));
     }
-    const metrics = await (await fetch(`${serving.httpUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${serving.httpUrl}/metrics`, { headers: authHeaders() })).text();
     const runs = Number(/mlops_serving_batch_requests_count\{[^}]*\} (\d+)/.exec(metrics)![1]);
     const requests = Number(/mlops_serving_batch_requests_sum\{[^}]*\} (\d+)/.exec(metrics)![1]);
     // More requests than runs: some runs served several requests at once.
@@ -91,11 +91,11 @@ describe('inference (Open Inference Protocol v2, gRPC)', () => {
     const json = async (r: Response | Promise<Response>) => (await (await r).json()) as Record<string, unknown>;
     expect(await json(fetch(url('/health/live')))).toEqual({ live: true });
     expect(await json(fetch(url('/health/ready')))).toEqual({ ready: true });
-    expect((await json(fetch(url(`/models/${modelName}`)))).inputs).toEqual([{ name: 'input', datatype: 'FP32', shape: [-1, 3] }]);
-    expect((await fetch(url(`/models/${modelName}/versions/1/ready`))).status).toBe(200);
+    expect((await json(fetch(url(`/models/${modelName}`), { headers: authHeaders() }))).inputs).toEqual([{ name: 'input', datatype: 'FP32', shape: [-1, 3] }]);
+    expect((await fetch(url(`/models/${modelName}/versions/1/ready`), { headers: authHeaders() })).status).toBe(200);
     const response = await fetch(url(`/models/${modelName}/infer`), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...authHeaders() },
       body: JSON.stringify({ id: 'rest-1', inputs: [{ name: 'input', shape: [2, 3], datatype: 'FP32', data: [[0.1, 0.2, 0.3], [-1, 2, 0.5]] }], outputs: [{ name: 'probabilities' }] }),
     });
     expect(response.status).toBe(200);
@@ -103,7 +103,7 @@ describe('inference (Open Inference Protocol v2, gRPC)', () => {
     expect(body).toMatchObject({ model_name: modelName, model_version: '1', id: 'rest-1', outputs: [{ name: 'probabilities', shape: [2, 2], datatype: 'FP32' }] });
     expect((body.outputs as { data: number[] }[])[0].data).toEqual(await expected());
 
-    const post = (name: string, payload: unknown) => fetch(url(`/models/${name}/infer`), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+    const post = (name: string, payload: unknown) => fetch(url(`/models/${name}/infer`), { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders() }, body: JSON.stringify(payload) });
     const notFound = await post('no-such-model', { inputs: [] });
     expect(notFound.status).toBe(404);
     const badShape = await post(modelName, { inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }] });
@@ -132,7 +132,7 @@ describe('inference (Open Inference Protocol v2, gRPC)', () => {
   });
 
   it('exports requests by status, latency and batch sizes per model and version', async () => {
-    const metrics = (await (await fetch(`${serving.httpUrl}/metrics`)).text()).split('\n');
+    const metrics = (await (await fetch(`${serving.httpUrl}/metrics`, { headers: authHeaders() })).text()).split('\n');
     /** The value of the series `name` whose labels include all of `labels` (any order). */
     const value = (name: string, labels: Record<string, string>) => {
       const line = metrics.find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));

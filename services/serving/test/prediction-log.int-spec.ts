@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Topics } from '@mlops/contracts';
-import { PrivateKafkaBroker, type RunningService, freePort, grpcClient, readTopic, startPlatformService, uniqueName, waitFor } from '@mlops/testing';
+import { PrivateKafkaBroker, type RunningService, freePort, grpcClient, readTopic, startPlatformService, uniqueName, waitFor, authHeaders } from '@mlops/testing';
 import { STABLE } from './models';
 
 /** The prediction log reaches Kafka, and a broker outage neither fails nor slows inference. */
@@ -43,7 +43,7 @@ describe('prediction log', () => {
     return latencies.sort((a, b) => a - b);
   }
 
-  const gauge = async (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(await (await fetch(`${serving.httpUrl}/metrics`)).text())?.[1]);
+  const gauge = async (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(await (await fetch(`${serving.httpUrl}/metrics`, { headers: authHeaders() })).text())?.[1]);
 
   it('logs every row with request id, model, version, inputs, outputs and latency, and survives a broker outage', async () => {
     const api = grpcClient(serving.grpcAddress, 'inference/grpc_predict_v2.proto', 'inference.GRPCInferenceService');

@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command';
+import { AUTH_COMMANDS } from './auth';
 import { DATA_COMMANDS } from './data';
 import { DEPLOYMENT_COMMANDS } from './deployments';
 import { MONITORING_COMMANDS } from './monitoring';
@@ -25,6 +26,7 @@ export const GROUP_SUMMARIES: Record<string, string> = {
   performance: 'live performance from late labels',
   monitoring: 'monitoring policies and the fleet',
   'monitoring policy': "how a model's traffic is watched",
+  auth: 'tokens: the issuer key, service and user tokens',
 };
 
 /** Every command, in the order `mlops --help` lists them (`demo`: the closed loop, src/demo/). */
@@ -36,6 +38,7 @@ export const COMMANDS: CommandSpec[] = [
   ...DEPLOYMENT_COMMANDS,
   ...MONITORING_COMMANDS,
   timelineCommand,
+  ...AUTH_COMMANDS,
   tailCommand,
   topicsCommand,
   demoCommand,

@@ -6,10 +6,11 @@ import { PLATFORM_CONFIG, type PlatformConfig } from '../platform-config';
 import { ReadinessService } from '../readiness.service';
 import { INSTANCE } from '../instance';
 import { UpstreamClients } from '../upstream';
+import { AuditLog } from '../audit/audit-log';
 
 const UPSTREAM_TIMEOUT_MS = 3000;
 
-/** mlops.platform.v1.PlatformService: identity, readiness and dependencies of this instance. */
+/** mlops.platform.v1.PlatformService: identity, readiness and dependencies of this instance; its audit log. */
 @Controller()
 @platform.PlatformServiceControllerMethods()
 export class PlatformGrpcController implements platform.PlatformServiceController {
@@ -18,7 +19,19 @@ export class PlatformGrpcController implements platform.PlatformServiceControlle
     private readonly upstream: UpstreamClients,
     private readonly logger: JsonLogger,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    private readonly audit: AuditLog,
   ) {}
+
+  async listAuditRecords(request: platform.ListAuditRecordsRequest): Promise<platform.ListAuditRecordsResponse> {
+    const { records, nextPageToken } = await this.audit.list({
+      principal: request.principal,
+      actionPrefix: request.actionPrefix,
+      sinceMs: request.sinceMs,
+      pageSize: request.pageSize,
+      pageToken: request.pageToken,
+    });
+    return { records: records.map((r) => ({ ...r, roles: [...r.roles], service: this.config.service })), nextPageToken };
+  }
 
   async getStatus(request: platform.GetStatusRequest): Promise<platform.GetStatusResponse> {
     this.logger.info('status requested', { includeUpstream: request.includeUpstream });

@@ -14,7 +14,8 @@ export class HealthHttpController {
 
   @Get('ready')
   ready(@Res() res: Response): void {
-    const dependencies = this.readiness.dependencies.map(({ name, ready, detail }) => ({ name, ready, ...(ready ? {} : { detail }) }));
+    // Public (probes carry no token): names and states only; the failures' details are in GetStatus.
+    const dependencies = this.readiness.dependencies.map(({ name, ready }) => ({ name, ready }));
     res
       .status(this.readiness.ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
       .json({ status: this.readiness.ready ? 'ready' : 'not ready', dependencies });

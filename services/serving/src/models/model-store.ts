@@ -31,6 +31,8 @@ export class ModelStore implements OnModuleInit, OnModuleDestroy {
   /** A coarse clock for the request path (Date.now() per request is measurable). */
   private now = Date.now();
   private readonly production = new Map<string, { version: Promise<number>; at: number; resolved?: number }>();
+  /** The last production version resolved per model, kept when the cache is forgotten (it names failed requests' series). */
+  private readonly lastProduction = new Map<string, number>();
   private readonly defaults: BatchPolicy;
 
   constructor(
@@ -135,6 +137,7 @@ export class ModelStore implements OnModuleInit, OnModuleDestroy {
       firstValueFrom(this.registry.getModelVersionByAlias({ modelName: name, alias: 'production' })),
     ).then((v) => {
       entry.resolved = v.version;
+      this.lastProduction.set(name, v.version);
       return v.version;
     });
     const entry: { version: Promise<number>; at: number; resolved?: number } = { version, at: Date.now() };
@@ -143,9 +146,9 @@ export class ModelStore implements OnModuleInit, OnModuleDestroy {
     return version;
   }
 
-  /** The production version when it is known already (no registry call). */
+  /** The production version when it is known already (no registry call): the cached one, else the last one resolved. */
   knownProductionVersion(name: string): number | undefined {
-    return this.production.get(name)?.resolved;
+    return this.production.get(name)?.resolved ?? this.lastProduction.get(name);
   }
 
   /** The production version if it is cached and fresh: the request path's way around a promise. */

@@ -98,6 +98,55 @@ export interface GetStatusResponse {
   correlationId: string;
 }
 
+/**
+ * One entry of a service's audit log: a change asked of it through its API (with its outcome),
+ * or a request refused for lack of a role. Entries are append-only.
+ */
+export interface AuditRecord {
+  /** Position in this service's log (increasing). */
+  id: number;
+  /** When it was recorded, Unix epoch milliseconds. */
+  atMs: number;
+  /** The service whose log this is. */
+  service: string;
+  /** Who asked: the token's subject ("alice", "service:serving"), or "anonymous" with auth disabled. */
+  principal: string;
+  /** The roles the caller's token carried. */
+  roles: string[];
+  /** What was asked: the gRPC method path ("/mlops.registry.v1.RegistryService/SetAlias") or "POST /route". */
+  action: string;
+  /** The status it ended with: "OK", a gRPC status name ("PERMISSION_DENIED", "INVALID_ARGUMENT", ...). */
+  outcome: string;
+  /** The request's correlation id (x-correlation-id), to find its logs and events. */
+  requestId: string;
+  /** The token's id (jti). */
+  tokenId: string;
+  /** The caller's address. */
+  peer: string;
+  /** The request, as JSON, cut to 2 KB (bytes fields shown by their length). */
+  requestJson: string;
+}
+
+/** Asks for audit records, newest first. */
+export interface ListAuditRecordsRequest {
+  /** Only this principal's records. */
+  principal: string;
+  /** Only actions starting with this, e.g. "/mlops.registry.v1.RegistryService/". */
+  actionPrefix: string;
+  /** Only records at or after this time, Unix epoch milliseconds. */
+  sinceMs: number;
+  /** At most this many (default 100, at most 1000). */
+  pageSize: number;
+  /** Continue after the last page: its next_page_token. */
+  pageToken: string;
+}
+
+export interface ListAuditRecordsResponse {
+  records: AuditRecord[];
+  /** Set when more records follow. */
+  nextPageToken: string;
+}
+
 function createBaseDependencyStatus(): DependencyStatus {
   return { name: "", kind: 0, ready: false, detail: "", latencyMs: 0 };
 }
@@ -514,12 +563,511 @@ export const GetStatusResponse: MessageFns<GetStatusResponse> = {
   },
 };
 
+function createBaseAuditRecord(): AuditRecord {
+  return {
+    id: 0,
+    atMs: 0,
+    service: "",
+    principal: "",
+    roles: [],
+    action: "",
+    outcome: "",
+    requestId: "",
+    tokenId: "",
+    peer: "",
+    requestJson: "",
+  };
+}
+
+export const AuditRecord: MessageFns<AuditRecord> = {
+  encode(message: AuditRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0) {
+      writer.uint32(8).int64(message.id);
+    }
+    if (message.atMs !== 0) {
+      writer.uint32(16).int64(message.atMs);
+    }
+    if (message.service !== "") {
+      writer.uint32(26).string(message.service);
+    }
+    if (message.principal !== "") {
+      writer.uint32(34).string(message.principal);
+    }
+    for (const v of message.roles) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.action !== "") {
+      writer.uint32(50).string(message.action);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(58).string(message.outcome);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(66).string(message.requestId);
+    }
+    if (message.tokenId !== "") {
+      writer.uint32(74).string(message.tokenId);
+    }
+    if (message.peer !== "") {
+      writer.uint32(82).string(message.peer);
+    }
+    if (message.requestJson !== "") {
+      writer.uint32(90).string(message.requestJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuditRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuditRecord();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.atMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.service = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.principal = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.roles.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.tokenId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.peer = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.requestJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuditRecord {
+    return {
+      id: isSet(object.id) ? globalThis.Number(object.id) : 0,
+      atMs: isSet(object.atMs)
+        ? globalThis.Number(object.atMs)
+        : isSet(object.at_ms)
+        ? globalThis.Number(object.at_ms)
+        : 0,
+      service: isSet(object.service) ? globalThis.String(object.service) : "",
+      principal: isSet(object.principal) ? globalThis.String(object.principal) : "",
+      roles: globalThis.Array.isArray(object?.roles) ? object.roles.map((e: any) => globalThis.String(e)) : [],
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      tokenId: isSet(object.tokenId)
+        ? globalThis.String(object.tokenId)
+        : isSet(object.token_id)
+        ? globalThis.String(object.token_id)
+        : "",
+      peer: isSet(object.peer) ? globalThis.String(object.peer) : "",
+      requestJson: isSet(object.requestJson)
+        ? globalThis.String(object.requestJson)
+        : isSet(object.request_json)
+        ? globalThis.String(object.request_json)
+        : "",
+    };
+  },
+
+  toJSON(message: AuditRecord): unknown {
+    const obj: any = {};
+    if (message.id !== 0) {
+      obj.id = Math.round(message.id);
+    }
+    if (message.atMs !== 0) {
+      obj.atMs = Math.round(message.atMs);
+    }
+    if (message.service !== "") {
+      obj.service = message.service;
+    }
+    if (message.principal !== "") {
+      obj.principal = message.principal;
+    }
+    if (message.roles?.length) {
+      obj.roles = message.roles;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.tokenId !== "") {
+      obj.tokenId = message.tokenId;
+    }
+    if (message.peer !== "") {
+      obj.peer = message.peer;
+    }
+    if (message.requestJson !== "") {
+      obj.requestJson = message.requestJson;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AuditRecord>, I>>(base?: I): AuditRecord {
+    return AuditRecord.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AuditRecord>, I>>(object: I): AuditRecord {
+    const message = createBaseAuditRecord();
+    message.id = object.id ?? 0;
+    message.atMs = object.atMs ?? 0;
+    message.service = object.service ?? "";
+    message.principal = object.principal ?? "";
+    message.roles = object.roles?.map((e) => e) || [];
+    message.action = object.action ?? "";
+    message.outcome = object.outcome ?? "";
+    message.requestId = object.requestId ?? "";
+    message.tokenId = object.tokenId ?? "";
+    message.peer = object.peer ?? "";
+    message.requestJson = object.requestJson ?? "";
+    return message;
+  },
+};
+
+function createBaseListAuditRecordsRequest(): ListAuditRecordsRequest {
+  return { principal: "", actionPrefix: "", sinceMs: 0, pageSize: 0, pageToken: "" };
+}
+
+export const ListAuditRecordsRequest: MessageFns<ListAuditRecordsRequest> = {
+  encode(message: ListAuditRecordsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.principal !== "") {
+      writer.uint32(10).string(message.principal);
+    }
+    if (message.actionPrefix !== "") {
+      writer.uint32(18).string(message.actionPrefix);
+    }
+    if (message.sinceMs !== 0) {
+      writer.uint32(24).int64(message.sinceMs);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(32).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(42).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAuditRecordsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAuditRecordsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.principal = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.actionPrefix = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.sinceMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAuditRecordsRequest {
+    return {
+      principal: isSet(object.principal) ? globalThis.String(object.principal) : "",
+      actionPrefix: isSet(object.actionPrefix)
+        ? globalThis.String(object.actionPrefix)
+        : isSet(object.action_prefix)
+        ? globalThis.String(object.action_prefix)
+        : "",
+      sinceMs: isSet(object.sinceMs)
+        ? globalThis.Number(object.sinceMs)
+        : isSet(object.since_ms)
+        ? globalThis.Number(object.since_ms)
+        : 0,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListAuditRecordsRequest): unknown {
+    const obj: any = {};
+    if (message.principal !== "") {
+      obj.principal = message.principal;
+    }
+    if (message.actionPrefix !== "") {
+      obj.actionPrefix = message.actionPrefix;
+    }
+    if (message.sinceMs !== 0) {
+      obj.sinceMs = Math.round(message.sinceMs);
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAuditRecordsRequest>, I>>(base?: I): ListAuditRecordsRequest {
+    return ListAuditRecordsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAuditRecordsRequest>, I>>(object: I): ListAuditRecordsRequest {
+    const message = createBaseListAuditRecordsRequest();
+    message.principal = object.principal ?? "";
+    message.actionPrefix = object.actionPrefix ?? "";
+    message.sinceMs = object.sinceMs ?? 0;
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListAuditRecordsResponse(): ListAuditRecordsResponse {
+  return { records: [], nextPageToken: "" };
+}
+
+export const ListAuditRecordsResponse: MessageFns<ListAuditRecordsResponse> = {
+  encode(message: ListAuditRecordsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.records) {
+      AuditRecord.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAuditRecordsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAuditRecordsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.records.push(AuditRecord.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAuditRecordsResponse {
+    return {
+      records: globalThis.Array.isArray(object?.records) ? object.records.map((e: any) => AuditRecord.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListAuditRecordsResponse): unknown {
+    const obj: any = {};
+    if (message.records?.length) {
+      obj.records = message.records.map((e) => AuditRecord.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAuditRecordsResponse>, I>>(base?: I): ListAuditRecordsResponse {
+    return ListAuditRecordsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAuditRecordsResponse>, I>>(object: I): ListAuditRecordsResponse {
+    const message = createBaseListAuditRecordsResponse();
+    message.records = object.records?.map((e) => AuditRecord.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
 /** Operations API of every service. */
 
 export interface PlatformServiceClient {
   /** Reports readiness, dependencies and identity of this service instance. */
 
   getStatus(request: GetStatusRequest, metadata?: Metadata): Observable<GetStatusResponse>;
+
+  /** This service's audit log: every change asked through its API, and every refusal for lack of a role. */
+
+  listAuditRecords(request: ListAuditRecordsRequest, metadata?: Metadata): Observable<ListAuditRecordsResponse>;
 }
 
 /** Operations API of every service. */
@@ -531,11 +1079,18 @@ export interface PlatformServiceController {
     request: GetStatusRequest,
     metadata?: Metadata,
   ): Promise<GetStatusResponse> | Observable<GetStatusResponse> | GetStatusResponse;
+
+  /** This service's audit log: every change asked through its API, and every refusal for lack of a role. */
+
+  listAuditRecords(
+    request: ListAuditRecordsRequest,
+    metadata?: Metadata,
+  ): Promise<ListAuditRecordsResponse> | Observable<ListAuditRecordsResponse> | ListAuditRecordsResponse;
 }
 
 export function PlatformServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["getStatus"];
+    const grpcMethods: string[] = ["getStatus", "listAuditRecords"];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("PlatformService", method)(constructor.prototype[method], method, descriptor);

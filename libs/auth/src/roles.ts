@@ -1,0 +1,159 @@
+/**
+ * Roles and the role each RPC and HTTP route needs: the platform's whole access policy in one
+ * table (docs/security.md prints it). Every role can read (viewer); admin can do everything;
+ * the others add one kind of change each:
+ *
+ *   viewer    read anything (datasets, features, runs, models, deployments, reports), predict
+ *   producer  ingest records
+ *   engineer  register datasets, feature views, models and versions; train; start, pause and
+ *             roll back deployments; set monitoring policies
+ *   approver  move aliases (production), approve versions, promote canaries, set deployment
+ *             policies, read audit logs
+ *   admin     all of the above
+ *
+ * An RPC missing from the table is refused to everybody but admin (default deny; a unit test
+ * checks that every RPC in proto/ is listed).
+ */
+export const ROLES = ['viewer', 'producer', 'engineer', 'approver', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Access {
+  /** The role needed (admin always passes; viewer is any valid token). */
+  role: Role;
+  /** Changes state: recorded in the audit log with its outcome. */
+  mutates: boolean;
+}
+
+/** Needs no credentials: liveness and readiness only (probes cannot carry tokens). */
+export const PUBLIC = 'public' as const;
+
+const read: Access = { role: 'viewer', mutates: false };
+const change = (role: Role): Access => ({ role, mutates: true });
+
+/** By full gRPC method path, `/package.Service/Method`. */
+export const RPC_ACCESS: Record<string, Access | typeof PUBLIC> = {
+  '/grpc.health.v1.Health/Check': PUBLIC,
+  '/mlops.platform.v1.PlatformService/GetStatus': read,
+  '/mlops.platform.v1.PlatformService/ListAuditRecords': { role: 'approver', mutates: false },
+
+  '/inference.GRPCInferenceService/ServerLive': PUBLIC,
+  '/inference.GRPCInferenceService/ServerReady': PUBLIC,
+  '/inference.GRPCInferenceService/ModelReady': read,
+  '/inference.GRPCInferenceService/ServerMetadata': read,
+  '/inference.GRPCInferenceService/ModelMetadata': read,
+  '/inference.GRPCInferenceService/ModelInfer': read,
+
+  '/mlops.ingestion.v1.IngestionService/RegisterDataset': change('engineer'),
+  '/mlops.ingestion.v1.IngestionService/GetDataset': read,
+  '/mlops.ingestion.v1.IngestionService/ListDatasets': read,
+  '/mlops.ingestion.v1.IngestionService/IngestRecords': change('producer'),
+  '/mlops.ingestion.v1.IngestionService/StreamRecords': change('producer'),
+  '/mlops.ingestion.v1.IngestionService/ListRejectedRecords': read,
+  '/mlops.ingestion.v1.IngestionService/CreateDatasetVersion': change('engineer'),
+  '/mlops.ingestion.v1.IngestionService/GetDatasetVersion': read,
+  '/mlops.ingestion.v1.IngestionService/ListDatasetVersions': read,
+  '/mlops.ingestion.v1.IngestionService/ReadDatasetVersion': read,
+
+  '/mlops.features.v1.FeatureStoreService/RegisterFeatureView': change('engineer'),
+  '/mlops.features.v1.FeatureStoreService/GetFeatureView': read,
+  '/mlops.features.v1.FeatureStoreService/ListFeatureViews': read,
+  '/mlops.features.v1.FeatureStoreService/GetOnlineFeatures': read,
+  '/mlops.features.v1.FeatureStoreService/CreateSnapshot': change('engineer'),
+  '/mlops.features.v1.FeatureStoreService/GetSnapshot': read,
+  '/mlops.features.v1.FeatureStoreService/ReadSnapshot': read,
+
+  '/mlops.training.v1.TrainingService/SubmitTrainingJob': change('engineer'),
+  '/mlops.training.v1.TrainingService/GetTrainingJob': read,
+  '/mlops.training.v1.TrainingService/ListTrainingJobs': read,
+  '/mlops.training.v1.TrainingService/CreateExperiment': change('engineer'),
+  '/mlops.training.v1.TrainingService/GetExperiment': read,
+  '/mlops.training.v1.TrainingService/CreateRun': change('engineer'),
+  '/mlops.training.v1.TrainingService/LogBatch': change('engineer'),
+  '/mlops.training.v1.TrainingService/LogArtifact': change('engineer'),
+  '/mlops.training.v1.TrainingService/UpdateRun': change('engineer'),
+  '/mlops.training.v1.TrainingService/GetRun': read,
+  '/mlops.training.v1.TrainingService/GetMetricHistory': read,
+  '/mlops.training.v1.TrainingService/SearchRuns': read,
+
+  '/mlops.registry.v1.RegistryService/CreateRegisteredModel': change('engineer'),
+  '/mlops.registry.v1.RegistryService/GetRegisteredModel': read,
+  '/mlops.registry.v1.RegistryService/ListRegisteredModels': read,
+  '/mlops.registry.v1.RegistryService/UpdateRegisteredModel': change('engineer'),
+  '/mlops.registry.v1.RegistryService/CreateModelVersion': change('engineer'),
+  '/mlops.registry.v1.RegistryService/GetModelVersion': read,
+  '/mlops.registry.v1.RegistryService/GetModelVersionByAlias': read,
+  '/mlops.registry.v1.RegistryService/ListModelVersions': read,
+  '/mlops.registry.v1.RegistryService/SetAlias': change('approver'),
+  '/mlops.registry.v1.RegistryService/DeleteAlias': change('approver'),
+  '/mlops.registry.v1.RegistryService/ApproveVersion': change('approver'),
+  '/mlops.registry.v1.RegistryService/GetLineage': read,
+  '/mlops.registry.v1.RegistryService/ListAuditEvents': { role: 'approver', mutates: false },
+  '/mlops.registry.v1.RegistryService/UploadArtifact': change('engineer'),
+  '/mlops.registry.v1.RegistryService/DownloadArtifact': read,
+  '/mlops.registry.v1.RegistryService/UploadModel': change('engineer'),
+
+  '/mlops.serving.v1.DeploymentService/SetDeploymentPolicy': change('approver'),
+  '/mlops.serving.v1.DeploymentService/GetDeploymentPolicy': read,
+  '/mlops.serving.v1.DeploymentService/StartDeployment': change('engineer'),
+  '/mlops.serving.v1.DeploymentService/GetDeployment': read,
+  '/mlops.serving.v1.DeploymentService/ListDeployments': read,
+  '/mlops.serving.v1.DeploymentService/ListAnalyses': read,
+  '/mlops.serving.v1.DeploymentService/PauseDeployment': change('engineer'),
+  '/mlops.serving.v1.DeploymentService/ResumeDeployment': change('engineer'),
+  '/mlops.serving.v1.DeploymentService/PromoteDeployment': change('approver'),
+  '/mlops.serving.v1.DeploymentService/RollbackDeployment': change('engineer'),
+
+  '/mlops.monitoring.v1.MonitoringService/ListServiceInstances': read,
+  '/mlops.monitoring.v1.MonitoringService/SetMonitoringPolicy': change('engineer'),
+  '/mlops.monitoring.v1.MonitoringService/GetMonitoringPolicy': read,
+  '/mlops.monitoring.v1.MonitoringService/GetDriftReport': read,
+  '/mlops.monitoring.v1.MonitoringService/GetPerformanceReport': read,
+  '/mlops.monitoring.v1.MonitoringService/ListAlerts': read,
+  '/mlops.monitoring.v1.MonitoringService/GetTimeline': read,
+};
+
+/** HTTP routes by method and Nest route path (liveness and readiness are public). */
+export const HTTP_ACCESS: Record<string, Access | typeof PUBLIC> = {
+  'GET /health/live': PUBLIC,
+  'GET /health/ready': PUBLIC,
+  'GET /v2/health/live': PUBLIC,
+  'GET /v2/health/ready': PUBLIC,
+  'GET /metrics': read,
+  'GET /v2': read,
+  'GET /v2/models/:name': read,
+  'GET /v2/models/:name/ready': read,
+  'GET /v2/models/:name/versions/:version': read,
+  'GET /v2/models/:name/versions/:version/ready': read,
+  'POST /v2/models/:name/infer': read,
+  'POST /v2/models/:name/versions/:version/infer': read,
+};
+
+/** The roles each platform service's own identity (`service:<name>`) is issued with: what it calls. */
+export const SERVICE_ROLES: Record<string, Role[]> = {
+  ingestion: ['viewer'],
+  'feature-store': ['viewer'],
+  // Snapshots in the feature store, models and versions in the registry.
+  training: ['engineer'],
+  registry: ['viewer'],
+  // Moves the production alias when a canary passes.
+  serving: ['approver'],
+  monitoring: ['viewer'],
+};
+
+/** Whether tokens with `roles` may do what `access` asks. */
+export function allows(roles: readonly Role[], access: Access): boolean {
+  return roles.includes('admin') || access.role === 'viewer' || roles.includes(access.role);
+}
+
+export type Decision = { public: true } | { public: false; access: Access | undefined };
+
+/** The access rule of a gRPC method (undefined: not listed, admin only). */
+export function rpcAccess(path: string): Decision {
+  const rule = RPC_ACCESS[path];
+  return rule === PUBLIC ? { public: true } : { public: false, access: rule };
+}
+
+export function httpAccess(method: string, routePath: string): Decision {
+  const rule = HTTP_ACCESS[`${method.toUpperCase()} ${routePath}`];
+  return rule === PUBLIC ? { public: true } : { public: false, access: rule };
+}

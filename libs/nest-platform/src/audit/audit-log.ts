@@ -1,0 +1,101 @@
+import { DataSource } from 'typeorm';
+import { schemaOf } from '@mlops/persistence';
+import { invalidArgument } from '@mlops/errors';
+
+export interface AuditEntry {
+  principal: string;
+  roles: readonly string[];
+  action: string;
+  outcome: string;
+  requestId: string;
+  tokenId: string;
+  peer: string;
+  /** The request as JSON, already cut (see requestSummary). */
+  requestJson: string;
+}
+
+export interface AuditRecordRow extends AuditEntry {
+  id: number;
+  atMs: number;
+}
+
+export interface AuditQuery {
+  principal?: string;
+  actionPrefix?: string;
+  sinceMs?: number;
+  pageSize?: number;
+  pageToken?: string;
+}
+
+const MAX_REQUEST_JSON = 2048;
+
+/**
+ * The service's audit log (table audit_records in its schema, append-only): who asked for what
+ * change, when, from which request, and how it ended; refusals for lack of a role too.
+ */
+export class AuditLog {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async record(entry: AuditEntry): Promise<void> {
+    const s = schemaOf(this.dataSource);
+    await this.dataSource.query(
+      `INSERT INTO "${s}".audit_records (principal, roles, action, outcome, request_id, token_id, peer, request_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [entry.principal, entry.roles, entry.action, entry.outcome, entry.requestId, entry.tokenId, entry.peer, entry.requestJson],
+    );
+  }
+
+  /** Newest first; the page token is the last id returned. */
+  async list(query: AuditQuery): Promise<{ records: AuditRecordRow[]; nextPageToken: string }> {
+    const pageSize = query.pageSize || 100;
+    if (pageSize < 1 || pageSize > 1000) throw invalidArgument(`page_size must be 1-1000, got ${pageSize}`);
+    const before = query.pageToken ? Number(query.pageToken) : undefined;
+    if (before !== undefined && !(Number.isInteger(before) && before > 0)) throw invalidArgument(`page_token "${query.pageToken}" is not one this service gave`);
+    const s = schemaOf(this.dataSource);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (query.principal) add('principal = ?', query.principal);
+    if (query.actionPrefix) add(`starts_with(action, ?)`, query.actionPrefix);
+    if (query.sinceMs) add('at >= to_timestamp(? / 1000.0)', query.sinceMs);
+    if (before !== undefined) add('id < ?', before);
+    params.push(pageSize + 1);
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT id, (extract(epoch FROM at) * 1000)::float8 AS at_ms, principal, roles, action, outcome, request_id, token_id, peer, request_json
+         FROM "${s}".audit_records ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, pageSize).map((r) => ({
+      id: Number(r.id),
+      atMs: Math.round(Number(r.at_ms)),
+      principal: String(r.principal),
+      roles: r.roles as string[],
+      action: String(r.action),
+      outcome: String(r.outcome),
+      requestId: String(r.request_id),
+      tokenId: String(r.token_id),
+      peer: String(r.peer),
+      requestJson: String(r.request_json),
+    }));
+    return { records: page, nextPageToken: rows.length > pageSize ? String(page[page.length - 1]!.id) : '' };
+  }
+}
+
+/** A request as JSON for the audit log: bytes shown by their length, long strings and the whole cut. */
+export function requestSummary(message: unknown): string {
+  if (message === undefined) return '';
+  let json: string;
+  try {
+    json = JSON.stringify(message, (_key, value: unknown) => {
+      if (Buffer.isBuffer(value) || value instanceof Uint8Array) return `<${value.length} bytes>`;
+      if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) return `<${(value as { data: unknown[] }).data.length} bytes>`;
+      if (typeof value === 'string' && value.length > 256) return `${value.slice(0, 256)}…`;
+      return value;
+    });
+  } catch {
+    return '"<not serialisable>"';
+  }
+  return json.length > MAX_REQUEST_JSON ? `${json.slice(0, MAX_REQUEST_JSON)}…` : json;
+}

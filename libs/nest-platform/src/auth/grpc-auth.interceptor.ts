@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { type Metadata, ServerInterceptingCall, type ServerInterceptor, status as GrpcStatus } from '@grpc/grpc-js';
+import { type Access, type Role, TokenError, allows, bearerToken, rpcAccess } from '@mlops/auth';
+import { CORRELATION_HEADER, type JsonLogger, type PlatformMetrics } from '@mlops/observability';
+import { type AuditEntry, type AuditLog, requestSummary } from '../audit/audit-log';
+import type { PlatformSecurity } from './platform-security';
+
+/** Metadata the interceptor sets for the handlers: who the verified caller is (never the caller's own claim). */
+export const PRINCIPAL_HEADER = 'x-principal';
+export const ROLES_HEADER = 'x-mlops-roles';
+/** Said to every caller without valid credentials, whatever the reason (the reason is logged and counted). */
+export const UNAUTHENTICATED_DETAILS = 'missing or invalid credentials';
+
+export interface Caller {
+  principal: string;
+  roles: Role[];
+  tokenId: string;
+}
+
+interface Deps {
+  security: PlatformSecurity;
+  audit: () => AuditLog;
+  metrics: PlatformMetrics;
+  logger: JsonLogger;
+}
+
+/**
+ * The one door every gRPC call passes, Nest-handled or plain grpc-js (inference): checks the
+ * bearer token (UNAUTHENTICATED), the role the method needs (PERMISSION_DENIED, audited), hands
+ * the verified principal to the handler in `x-principal`, and records every call of a method
+ * that changes state in the audit log, with its outcome, before the caller sees that outcome.
+ */
+export function grpcAuthInterceptor(deps: Deps): ServerInterceptor {
+  return (method, call) => {
+    const decision = rpcAccess(method.path);
+    if (decision.public) return new ServerInterceptingCall(call);
+    const access = decision.access;
+    let refused = false;
+    let caller: Caller | undefined;
+    let requestId = '';
+    let firstMessage: unknown;
+    const refuse = (code: GrpcStatus, details: string) => {
+      refused = true;
+      call.sendStatus({ code, details });
+    };
+    const entry = (outcome: string): AuditEntry => ({
+      principal: caller!.principal,
+      roles: caller!.roles,
+      action: method.path,
+      outcome,
+      requestId,
+      tokenId: caller!.tokenId,
+      peer: call.getPeer(),
+      requestJson: requestSummary(firstMessage),
+    });
+    const audit = async (outcome: string) => {
+      try {
+        await deps.audit().record(entry(outcome));
+        deps.metrics.auditRecords.inc({ outcome });
+      } catch (error) {
+        deps.metrics.auditWriteFailures.inc();
+        deps.logger.error('audit record not written', { action: method.path, principal: caller!.principal, outcome, error: (error as Error).message });
+      }
+    };
+
+    return new ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, nextMetadata) => {
+            requestId = correlationIdOf(metadata);
+            const verified = authenticate(deps, metadata, method.path);
+            if (!verified) return refuse(GrpcStatus.UNAUTHENTICATED, UNAUTHENTICATED_DETAILS);
+            caller = verified;
+            if (!isAllowed(caller.roles, access)) {
+              deps.metrics.authRefusals.inc({ transport: 'grpc', reason: 'permission-denied' });
+              const details = `${caller.principal} may not call ${method.path.slice(method.path.lastIndexOf('/') + 1)}: it needs the ${access?.role ?? 'admin'} role`;
+              // Audited before the caller hears it; a denial is recorded even for reads.
+              void audit('PERMISSION_DENIED').finally(() => refuse(GrpcStatus.PERMISSION_DENIED, details));
+              refused = true;
+              return;
+            }
+            metadata.remove('authorization');
+            metadata.set(PRINCIPAL_HEADER, caller.principal);
+            metadata.set(ROLES_HEADER, caller.roles.join(','));
+            nextMetadata(metadata);
+          },
+          onReceiveMessage: (message, nextMessage) => {
+            if (refused) return;
+            if (firstMessage === undefined) firstMessage = message;
+            nextMessage(message);
+          },
+          onReceiveHalfClose: (nextHalfClose) => {
+            if (!refused) nextHalfClose();
+          },
+        }),
+      sendStatus: (status, nextStatus) => {
+        if (!access?.mutates || !caller) return nextStatus(status);
+        void audit(GrpcStatus[status.code] ?? String(status.code)).finally(() => nextStatus(status));
+      },
+    });
+  };
+}
+
+function isAllowed(roles: Role[], access: Access | undefined): boolean {
+  return access ? allows(roles, access) : roles.includes('admin');
+}
+
+/** The caller the token proves (or, with auth disabled, the admin named by x-principal); undefined = refuse. */
+function authenticate(deps: Deps, metadata: Metadata, path: string): Caller | undefined {
+  const verifier = deps.security.verifier;
+  if (!verifier) {
+    const named = metadata.get(PRINCIPAL_HEADER)[0]?.toString() ?? '';
+    return { principal: /^[A-Za-z0-9._@:-]{1,128}$/.test(named) ? named : 'anonymous', roles: ['admin'], tokenId: '' };
+  }
+  try {
+    const claims = verifier.verify(bearerToken(metadata.get('authorization')[0]?.toString()));
+    return { principal: claims.sub, roles: claims.roles, tokenId: claims.jti };
+  } catch (error) {
+    const reason = error instanceof TokenError ? error.problem : 'malformed';
+    deps.metrics.authRefusals.inc({ transport: 'grpc', reason });
+    deps.logger.warn('request refused: unauthenticated', { method: path, reason });
+    return undefined;
+  }
+}
+
+/** The call's correlation id, made (and set on the metadata, for the handler's logs) when it has none. */
+function correlationIdOf(metadata: Metadata): string {
+  const given = metadata.get(CORRELATION_HEADER)[0]?.toString();
+  if (given && /^[A-Za-z0-9._:-]{1,128}$/.test(given)) return given;
+  const made = randomUUID();
+  metadata.set(CORRELATION_HEADER, made);
+  return made;
+}
