@@ -27,3 +27,9 @@ export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mlops}"
 # Nx's daemon outlives the command that started it; CI and scripts want none.
 export NX_DAEMON="${NX_DAEMON:-false}"
 export NX_NO_CLOUD=true
+# Security (docs/security.md): `mlops auth init` keeps the issuer key and tokens here; the CLI
+# calls as admin with the token it wrote, unless MLOPS_TOKEN / MLOPS_TOKEN_FILE say otherwise.
+export MLOPS_AUTH_DIR="${MLOPS_AUTH_DIR:-$MLOPS_ROOT/var/auth}"
+if [ -z "${MLOPS_TOKEN:-}" ] && [ -z "${MLOPS_TOKEN_FILE:-}" ] && [ -f "$MLOPS_AUTH_DIR/tokens/admin.token" ]; then
+  export MLOPS_TOKEN_FILE="$MLOPS_AUTH_DIR/tokens/admin.token"
+fi

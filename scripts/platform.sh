@@ -30,7 +30,10 @@ uses_local_kafka() { [ "$MLOPS_EXTERNAL_KAFKA" = 0 ]; }
 start_service() {
   local svc=$1 pid
   if pid=$(pid_of "$svc"); then echo "  $svc already running (pid $pid)"; return; fi
-  nohup node "services/$svc/dist/main.js" >>"$LOG_DIR/$svc.log" 2>&1 &
+  # Each service trusts the issuer's public key and calls the others with its own token.
+  MLOPS_AUTH_PUBLIC_KEYS_FILE="${MLOPS_AUTH_PUBLIC_KEYS_FILE:-$MLOPS_AUTH_DIR/issuer.pub.pem}" \
+    MLOPS_AUTH_TOKEN_FILE="$MLOPS_AUTH_DIR/tokens/$svc.token" \
+    nohup node "services/$svc/dist/main.js" >>"$LOG_DIR/$svc.log" 2>&1 &
   echo $! >"$RUN_DIR/$svc.pid"
   echo "  $svc started (pid $!, gRPC :$(grpc_port "$svc"), HTTP :$(http_port "$svc"), log $LOG_DIR/$svc.log)"
 }
@@ -52,12 +55,16 @@ wait_ready() {
 }
 
 cmd_up() {
-  echo "[1/5] installing what is missing"; bash scripts/setup.sh
-  echo "[2/5] building"; npx nx run-many -t build --outputStyle=static >/dev/null && echo "  build ok"
-  echo "[3/5] Kafka ($KAFKA_BROKERS)"
+  echo "[1/6] installing what is missing"; bash scripts/setup.sh
+  echo "[2/6] building"; npx nx run-many -t build --outputStyle=static >/dev/null && echo "  build ok"
+  echo "[3/6] tokens ($MLOPS_AUTH_DIR)"
+  # Keeps the issuer key of an earlier run and issues fresh 30-day tokens for the services and the CLI.
+  node libs/cli/dist/main.js auth init --dir "$MLOPS_AUTH_DIR" | sed 's/^/  /'
+  export MLOPS_TOKEN_FILE="${MLOPS_TOKEN_FILE:-$MLOPS_AUTH_DIR/tokens/admin.token}"
+  echo "[4/6] Kafka ($KAFKA_BROKERS)"
   if uses_local_kafka; then bash scripts/kafka.sh start; else echo "  using existing cluster"; fi
-  echo "[4/5] Postgres"; bash scripts/db.sh
-  echo "[5/5] services"
+  echo "[5/6] Postgres"; bash scripts/db.sh
+  echo "[6/6] services"
   for svc in "${SERVICES[@]}"; do start_service "$svc"; done
   wait_ready
   cmd_status

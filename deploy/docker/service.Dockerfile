@@ -25,6 +25,8 @@
 # The image contains only the service's production dependencies, the compiled dist/ of the
 # service and of the @mlops/* libs it depends on (node_modules/@mlops/<lib> are npm workspace
 # symlinks to libs/<lib>), and proto/ (loaded at run time, relative to libs/contracts/dist).
+# It also holds the operator CLI (libs/cli/dist, with its libs and dependencies): compose's
+# auth-init runs `node libs/cli/dist/main.js auth init` (and `auth token`) from this image.
 
 ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 
@@ -38,7 +40,8 @@ COPY services services
 RUN find libs services -mindepth 2 -maxdepth 2 ! -name package.json -exec rm -rf {} +
 
 # ---------------------------------------------------------------------------------------------
-# build: full install (dev dependencies included), compile the service and the libs it uses.
+# build: full install (dev dependencies included), compile the service, the CLI and the libs
+# they use.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 ENV NX_DAEMON=false \
@@ -58,11 +61,12 @@ RUN case "$SERVICE" in \
       ingestion|feature-store|training|registry|serving|monitoring) ;; \
       *) echo "build arg SERVICE must be one of: ingestion feature-store training registry serving monitoring (got '$SERVICE')" >&2; exit 1 ;; \
     esac \
- && npx nx run "@mlops/$SERVICE:build" --outputStyle=static
+ && npx nx run-many -t build --projects="@mlops/$SERVICE,@mlops/cli" --outputStyle=static
 
-# Lay out what the runtime stage needs, for this service only:
-#   /out/manifests  package.json of the service and of every @mlops/* workspace it depends on
-#                   (transitively, production dependencies only: not @mlops/testing)
+# Lay out what the runtime stage needs, for this service and the CLI only:
+#   /out/manifests  package.json of the service, of @mlops/cli and of every @mlops/* workspace
+#                   they depend on (transitively, production dependencies only: not
+#                   @mlops/testing)
 #   /out/app        the same workspaces' package.json + dist/
 RUN node <<'EOF'
 const fs = require('node:fs');
@@ -82,6 +86,7 @@ const visit = (pkgName) => {
   for (const dep of Object.keys(pkg.dependencies ?? {})) if (dirs[dep]) visit(dep);
 };
 visit(`@mlops/${process.env.SERVICE}`);
+visit('@mlops/cli');
 for (const pkgName of keep) {
   const dir = dirs[pkgName];
   for (const out of ['/out/manifests', '/out/app']) {
@@ -91,7 +96,7 @@ for (const pkgName of keep) {
   if (!fs.existsSync(path.join(dir, 'dist'))) throw new Error(`${pkgName}: ${dir}/dist was not built`);
   fs.cpSync(path.join(dir, 'dist'), path.join('/out/app', dir, 'dist'), { recursive: true });
 }
-console.log(`runtime workspaces for ${process.env.SERVICE}: ${[...keep].map((n) => dirs[n]).join(' ')}`);
+console.log(`runtime workspaces for ${process.env.SERVICE} and the CLI: ${[...keep].map((n) => dirs[n]).join(' ')}`);
 EOF
 
 # ---------------------------------------------------------------------------------------------
@@ -106,15 +111,17 @@ ENV NODE_ENV=production \
 WORKDIR /app
 
 # npm links node_modules/@mlops/<lib> -> ../../libs/<lib> for the workspaces present; the ones
-# left out (other services, @mlops/testing) are skipped, and so are their dependencies.
+# left out (other services, @mlops/testing) are skipped, and so are their dependencies. The CLI's
+# dependencies (gRPC, kafkajs) are the services' too.
 # --ignore-scripts: no production dependency needs an install script (protobufjs' postinstall
 # only prints a version hint).
 COPY package.json package-lock.json .npmrc ./
 COPY --from=build /out/manifests/ ./
 RUN --mount=type=cache,target=/root/.npm,sharing=locked \
-    npm ci --omit=dev --workspace "@mlops/$SERVICE" --include-workspace-root=false \
+    npm ci --omit=dev --workspace "@mlops/$SERVICE" --workspace @mlops/cli --include-workspace-root=false \
       --ignore-scripts --no-audit --no-fund --loglevel=error \
- && test -f "node_modules/@mlops/$SERVICE/package.json"
+ && test -f "node_modules/@mlops/$SERVICE/package.json" \
+ && test -f node_modules/@mlops/cli/package.json
 
 COPY --from=build /out/app/ ./
 COPY proto proto

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
+import { composeAuthProblems } from './compose-auth.mjs';
 import { checkDashboards, checkRules, recordedNames } from './dashboards.mjs';
 import { schemaProblems, unknownFieldProblems } from './k8s-validate.mjs';
 import { render, sameObjects } from './kustomize.mjs';
@@ -28,6 +29,10 @@ const rules = checkRules(root, known);
 report('alert rules name existing metrics and labels', rules.problems, `${rules.count} rules`);
 const boards = checkDashboards(root, known);
 report('Grafana dashboards: structure, data source, metrics and labels', boards.problems, `${boards.count} dashboards`);
+
+// --- compose and Prometheus: the tokens and keys that auth-init and scripts/platform.sh write ---
+const services = serviceDefinitions(root);
+report('docker-compose.yml and the scrape configs: auth-init, keys and tokens mounted and used', composeAuthProblems(root, services));
 
 // --- Kubernetes: render base and overlays, validate every object ------------------------------
 const k8s = path.join(root, 'deploy/k8s');
@@ -69,7 +74,6 @@ for (const [name, objects] of renderings) {
   report(`${name}: every object matches the Kubernetes OpenAPI schema`, (await schemaProblems(objects)));
 }
 report('no unknown fields (strict, as the API server validates)', unknownFieldProblems(root, renderings));
-const services = serviceDefinitions(root);
 for (const [name, objects] of renderings) {
   report(`${name}: the ${services.length} services with their ports, probes, env and volumes`, platformProblems(objects, services));
 }

@@ -1,6 +1,7 @@
 // 3. The rendered manifests against the code: each service of services/*/src/service.definition.ts
 // runs with its ports and probes, its upstream addresses and the env keys the code reads, as a
-// non-root container with a read-only root filesystem; references between objects resolve.
+// non-root container with a read-only root filesystem; references between objects resolve; its
+// key, token and TLS files are files of Secret volumes mounted read-only (not subPath).
 import fs from 'node:fs';
 import path from 'node:path';
 import { objectId } from './kustomize.mjs';
@@ -30,6 +31,34 @@ export function serviceDefinitions(root) {
 }
 
 const podSpecOf = (o) => o.spec?.template?.spec;
+
+const AUTH_FILE_KEYS = ['MLOPS_AUTH_PUBLIC_KEYS_FILE', 'MLOPS_AUTH_TOKEN_FILE'];
+const TLS_FILE_KEYS = ['MLOPS_TLS_CERT_FILE', 'MLOPS_TLS_KEY_FILE', 'MLOPS_TLS_CA_FILE'];
+
+/**
+ * Where a container finds `file`: { secret, key } when it is a file of a mounted Secret volume
+ * (or of a Secret source of a projected volume), else { problem }. The services re-read key and
+ * token files when they change, which a subPath mount never shows them.
+ */
+function secretFile(spec, c, file) {
+  const mount = (c.volumeMounts ?? [])
+    .filter((m) => file === m.mountPath || file.startsWith(`${m.mountPath.replace(/\/$/, '')}/`))
+    .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+  if (!mount) return { problem: 'is under no volume mount of the container' };
+  if (mount.subPath || mount.subPathExpr) return { problem: `volume "${mount.name}" is mounted with subPath, which does not follow Secret updates (rotation)` };
+  if (mount.readOnly !== true) return { problem: `volume "${mount.name}" must be mounted readOnly` };
+  const relative = file.slice(mount.mountPath.replace(/\/$/, '').length + 1);
+  const volume = (spec.volumes ?? []).find((v) => v.name === mount.name);
+  const sources = volume?.secret ? [volume.secret] : (volume?.projected?.sources ?? []).filter((src) => src.secret).map((src) => src.secret);
+  if (sources.length === 0) return { problem: `volume "${mount.name}" is not a Secret volume` };
+  for (const source of sources) {
+    const secret = source.secretName ?? source.name;
+    if (!source.items) return { secret, key: relative };
+    const item = source.items.find((i) => i.path === relative);
+    if (item) return { secret, key: item.key };
+  }
+  return { problem: `volume "${mount.name}" projects no file ${relative} (its items)` };
+}
 const matches = (selector, labels) => Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
 
 export function platformProblems(objects, services) {
@@ -86,6 +115,19 @@ export function platformProblems(objects, services) {
         const upstream = services.find((s) => `${s.name.toUpperCase().replace(/-/g, '_')}_GRPC_URL` === key);
         const target = find('Service', host);
         if (env.has(key) && (!target || !target.spec.ports.some((p) => p.port === Number(port)) || Number(port) !== upstream?.grpcPort)) say(d, `${key}=${env.get(key)} is not the gRPC port of a Service in the rendering`);
+      }
+      // Authentication is on unless MLOPS_AUTH=disabled: the issuer's public keys and the
+      // service's own token (required with upstreams; the platform gives it to all six).
+      if (env.get('MLOPS_AUTH') !== 'disabled') {
+        for (const key of AUTH_FILE_KEYS) if (!env.get(key)) say(d, `${service.name} reads ${key}, which is not set (authentication is required unless MLOPS_AUTH=disabled)`);
+      }
+      const tls = TLS_FILE_KEYS.filter((k) => env.get(k));
+      if (tls.length !== 0 && tls.length !== TLS_FILE_KEYS.length) say(d, `${TLS_FILE_KEYS.join(', ')} go together (mutual TLS); only ${tls.join(', ')} set`);
+      for (const key of [...AUTH_FILE_KEYS, ...TLS_FILE_KEYS]) {
+        if (!env.get(key)) continue;
+        const where = secretFile(spec, c, String(env.get(key)));
+        if (where.problem) say(d, `${key}=${env.get(key)} ${where.problem}`);
+        else if (key === 'MLOPS_AUTH_TOKEN_FILE' && where.key !== `${service.name}.token`) say(d, `MLOPS_AUTH_TOKEN_FILE is key ${where.key} of Secret ${where.secret}: ${service.name} calls with its own token, ${service.name}.token`);
       }
       if (service.envKeys.has('REGISTRY_ARTIFACT_DIR')) {
         const dir = env.get('REGISTRY_ARTIFACT_DIR');

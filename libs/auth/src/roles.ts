@@ -131,7 +131,8 @@ export const HTTP_ACCESS: Record<string, Access | typeof PUBLIC> = {
 /** The roles each platform service's own identity (`service:<name>`) is issued with: what it calls. */
 export const SERVICE_ROLES: Record<string, Role[]> = {
   ingestion: ['viewer'],
-  'feature-store': ['viewer'],
+  // Cuts dataset versions in ingestion for point-in-time snapshots.
+  'feature-store': ['engineer'],
   // Snapshots in the feature store, models and versions in the registry.
   training: ['engineer'],
   registry: ['viewer'],

@@ -34,7 +34,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   json: { type: 'boolean', description: 'print one JSON document instead of tables (tail and --follow: one per line)' },
   help: { type: 'boolean', short: 'h', description: 'show help for the command' },
   'correlation-id': { type: 'string', valueName: 'id', description: 'x-correlation-id sent with every call (to follow it later with `mlops timeline`)' },
-  principal: { type: 'string', valueName: 'name', description: 'x-principal for the audit log (default MLOPS_PRINCIPAL or USER)' },
+  principal: { type: 'string', valueName: 'name', description: 'who you are for the audit log, only with MLOPS_AUTH=disabled (default MLOPS_PRINCIPAL or USER); otherwise your token says' },
 };
 
 type Value = string | boolean | number | number[] | string[];

@@ -80,7 +80,8 @@ export class UpstreamClients implements OnModuleDestroy {
 /**
  * Calls another platform service and turns its gRPC failure into this service's domain error:
  * NOT_FOUND stays not found, a refusal (INVALID_ARGUMENT, FAILED_PRECONDITION) becomes a failed
- * precondition here, anything else means the upstream is unavailable (named by its status only:
+ * precondition here, and so does a refusal of this service's own token or roles (named as such);
+ * anything else means the upstream is unavailable (named by its status only:
  * the transport's message can hold internal addresses, and this one may reach a client).
  */
 export async function callUpstream<T>(upstream: string, what: string, fn: () => Promise<T>): Promise<T> {
@@ -90,6 +91,10 @@ export async function callUpstream<T>(upstream: string, what: string, fn: () => 
     const { code, details } = error as { code?: number; details?: string };
     if (code === GrpcStatus.NOT_FOUND) throw notFound(details ?? `${what} was not found`);
     if (code === GrpcStatus.INVALID_ARGUMENT || code === GrpcStatus.FAILED_PRECONDITION) throw failedPrecondition(details ?? `${what} was refused`);
+    // This service's own identity was refused: a deployment mistake (its token or roles), said as such.
+    if (code === GrpcStatus.UNAUTHENTICATED || code === GrpcStatus.PERMISSION_DENIED) {
+      throw failedPrecondition(`${upstream} refused this service's credentials for ${what} (${GrpcStatus[code]}: ${details ?? 'no details'})`);
+    }
     throw Object.assign(unavailable(`${upstream} did not answer for ${what} (${(code !== undefined && GrpcStatus[code]) || 'no status'})`), { cause: error });
   }
 }

@@ -1,4 +1,5 @@
 export * from './auth';
+export * from './certificates';
 export * from './grpc-client';
 export * from './infra';
 export * from './kafka-broker';

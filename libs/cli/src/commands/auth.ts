@@ -25,10 +25,13 @@ function parseRoles(text: string): Role[] {
   return roles as Role[];
 }
 
-const writeSecret = (file: string, content: string) => {
-  writeFileSync(file, content, { mode: 0o600 });
-  chmodSync(file, 0o600);
+const writeSecret = (file: string, content: string, mode = 0o600) => {
+  writeFileSync(file, content, { mode });
+  chmodSync(file, mode);
 };
+
+/** Clients that are not platform services but get a token from `auth init`: Prometheus scrapes /metrics. */
+const OTHER_CLIENTS: Record<string, Role[]> = { prometheus: ['viewer'] };
 
 const init: CommandSpec = {
   path: 'auth init',
@@ -36,12 +39,14 @@ const init: CommandSpec = {
   description:
     'Writes <dir>/issuer.key (the private key: keep it where only token issuers can read it), <dir>/issuer.pub.pem ' +
     '(every service trusts it: MLOPS_AUTH_PUBLIC_KEYS_FILE), <dir>/tokens/<service>.token (each service calls the others ' +
-    'as service:<name>: MLOPS_AUTH_TOKEN_FILE) and <dir>/tokens/admin.token (for the CLI: MLOPS_TOKEN_FILE). ' +
+    'as service:<name>: MLOPS_AUTH_TOKEN_FILE), <dir>/tokens/prometheus.token (a viewer, for scraping /metrics) and ' +
+    '<dir>/tokens/admin.token (for the CLI: MLOPS_TOKEN_FILE). ' +
     'An existing issuer key is kept (tokens are re-issued with it) unless --force.',
   options: {
     dir: { type: 'string', valueName: 'dir', description: `where to write (default MLOPS_AUTH_DIR or ${DEFAULT_DIR})` },
     'ttl-days': { type: 'int', valueName: 'n', description: 'lifetime of the tokens written (default 30)' },
     force: { type: 'boolean', description: 'make a new issuer key even if one exists (every old token stops working)' },
+    readable: { type: 'boolean', description: 'tokens readable by every user (0644; for a volume shared by containers running as different users); the issuer key stays 0600' },
   },
   examples: ['mlops auth init', 'mlops auth init --dir /etc/mlops/auth --ttl-days 7'],
   async run(ctx, input) {
@@ -58,17 +63,23 @@ const init: CommandSpec = {
       writeFileSync(publicFile, keys.publicKeyPem);
     }
     const privateKeyPem = readFileSync(keyFile, 'utf8');
+    const mode = input.flag('readable') ? 0o644 : 0o600;
+    if (input.flag('readable')) for (const d of [dir, path.join(dir, 'tokens')]) chmodSync(d, 0o755);
     const written: Record<string, string> = {};
-    for (const service of SERVICE_NAMES) {
-      const file = path.join(dir, 'tokens', `${service}.token`);
-      writeSecret(file, issueToken(privateKeyPem, { sub: `service:${service}`, roles: SERVICE_ROLES[service] ?? ['viewer'], ttlSeconds }));
-      written[service] = file;
+    const identities: Array<[string, string, Role[]]> = [
+      ...SERVICE_NAMES.map((s): [string, string, Role[]] => [s, `service:${s}`, SERVICE_ROLES[s] ?? ['viewer']]),
+      ...Object.entries(OTHER_CLIENTS).map(([name, roles]): [string, string, Role[]] => [name, `client:${name}`, roles]),
+    ];
+    for (const [name, sub, roles] of identities) {
+      const file = path.join(dir, 'tokens', `${name}.token`);
+      writeSecret(file, issueToken(privateKeyPem, { sub, roles, ttlSeconds }), mode);
+      written[name] = file;
     }
     const adminFile = path.join(dir, 'tokens', 'admin.token');
-    writeSecret(adminFile, issueToken(privateKeyPem, { sub: ctx.env.USER ? `admin:${ctx.env.USER}` : 'admin', roles: ['admin'], ttlSeconds }));
-    emit(ctx, { dir, issuerKey: keyFile, publicKeys: publicFile, serviceTokens: written, adminToken: adminFile, newIssuerKey: fresh }, () =>
+    writeSecret(adminFile, issueToken(privateKeyPem, { sub: ctx.env.USER ? `admin:${ctx.env.USER}` : 'admin', roles: ['admin'], ttlSeconds }), mode);
+    emit(ctx, { dir, issuerKey: keyFile, publicKeys: publicFile, tokens: written, adminToken: adminFile, newIssuerKey: fresh }, () =>
       [
-        `${fresh ? 'new issuer key' : 'kept the issuer key'} ${keyFile}; tokens for ${SERVICE_NAMES.length} services and an admin, valid ${ttlSeconds / 86_400} days`,
+        `${fresh ? 'new issuer key' : 'kept the issuer key'} ${keyFile}; tokens for ${SERVICE_NAMES.length} services, ${Object.keys(OTHER_CLIENTS).join(', ')} and an admin, valid ${ttlSeconds / 86_400} days`,
         `services: MLOPS_AUTH_PUBLIC_KEYS_FILE=${publicFile} MLOPS_AUTH_TOKEN_FILE=${path.join(dir, 'tokens')}/<service>.token`,
         `CLI:      export MLOPS_TOKEN_FILE=${adminFile}`,
       ].join('\n'),
