@@ -2,6 +2,7 @@ import type { ServiceDefinition } from '@mlops/nest-platform';
 import { loadServingConfig } from './config/serving.config';
 import { InferenceGrpcController } from './inference/transport/inference.grpc-controller';
 import { Deployments1732800000700 } from './migrations/1732800000700-deployments';
+import { LabelJoin1733100000700 } from './migrations/1733100000700-label-join';
 
 export const SERVICE: ServiceDefinition = {
   name: 'serving',
@@ -9,7 +10,7 @@ export const SERVICE: ServiceDefinition = {
   schema: 'serving',
   defaultGrpcPort: 50055,
   defaultHttpPort: 8085,
-  migrations: [Deployments1732800000700],
+  migrations: [Deployments1732800000700, LabelJoin1733100000700],
   loadConfig: loadServingConfig,
   // Nest serves the deployment API; the inference protocol is a plain grpc-js service on the same port.
   grpc: { protoFiles: ['mlops/serving/v1/serving.proto'], packages: ['mlops.serving.v1'] },

@@ -23,6 +23,8 @@ export class ServingMetrics {
   readonly predictionLogSent: Counter;
   readonly predictionLogDropped: Counter;
   readonly mirrorsSkipped: Counter;
+  readonly labelJoinDropped: Counter;
+  readonly labelsJoined: Counter;
   private readonly series = new Map<string, VersionSeries>();
 
   constructor(metrics: PlatformMetrics) {
@@ -41,6 +43,8 @@ export class ServingMetrics {
     this.predictionLogBacklog = new Gauge({ name: 'mlops_serving_prediction_log_backlog', help: 'Predictions waiting to be sent to the prediction log.', registers });
     this.predictionLogSent = new Counter({ name: 'mlops_serving_prediction_log_sent_total', help: 'Requests whose predictions reached the prediction log.', registers });
     this.predictionLogDropped = new Counter({ name: 'mlops_serving_prediction_log_dropped_total', help: 'Requests not logged because the backlog was full (or the broker refused them for good).', registers });
+    this.labelJoinDropped = new Counter({ name: 'mlops_serving_label_join_dropped_total', help: 'Predictions or labels not queued for the label join because SERVING_LABEL_MEMORY rows were waiting.', registers });
+    this.labelsJoined = new Counter({ name: 'mlops_serving_labels_joined_total', help: 'Labels joined to a prediction made during a deployment and scored by this replica.', registers });
     this.mirrorsSkipped = new Counter({ name: 'mlops_serving_mirrors_skipped_total', help: 'Requests not mirrored because SERVING_MAX_MIRRORS_IN_FLIGHT mirrors were running.', registers });
   }
 

@@ -15,6 +15,7 @@ import { ModelStore } from './models/model-store';
 import { PredictionLog } from './prediction-log/prediction-log';
 import { Measurements } from './routing/measurements';
 import { RoutingTable } from './routing/routing-table';
+import { LabelJoin } from './routing/label-join';
 import { TrafficRouter } from './routing/traffic-router';
 import { AliasChangedConsumer } from './routing/transport/alias-changed.consumer';
 import { FeedbackConsumer } from './routing/transport/feedback.consumer';
@@ -36,6 +37,7 @@ import { ServingMetrics } from './serving.metrics';
     RegistryClient,
     Measurements,
     RoutingTable,
+    LabelJoin,
     TrafficRouter,
     PolicyStore,
     RolloutStarter,

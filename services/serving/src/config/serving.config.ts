@@ -18,6 +18,7 @@ export function loadServingConfig(env: Record<string, string | undefined> = proc
       SERVING_ROUTING_REFRESH_MS: int(1000, 50, 60_000),
       SERVING_PRODUCTION_ALIAS_TTL_MS: int(10_000, 0, 3_600_000),
       SERVING_LABEL_MEMORY: int(100_000, 0, 10_000_000),
+      SERVING_LABEL_JOIN_SECONDS: int(3600, 1, 7 * 86_400),
       SERVING_ORT_INTRA_OP_THREADS: int(1, 0, 256),
       SERVING_MODEL_IDLE_SECONDS: int(600, 10, 7 * 86_400),
       SERVING_MAX_MIRRORS_IN_FLIGHT: int(64, 0, 100_000),
@@ -32,7 +33,10 @@ export function loadServingConfig(env: Record<string, string | undefined> = proc
     schedulerTickMs: v.SERVING_SCHEDULER_TICK_MS,
     routingRefreshMs: v.SERVING_ROUTING_REFRESH_MS,
     productionAliasTtlMs: v.SERVING_PRODUCTION_ALIAS_TTL_MS,
+    /** Predictions and labels queued for the shared label join (beyond: dropped and counted). */
     labelMemory: v.SERVING_LABEL_MEMORY,
+    /** How long a prediction made during a deployment waits for its label. */
+    labelJoinSeconds: v.SERVING_LABEL_JOIN_SECONDS,
     /** onnxruntime threads per session (0 = one per core). One by default: requests run concurrently
      * and are batched, and idle pool threads spin on cores the server needs. */
     ortIntraOpThreads: v.SERVING_ORT_INTRA_OP_THREADS,

@@ -160,6 +160,19 @@ export class DeploymentsRepository {
     return next;
   }
 
+  /** Takes, for `leaseMs`, the right to move the alias of a promoting deployment that is due: of
+   * several replicas, one calls the registry (the lease outlives the call's deadline). */
+  async claimPromotion(id: string, leaseMs: number): Promise<boolean> {
+    const rows = returnedRows(
+      await this.dataSource.query(
+        `UPDATE "${this.s}".deployments SET next_analysis_at = now() + make_interval(secs => $2)
+          WHERE id = $1 AND state = 'promoting' AND (next_analysis_at IS NULL OR next_analysis_at <= now()) RETURNING id`,
+        [id, leaseMs / 1000],
+      ),
+    );
+    return rows.length > 0;
+  }
+
   /** Only the reason and due time of a promotion still waiting (approval needed, registry
    * away); not announced. Does nothing once the promotion is over. */
   async notePromotion(id: string, reason: string, nextAttemptAt: Date): Promise<void> {

@@ -20,6 +20,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * the registry's production alias, the operator's controls, and the queries. Every state change
  * is stored with its event in one transaction. (Starting rollouts: RolloutStarter.)
  */
+
+/** How long a replica holds the right to move a promotion's alias (longer than the registry call's 15 s deadline). */
+const PROMOTION_LEASE_MS = 20_000;
 @Injectable()
 export class DeploymentsService {
   constructor(
@@ -106,9 +109,10 @@ export class DeploymentsService {
    * being moved, the move is undone.
    */
   async completePromotions(): Promise<void> {
+    // Due ones only, each claimed by one replica at a time.
     if (!this.table.deployments().some((d) => d.state === 'promoting')) return;
     for (const d of await this.repository.listPromoting()) {
-      if (d.nextAnalysisAt && d.nextAnalysisAt.getTime() > Date.now()) continue;
+      if (!(await this.repository.claimPromotion(d.id, PROMOTION_LEASE_MS))) continue;
       await withCorrelation(d.correlationId, () => this.completePromotion(d));
     }
   }

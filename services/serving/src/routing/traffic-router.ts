@@ -12,7 +12,7 @@ import { PredictionLog } from '../prediction-log/prediction-log';
 import { ServingMetrics } from '../serving.metrics';
 import { comparePredictions, scoreLabel } from './domain/predictions';
 import { type Role, routeRequest } from './domain/traffic-split';
-import { LabelMemory } from './label-memory';
+import { type JoinedLabel, LabelJoin } from './label-join';
 import { Measurements, type WindowRef } from './measurements';
 import { RoutingTable } from './routing-table';
 
@@ -37,7 +37,6 @@ const serverFault = (error: unknown) => !(isDomainError(error) && CLIENT_FAULTS.
  */
 @Injectable()
 export class TrafficRouter {
-  readonly labels: LabelMemory;
   private readonly failureLogged = new Map<string, number>();
   private mirrorsInFlight = 0;
   private readonly maxMirrors: number;
@@ -50,10 +49,11 @@ export class TrafficRouter {
     private readonly predictionLog: PredictionLog,
     private readonly metrics: ServingMetrics,
     private readonly logger: JsonLogger,
+    private readonly labels: LabelJoin,
     @Inject(SERVING_CONFIG) config: ServingConfig,
   ) {
-    this.labels = new LabelMemory(config.labelMemory);
     this.maxMirrors = config.maxMirrorsInFlight;
+    labels.handle((joined) => this.score(joined));
   }
 
   async infer(request: InferRequest): Promise<InferResponse> {
@@ -91,15 +91,21 @@ export class TrafficRouter {
     }
   }
 
-  /** A late label for a prediction made during a deployment: scored for each version that predicted the row. */
-  label(requestId: string, row: number, label: number): boolean {
-    const entry = this.labels.take(requestId, row);
-    const d = entry && this.table.deployment(entry.deploymentId);
-    if (!entry || !d) return false;
-    const ref = { deploymentId: d.id, window: d.window };
-    if (entry.stable !== undefined) this.measurements.label(ref, 'stable', scoreLabel(entry.stable, label, entry.task));
-    if (entry.candidate !== undefined) this.measurements.label(ref, 'candidate', scoreLabel(entry.candidate, label, entry.task));
-    return true;
+  /** A late label: joined (in the shared label join) to the prediction made during a deployment, if any. */
+  label(requestId: string, row: number, label: number): void {
+    this.labels.label(requestId, row, label);
+  }
+
+  /** Labelled rows: scored for each version that predicted them, in the deployment's current window. */
+  private score(joined: JoinedLabel[]): void {
+    for (const entry of joined) {
+      const d = this.table.deployment(entry.deploymentId);
+      if (!d) continue;
+      const ref = { deploymentId: d.id, window: d.window };
+      if (entry.stable !== undefined) this.measurements.label(ref, 'stable', scoreLabel(entry.stable, entry.label, entry.task));
+      if (entry.candidate !== undefined) this.measurements.label(ref, 'candidate', scoreLabel(entry.candidate, entry.label, entry.task));
+      this.metrics.labelsJoined.inc();
+    }
   }
 
   private async answer(request: InferRequest, decoded: DecodedRequest, id: string): Promise<Answer> {

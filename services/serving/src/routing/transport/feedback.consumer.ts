@@ -4,9 +4,10 @@ import type { ConsumedEvent } from '@mlops/messaging';
 import { HandleEvent } from '@mlops/nest-platform';
 import { TrafficRouter } from '../traffic-router';
 
-/** Ground truth for earlier predictions: scored for the deployment that served them, if any.
- * Every delivery is handled without a processed-event record (one label per message, hundreds a
- * second): a repeated label finds its prediction already taken from memory and counts nothing. */
+/** Ground truth for earlier predictions: scored for the deployment that served them, if any, by
+ * whichever replica receives it (the label join is shared, routing/label-join.ts). Every delivery
+ * is handled without a processed-event record (one label per message, hundreds a second): a
+ * repeated label finds its prediction already scored and deleted, and counts nothing. */
 @Injectable()
 export class FeedbackConsumer {
   constructor(private readonly router: TrafficRouter) {}
