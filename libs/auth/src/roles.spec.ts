@@ -1,4 +1,4 @@
-import { allows, httpAccess, rpcAccess } from './roles';
+import { RPC_ACCESS, SERVICE_MUTATIONS, SERVICE_ROLES, allows, allowsCall, httpAccess, rpcAccess } from './roles';
 
 describe('access policy', () => {
   it('lets every role read, admin do everything, and each role its own changes', () => {
@@ -17,5 +17,24 @@ describe('access policy', () => {
     expect(rpcAccess('/x.Y/Z')).toEqual({ public: false, access: undefined });
     expect(httpAccess('get', '/health/ready')).toEqual({ public: true });
     expect(httpAccess('GET', '/metrics')).toMatchObject({ public: false, access: { role: 'viewer' } });
+  });
+
+  it('lets a service identity make only the changes listed for it', () => {
+    const access = (path: string) => (rpcAccess(path) as { access: { role: 'viewer'; mutates: boolean } }).access;
+    const setAlias = '/mlops.registry.v1.RegistryService/SetAlias';
+    const approve = '/mlops.registry.v1.RegistryService/ApproveVersion';
+    expect(allowsCall('service:serving', ['approver'], setAlias, access(setAlias))).toBe(true);
+    expect(allowsCall('service:serving', ['approver'], approve, access(approve))).toBe(false);
+    expect(allowsCall('carol', ['approver'], approve, access(approve))).toBe(true);
+    const read = '/mlops.registry.v1.RegistryService/GetModelVersion';
+    expect(allowsCall('service:monitoring', ['viewer'], read, access(read))).toBe(true);
+    // Every listed change exists, is a change, and is one the service's roles allow.
+    for (const [service, paths] of Object.entries(SERVICE_MUTATIONS)) {
+      for (const path of paths) {
+        const rule = RPC_ACCESS[path];
+        expect({ service, path, mutates: typeof rule === 'object' && rule.mutates }).toEqual({ service, path, mutates: true });
+        expect(allows(SERVICE_ROLES[service]!, rule as never)).toBe(true);
+      }
+    }
   });
 });

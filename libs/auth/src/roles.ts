@@ -141,6 +141,27 @@ export const SERVICE_ROLES: Record<string, Role[]> = {
   monitoring: ['viewer'],
 };
 
+/**
+ * The only changes a platform service's own identity may ask of another (its role alone would
+ * allow more): a stolen service token cannot, say, start deployments or approve versions.
+ */
+export const SERVICE_MUTATIONS: Record<string, string[]> = {
+  ingestion: [],
+  'feature-store': ['/mlops.ingestion.v1.IngestionService/CreateDatasetVersion'],
+  training: ['/mlops.features.v1.FeatureStoreService/CreateSnapshot', '/mlops.registry.v1.RegistryService/UploadArtifact'],
+  registry: [],
+  serving: ['/mlops.registry.v1.RegistryService/SetAlias'],
+  monitoring: [],
+};
+
+/** Whether `principal` may call `path`: by its roles, and for service identities by SERVICE_MUTATIONS too. */
+export function allowsCall(principal: string, roles: readonly Role[], path: string, access: Access | undefined): boolean {
+  if (!access) return roles.includes('admin');
+  if (!allows(roles, access)) return false;
+  const service = principal.startsWith('service:') ? principal.slice('service:'.length) : undefined;
+  return !(service !== undefined && access.mutates && !(SERVICE_MUTATIONS[service] ?? []).includes(path));
+}
+
 /** Whether tokens with `roles` may do what `access` asks. */
 export function allows(roles: readonly Role[], access: Access): boolean {
   return roles.includes('admin') || access.role === 'viewer' || roles.includes(access.role);

@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPairSync, createHmac } from 'node:crypto';
+import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, sign as edSign } from 'node:crypto';
 import { TokenError, bearerToken, generateIssuerKeys, issueToken, keyId, parsePublicKeys, redactToken, verifyToken } from './token';
 
 describe('bearer tokens', () => {
@@ -47,6 +47,24 @@ describe('bearer tokens', () => {
     const hsHeader = Buffer.from(JSON.stringify({ alg: 'HS256', kid: part(t, 0).kid })).toString('base64url');
     const hs = `${hsHeader}.${claims}.${createHmac('sha256', issuer.publicKeyPem).update(`${hsHeader}.${claims}`).digest('base64url')}`;
     expect(problem(() => verifyToken(hs, keys, { now }))).toBe('bad-algorithm');
+  });
+
+  it('refuses loosely encoded signatures, lifetimes that end before they start, and lifetimes over a year', () => {
+    const t = token();
+    expect(problem(() => verifyToken(`${t}=`, keys, { now }))).toBe('bad-signature');
+    expect(problem(() => verifyToken(`${t.slice(0, -1)}!`, keys, { now }))).toBe('bad-signature');
+    expect(() => token({ ttlSeconds: 400 * 86_400 })).toThrow(/ttl must be between/);
+    // Claims signed with the real key but a lifetime the issuer would never give.
+    const sign = (claims: object) => {
+      const header = Buffer.from(JSON.stringify(part(t, 0))).toString('base64url');
+      const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+      return `${header}.${body}.${edSign(null, Buffer.from(`${header}.${body}`), createPrivateKey(issuer.privateKeyPem)).toString('base64url')}`;
+    };
+    const base = part(t, 1);
+    expect(problem(() => verifyToken(sign(base), keys, { now }))).toBe('accepted');
+    expect(problem(() => verifyToken(sign({ ...base, exp: base.iat }), keys, { now }))).toBe('bad-claims');
+    expect(problem(() => verifyToken(sign({ ...base, exp: base.iat + 10 ** 9 }), keys, { now }))).toBe('bad-claims');
+    expect(problem(() => verifyToken(sign({ ...base, roles: 'admin' }), keys, { now }))).toBe('bad-claims');
   });
 
   it('refuses what is not a token', () => {

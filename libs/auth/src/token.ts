@@ -21,6 +21,8 @@ export interface TokenClaims {
 }
 
 export const DEFAULT_ISSUER = 'mlops';
+/** The longest lifetime a token may have (a year); longer ones are refused when issued and when verified. */
+export const MAX_LIFETIME_S = 366 * 86_400;
 /** Clock difference tolerated between issuer and verifier. */
 const LEEWAY_S = 60;
 const SUBJECT = /^[A-Za-z0-9._@:-]{1,128}$/;
@@ -76,7 +78,7 @@ export function issueToken(privateKeyPem: string, options: IssueOptions): string
   if (!SUBJECT.test(options.sub)) throw new Error(`subject "${options.sub}" must be 1-128 of A-Z a-z 0-9 . _ @ : -`);
   const unknown = options.roles.filter((r) => !ROLES.includes(r));
   if (options.roles.length === 0 || unknown.length > 0) throw new Error(`roles must be some of ${ROLES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`);
-  if (!(options.ttlSeconds > 0)) throw new Error('ttl must be positive');
+  if (!(options.ttlSeconds > 0) || options.ttlSeconds > MAX_LIFETIME_S) throw new Error(`ttl must be between 1 s and ${MAX_LIFETIME_S / 86_400} days`);
   const privateKey = createPrivateKey(privateKeyPem);
   const iat = Math.floor((options.now ?? Date.now()) / 1000);
   const header = { alg: 'EdDSA', typ: 'JWT', kid: keyId(createPublicKey(privateKey)) };
@@ -96,11 +98,13 @@ export function verifyToken(token: string | undefined, keys: Map<string, KeyObje
   if (header.alg !== 'EdDSA') throw new TokenError('bad-algorithm');
   const key = typeof header.kid === 'string' ? keys.get(header.kid) : undefined;
   if (!key) throw new TokenError('unknown-key');
+  // An Ed25519 signature is 64 bytes: exactly 86 base64url characters, nothing looser.
+  if (!/^[A-Za-z0-9_-]{86}$/.test(signaturePart)) throw new TokenError('bad-signature');
   if (!verify(null, Buffer.from(`${headerPart}.${claimsPart}`), key, Buffer.from(signaturePart, 'base64url'))) throw new TokenError('bad-signature');
   const claims = parseJson(claimsPart) as Partial<TokenClaims>;
   if (claims.iss !== (options.issuer ?? DEFAULT_ISSUER)) throw new TokenError('wrong-issuer');
   const now = Math.floor((options.now ?? Date.now()) / 1000);
-  if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') throw new TokenError('bad-claims');
+  if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number' || !(claims.exp > claims.iat) || claims.exp - claims.iat > MAX_LIFETIME_S) throw new TokenError('bad-claims');
   if (now > claims.exp + LEEWAY_S) throw new TokenError('expired');
   if (claims.iat > now + LEEWAY_S) throw new TokenError('not-yet-valid');
   const roles = claims.roles;

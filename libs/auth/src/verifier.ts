@@ -16,6 +16,8 @@ export class TokenVerifier {
   constructor(
     private readonly keyFile: string,
     private readonly issuer: string,
+    /** Told when a changed key file cannot be used (the keys in use are kept). */
+    private readonly onReloadError: (message: string) => void = () => undefined,
   ) {
     this.keys = parsePublicKeys(readFileSync(keyFile, 'utf8'));
     this.mtimeMs = statSync(keyFile).mtimeMs;
@@ -34,8 +36,9 @@ export class TokenVerifier {
       if (mtimeMs === this.mtimeMs) return;
       this.keys = parsePublicKeys(readFileSync(this.keyFile, 'utf8'));
       this.mtimeMs = mtimeMs;
-    } catch {
-      // A file being replaced or unreadable for a moment: keep the keys we have.
+    } catch (error) {
+      // A file being replaced or unreadable for a moment: keep the keys we have, and say so.
+      this.onReloadError(`${this.keyFile} changed but cannot be used, the keys in use are kept: ${(error as Error).message}`);
     }
   }
 }

@@ -8,7 +8,7 @@ export * from './service-definition';
 export * from './tokens';
 export * from './upstream';
 export { toGrpcStatusError } from './grpc/domain-errors.filter';
-export { principalOf } from './grpc/principal';
+export { principalOf, requireRole, rolesOf } from './grpc/principal';
 export { AuditLog, type AuditEntry, type AuditRecordRow, requestSummary } from './audit/audit-log';
 export { PlatformSecurity } from './auth/platform-security';
 export { PRINCIPAL_HEADER, ROLES_HEADER, grpcAuthInterceptor } from './auth/grpc-auth.interceptor';

@@ -91,7 +91,7 @@ export class PlatformModule {
           useFactory: (kafka: Kafka, publisher: EventPublisher, logger: JsonLogger, metrics: PlatformMetrics, config: PlatformConfig) =>
             new EventConsumer(kafka, { groupId: config.consumerGroup, publisher, logger, metrics, partitionsConsumedConcurrently: config.consumerConcurrency }),
         },
-        { provide: PlatformSecurity, inject: [PLATFORM_CONFIG], useFactory: (config: PlatformConfig) => new PlatformSecurity(config) },
+        { provide: PlatformSecurity, inject: [PLATFORM_CONFIG, JsonLogger], useFactory: (config: PlatformConfig, logger: JsonLogger) => new PlatformSecurity(config, logger) },
         { provide: AuditLog, inject: [DataSource], useFactory: (ds: DataSource) => new AuditLog(ds) },
         ReadinessService,
         UpstreamClients,
@@ -112,7 +112,7 @@ export class PlatformModule {
         Outbox,
         OutboxRelay,
         EventConsumer,
-        { provide: PlatformSecurity, inject: [PLATFORM_CONFIG], useFactory: (config: PlatformConfig) => new PlatformSecurity(config) },
+        { provide: PlatformSecurity, inject: [PLATFORM_CONFIG, JsonLogger], useFactory: (config: PlatformConfig, logger: JsonLogger) => new PlatformSecurity(config, logger) },
         { provide: AuditLog, inject: [DataSource], useFactory: (ds: DataSource) => new AuditLog(ds) },
         ReadinessService,
         UpstreamClients,

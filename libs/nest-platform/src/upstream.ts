@@ -93,7 +93,7 @@ export async function callUpstream<T>(upstream: string, what: string, fn: () => 
     if (code === GrpcStatus.INVALID_ARGUMENT || code === GrpcStatus.FAILED_PRECONDITION) throw failedPrecondition(details ?? `${what} was refused`);
     // This service's own identity was refused: a deployment mistake (its token or roles), said as such.
     if (code === GrpcStatus.UNAUTHENTICATED || code === GrpcStatus.PERMISSION_DENIED) {
-      throw failedPrecondition(`${upstream} refused this service's credentials for ${what} (${GrpcStatus[code]}: ${details ?? 'no details'})`);
+      throw Object.assign(failedPrecondition(`${upstream} refused this service's credentials for ${what} (${GrpcStatus[code]})`), { cause: error });
     }
     throw Object.assign(unavailable(`${upstream} did not answer for ${what} (${(code !== undefined && GrpcStatus[code]) || 'no status'})`), { cause: error });
   }

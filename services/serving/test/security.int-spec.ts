@@ -114,6 +114,30 @@ describe('mutual TLS and service identities', () => {
     expect(records[4].requestJson).toMatch(/"data":"<\d+ bytes>"/);
   });
 
+  it('keeps the ways around an approval to approvers: the promotion policy, a basic deployment', async () => {
+    const engineer = testIssuer().token(`eng2-${uniqueName('e')}`, ['engineer']);
+    const models = grpcClient(registry.grpcAddress, 'mlops/registry/v1/registry.proto', 'mlops.registry.v1.RegistryService', { credentials: tlsAs(certs, 'operator'), token: engineer });
+    const deployments = grpcClient(serving.grpcAddress, 'mlops/serving/v1/serving.proto', 'mlops.serving.v1.DeploymentService', { credentials: tlsAs(certs, 'operator'), token: engineer });
+    try {
+      await expect(models.UpdateRegisteredModel({ name: modelName, description: 'tidied' })).resolves.toMatchObject({ description: 'tidied' });
+      await expect(models.UpdateRegisteredModel({ name: modelName, promotionPolicy: 'PROMOTION_POLICY_AUTOMATIC' })).rejects.toMatchObject({
+        code: grpc.status.PERMISSION_DENIED,
+        details: expect.stringContaining('may not change the promotion policy of a model: it needs the approver role'),
+      });
+      await expect(deployments.StartDeployment({ modelName, version: 1, strategy: 'STRATEGY_BASIC' })).rejects.toMatchObject({
+        code: grpc.status.PERMISSION_DENIED,
+        details: expect.stringContaining('may not start a basic deployment'),
+      });
+    } finally {
+      models.close();
+      deployments.close();
+    }
+    // A service's own token cannot do what its role would allow but its job does not need.
+    const asTraining = grpcClient(serving.grpcAddress, 'mlops/serving/v1/serving.proto', 'mlops.serving.v1.DeploymentService', { credentials: tlsAs(certs, 'operator'), token: testIssuer().token('service:training', ['engineer']) });
+    await expect(asTraining.PauseDeployment({ modelName })).rejects.toMatchObject({ code: grpc.status.PERMISSION_DENIED });
+    asTraining.close();
+  });
+
   it('keeps audit records append-only in the database itself', async () => {
     const db = new Client({ connectionString: testDatabaseUrl() });
     await db.connect();

@@ -46,7 +46,7 @@ const init: CommandSpec = {
     dir: { type: 'string', valueName: 'dir', description: `where to write (default MLOPS_AUTH_DIR or ${DEFAULT_DIR})` },
     'ttl-days': { type: 'int', valueName: 'n', description: 'lifetime of the tokens written (default 30)' },
     force: { type: 'boolean', description: 'make a new issuer key even if one exists (every old token stops working)' },
-    readable: { type: 'boolean', description: 'tokens readable by every user (0644; for a volume shared by containers running as different users); the issuer key stays 0600' },
+    readable: { type: 'boolean', description: 'service and Prometheus tokens readable by every user (0644; for a volume shared by containers running as different users); the issuer key and the admin token stay 0600' },
   },
   examples: ['mlops auth init', 'mlops auth init --dir /etc/mlops/auth --ttl-days 7'],
   async run(ctx, input) {
@@ -76,7 +76,8 @@ const init: CommandSpec = {
       written[name] = file;
     }
     const adminFile = path.join(dir, 'tokens', 'admin.token');
-    writeSecret(adminFile, issueToken(privateKeyPem, { sub: ctx.env.USER ? `admin:${ctx.env.USER}` : 'admin', roles: ['admin'], ttlSeconds }), mode);
+    // The admin token stays 0600 even with --readable: no service or container needs it.
+    writeSecret(adminFile, issueToken(privateKeyPem, { sub: ctx.env.USER ? `admin:${ctx.env.USER}` : 'admin', roles: ['admin'], ttlSeconds }));
     emit(ctx, { dir, issuerKey: keyFile, publicKeys: publicFile, tokens: written, adminToken: adminFile, newIssuerKey: fresh }, () =>
       [
         `${fresh ? 'new issuer key' : 'kept the issuer key'} ${keyFile}; tokens for ${SERVICE_NAMES.length} services, ${Object.keys(OTHER_CLIENTS).join(', ')} and an admin, valid ${ttlSeconds / 86_400} days`,

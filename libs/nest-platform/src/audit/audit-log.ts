@@ -28,6 +28,8 @@ export interface AuditQuery {
 }
 
 const MAX_REQUEST_JSON = 2048;
+/** Fields holding data rather than a description of the change. */
+const DATA_FIELDS = new Set(['records', 'rows', 'entities', 'spine', 'inputs', 'rawInputContents']);
 
 /**
  * The service's audit log (table audit_records in its schema, append-only): who asked for what
@@ -92,6 +94,8 @@ export function requestSummary(message: unknown): string {
       if (Buffer.isBuffer(value) || value instanceof Uint8Array) return `<${value.length} bytes>`;
       if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) return `<${(value as { data: unknown[] }).data.length} bytes>`;
       if (typeof value === 'string' && value.length > 256) return `${value.slice(0, 256)}…`;
+      // Data rows (ingested records, online lookups) are counted, not copied: the log outlives the data.
+      if (Array.isArray(value) && DATA_FIELDS.has(_key)) return `<${value.length} items>`;
       return value;
     });
   } catch {

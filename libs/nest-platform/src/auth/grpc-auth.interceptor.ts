@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Metadata, ServerInterceptingCall, type ServerInterceptor, status as GrpcStatus } from '@grpc/grpc-js';
-import { type Access, type Role, TokenError, allows, bearerToken, rpcAccess } from '@mlops/auth';
+import { type Role, TokenError, allowsCall, bearerToken, rpcAccess } from '@mlops/auth';
 import { CORRELATION_HEADER, type JsonLogger, type PlatformMetrics } from '@mlops/observability';
 import { type AuditEntry, type AuditLog, requestSummary } from '../audit/audit-log';
 import type { PlatformSecurity } from './platform-security';
@@ -28,7 +28,9 @@ interface Deps {
  * The one door every gRPC call passes, Nest-handled or plain grpc-js (inference): checks the
  * bearer token (UNAUTHENTICATED), the role the method needs (PERMISSION_DENIED, audited), hands
  * the verified principal to the handler in `x-principal`, and records every call of a method
- * that changes state in the audit log, with its outcome, before the caller sees that outcome.
+ * that changes state in the audit log with its outcome (written before the status is sent;
+ * CANCELLED when the caller went away first). Service identities may only ask for the changes
+ * listed for them (SERVICE_MUTATIONS).
  */
 export function grpcAuthInterceptor(deps: Deps): ServerInterceptor {
   return (method, call) => {
@@ -39,6 +41,7 @@ export function grpcAuthInterceptor(deps: Deps): ServerInterceptor {
     let caller: Caller | undefined;
     let requestId = '';
     let firstMessage: unknown;
+    let audited = false;
     const refuse = (code: GrpcStatus, details: string) => {
       refused = true;
       call.sendStatus({ code, details });
@@ -54,8 +57,9 @@ export function grpcAuthInterceptor(deps: Deps): ServerInterceptor {
       requestJson: requestSummary(firstMessage),
     });
     const audit = async (outcome: string) => {
+      audited = true;
       try {
-        await deps.audit().record(entry(outcome));
+        await withTimeout(deps.audit().record(entry(outcome)), AUDIT_TIMEOUT_MS);
         deps.metrics.auditRecords.inc({ outcome });
       } catch (error) {
         deps.metrics.auditWriteFailures.inc();
@@ -71,7 +75,7 @@ export function grpcAuthInterceptor(deps: Deps): ServerInterceptor {
             const verified = authenticate(deps, metadata, method.path);
             if (!verified) return refuse(GrpcStatus.UNAUTHENTICATED, UNAUTHENTICATED_DETAILS);
             caller = verified;
-            if (!isAllowed(caller.roles, access)) {
+            if (!allowsCall(caller.principal, caller.roles, method.path, access)) {
               deps.metrics.authRefusals.inc({ transport: 'grpc', reason: 'permission-denied' });
               const details = `${caller.principal} may not call ${method.path.slice(method.path.lastIndexOf('/') + 1)}: it needs the ${access?.role ?? 'admin'} role`;
               // Audited before the caller hears it; a denial is recorded even for reads.
@@ -92,17 +96,29 @@ export function grpcAuthInterceptor(deps: Deps): ServerInterceptor {
           onReceiveHalfClose: (nextHalfClose) => {
             if (!refused) nextHalfClose();
           },
+          // A change whose caller cancelled (or whose deadline passed) may still have committed:
+          // it is recorded as CANCELLED rather than not at all.
+          onCancel: () => {
+            if (access?.mutates && caller && !refused && !audited) void audit('CANCELLED');
+          },
         }),
       sendStatus: (status, nextStatus) => {
-        if (!access?.mutates || !caller) return nextStatus(status);
+        if (!access?.mutates || !caller || audited) return nextStatus(status);
         void audit(GrpcStatus[status.code] ?? String(status.code)).finally(() => nextStatus(status));
       },
     });
   };
 }
 
-function isAllowed(roles: Role[], access: Access | undefined): boolean {
-  return access ? allows(roles, access) : roles.includes('admin');
+/** An audit write may hold a status this long (a database that hangs must not hold every caller). */
+const AUDIT_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`audit write took more than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** The caller the token proves (or, with auth disabled, the admin named by x-principal); undefined = refuse. */

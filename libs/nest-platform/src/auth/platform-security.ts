@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ChannelCredentials, InterceptingCall, type Interceptor, ServerCredentials } from '@grpc/grpc-js';
 import { TokenFile, TokenVerifier } from '@mlops/auth';
+import type { JsonLogger } from '@mlops/observability';
 import type { PlatformConfig } from '../platform-config';
 
 /**
@@ -14,8 +15,8 @@ export class PlatformSecurity {
   private readonly ownToken: TokenFile | undefined;
   private readonly tls: { ca: Buffer; cert: Buffer; key: Buffer } | undefined;
 
-  constructor(config: PlatformConfig) {
-    this.verifier = config.authMode === 'required' ? new TokenVerifier(config.authPublicKeysFile, config.authIssuer) : undefined;
+  constructor(config: PlatformConfig, logger?: JsonLogger) {
+    this.verifier = config.authMode === 'required' ? new TokenVerifier(config.authPublicKeysFile, config.authIssuer, (message) => logger?.error('issuer keys not reloaded', { detail: message })) : undefined;
     this.ownToken = config.authTokenFile ? new TokenFile(config.authTokenFile) : undefined;
     this.tls = config.tlsCertFile
       ? { ca: readFileSync(config.tlsCaFile), cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }

@@ -119,7 +119,7 @@ export class DeploymentsService {
 
   private async completePromotion(d: Deployment): Promise<void> {
     try {
-      await this.registry.moveProduction(d.modelName, d.candidateVersion, `deployment ${d.id}: ${d.reason}`);
+      await this.registry.moveProduction(d.modelName, d.candidateVersion, `deployment ${d.id} started by ${d.startedBy}: ${d.reason}`);
     } catch (error) {
       const kind = isDomainError(error) ? error.kind : 'INTERNAL';
       if (kind === 'NOT_FOUND') {

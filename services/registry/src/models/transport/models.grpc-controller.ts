@@ -6,7 +6,7 @@ import { AuditRepository } from '../../audit/audit.repository';
 import type { Lineage } from '../domain/model';
 import { ModelsService } from '../models.service';
 import { toLineage, toModelMessage, toPolicy, toVersionMessage } from './model.mapper';
-import { principalOf } from '@mlops/nest-platform';
+import { principalOf, requireRole } from '@mlops/nest-platform';
 
 @Controller()
 export class ModelsGrpcController {
@@ -33,6 +33,8 @@ export class ModelsGrpcController {
 
   @GrpcMethod('RegistryService', 'UpdateRegisteredModel')
   async updateRegisteredModel(r: registry.UpdateRegisteredModelRequest, md: Metadata): Promise<registry.RegisteredModel> {
+    // The promotion policy decides whether production needs an approval: only approvers change it.
+    if (toPolicy(r.promotionPolicy) !== undefined) requireRole(md, 'approver', 'change the promotion policy of a model');
     return toModelMessage(await this.models.updateModel(principalOf(md), r.name, { description: r.description, tags: r.tags ?? {}, promotionPolicy: toPolicy(r.promotionPolicy) }));
   }
 

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { Metadata } from '@grpc/grpc-js';
 import type { serving } from '@mlops/contracts';
-import { principalOf } from '@mlops/nest-platform';
+import { principalOf, requireRole } from '@mlops/nest-platform';
 import { DeploymentsService } from '../deployments.service';
 import { PolicyStore } from '../policy.store';
 import { RolloutStarter } from '../rollout-starter';
@@ -31,6 +31,8 @@ export class DeploymentsGrpcController {
 
   @GrpcMethod('DeploymentService', 'StartDeployment')
   async startDeployment(r: serving.StartDeploymentRequest, md: Metadata): Promise<serving.Deployment> {
+    // A basic deployment puts the version live at once, without the canary's analysis: an approver's call.
+    if (toStrategyName(r.strategy) === 'basic') requireRole(md, 'approver', 'start a basic deployment (it skips the analysis)');
     return toDeploymentMessage(await this.starter.startByOperator(principalOf(md), r.modelName, r.version, toStrategyName(r.strategy), r.reason));
   }
 
