@@ -5,7 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Topics, type events } from '@mlops/contracts';
 import { type RunningService, grpcClient, readTopicUntil, startPlatformService, testKafkaBrokers, uniqueName, waitFor, authHeaders, asPrincipal } from '@mlops/testing';
 import { bucketOf } from '../src/routing/domain/traffic-split';
-import { FLIPPED, GOOD, STABLE, erring } from './models';
+import { FLIPPED, GOOD, STABLE, erring, slow } from './models';
 import { startTraffic } from './traffic';
 
 type Client = ReturnType<typeof grpcClient>;
@@ -49,7 +49,9 @@ describe('deployments (basic, canary, shadow) with automated analysis', () => {
   const newModel = () => uniqueName('dep').replace(/_/g, '-');
 
   async function register(model: string, onnx: Buffer): Promise<number> {
-    const { sha256 } = await models.UploadArtifact([{ data: onnx }]);
+    // In chunks of 1 MiB: gRPC messages stop at 4 MiB.
+    const chunks = Array.from({ length: Math.ceil(onnx.length / 2 ** 20) }, (_, i) => ({ data: onnx.subarray(i * 2 ** 20, (i + 1) * 2 ** 20) }));
+    const { sha256 } = await models.UploadArtifact(chunks);
     return (await models.CreateModelVersion({ modelName: model, artifactSha256: sha256 })).version;
   }
 
@@ -143,6 +145,23 @@ describe('deployments (basic, canary, shadow) with automated analysis', () => {
     expect(stats.byVersion['2'] ?? 0).toBe(0);
     const metrics = await (await fetch(`${serving.httpUrl}/metrics`, { headers: authHeaders() })).text();
     expect(metrics).toMatch(new RegExp(`mlops_serving_analysis_verdicts_total\\{[^}]*model="${model}"[^}]*verdict="fail"[^}]*\\} 2`));
+  });
+
+  it('rolls back a candidate that answers slowly, at its first step, with no failed request', async () => {
+    const model = await modelInProduction({ canarySteps: [20, 50, 100], mirrorPercent: 0, thresholds: { minRequests: 10, minMirrored: 10, minLabels: 10, maxP99LatencyMs: 2 } });
+    const traffic = startTraffic(api, model);
+    await register(model, slow());
+    const rolledBack = await deploymentOf(model, 2, 'DEPLOYMENT_STATE_ROLLED_BACK');
+    const stats = await traffic.stop();
+    const { analyses } = await deployments.ListAnalyses({ deploymentId: rolledBack.id });
+    const latency = analyses.map((a: { checks: { name: string; value: number; stableValue: number; verdict: string }[] }) => a.checks.find((c) => c.name === 'p99_latency_ms')!);
+    console.log(`slow candidate: p99 ${latency.map((c: { value: number; stableValue: number }) => `${c.value.toFixed(1)} ms (stable ${c.stableValue.toFixed(1)})`).join(', ')}; ${stats.byVersion['2'] ?? 0} of ${stats.sent} requests on it, ${stats.failed.length} failed`);
+    expect(stats.failed).toEqual([]);
+    expect(rolledBack.reason).toMatch(/p99/);
+    // Two failed intervals (the default failure limit) and no step past the first.
+    expect(analyses.filter((a: { verdict: string }) => a.verdict === 'VERDICT_FAIL')).toHaveLength(2);
+    expect(analyses.every((a: { candidateWeightPercent: number }) => a.candidateWeightPercent === 20)).toBe(true);
+    expect(latency.every((c: { verdict: string }) => c.verdict === 'VERDICT_FAIL' || c.verdict === 'VERDICT_WAIT')).toBe(true);
   });
 
   it('without the stable fallback, fails only requests in the candidate\'s share', async () => {

@@ -52,3 +52,43 @@ export function erring(): Buffer {
   });
   return Buffer.from(onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, producerName: 'test', opsetImport: [{ domain: '', version: 17 }], graph })).finish());
 }
+
+/**
+ * A model that predicts exactly as STABLE but slowly: its probabilities also depend on a chain of
+ * 16 matrix products of a 1200-wide tiling of the input (multiplied by zero, so the answer is
+ * unchanged, but onnxruntime computes it: about 45 MFLOP per row).
+ */
+export function slow(): Buffer {
+  const { DataType } = onnx.TensorProto;
+  const width = 1200;
+  const layers = 16;
+  const valueInfo = (name: string, elemType: number, dims: (number | string)[]) =>
+    onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } });
+  const node = (opType: string, input: string[], output: string[], attribute: onnx.IAttributeProto[] = []) => onnx.NodeProto.create({ opType, input, output, name: output[0], attribute });
+  const ints = (name: string, i: number) => ({ name, type: onnx.AttributeProto.AttributeType.INT, i });
+  const chain = Array.from({ length: layers }, (_, i) => node('MatMul', [i === 0 ? 'wide' : `h${i - 1}`, 'big'], [`h${i}`]));
+  const graph = onnx.GraphProto.create({
+    name: 'slow',
+    node: [
+      node('MatMul', ['input', 'W'], ['z0']),
+      node('Add', ['z0', 'B'], ['z']),
+      node('Softmax', ['z'], ['p'], [ints('axis', 1)]),
+      node('Tile', ['input', 'repeats'], ['wide']),
+      ...chain,
+      node('ReduceSum', [`h${layers - 1}`], ['s']),
+      node('Mul', ['s', 'zero'], ['nothing']),
+      node('Add', ['p', 'nothing'], ['probabilities']),
+      node('ArgMax', ['probabilities'], ['label'], [ints('axis', 1), ints('keepdims', 0)]),
+    ],
+    initializer: [
+      onnx.TensorProto.create({ name: 'W', dims: [3, 2], dataType: DataType.FLOAT, floatData: [0, 0.8, 0, -0.4, 0, 1.2] }),
+      onnx.TensorProto.create({ name: 'B', dims: [2], dataType: DataType.FLOAT, floatData: [0, -0.3] }),
+      onnx.TensorProto.create({ name: 'repeats', dims: [2], dataType: DataType.INT64, int64Data: [1, width / 3] }),
+      onnx.TensorProto.create({ name: 'big', dims: [width, width], dataType: DataType.FLOAT, floatData: new Array(width * width).fill(1e-4) }),
+      onnx.TensorProto.create({ name: 'zero', dims: [], dataType: DataType.FLOAT, floatData: [0] }),
+    ],
+    input: [valueInfo('input', DataType.FLOAT, ['N', 3])],
+    output: [valueInfo('label', DataType.INT64, ['N']), valueInfo('probabilities', DataType.FLOAT, ['N', 2])],
+  });
+  return Buffer.from(onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, producerName: 'test', opsetImport: [{ domain: '', version: 17 }], graph })).finish());
+}

@@ -51,10 +51,12 @@ export class RecordsService {
       const newRows = rows.filter((r) => inserted.delete(`${r.row.dataset}\u0000${r.row.recordId}`));
       await this.repository.addToRecordCounts(manager, countBy(newRows.map((r) => r.row.dataset)));
       const newRejections = await this.repository.insertRejections(manager, rejections);
-      for (const [dataset, group] of groupBy(newRows, (r) => r.row.dataset)) {
+      // Keyed by dataset and entity bucket: one entity's records keep their order (one partition),
+      // while a dataset's stream spreads over the partitions, so feature-store replicas share it.
+      for (const [key, group] of groupBy(newRows, (r) => `${r.row.dataset}#${entityBucket(r.row.entityKey)}`)) {
         for (let i = 0; i < group.length; i += EVENT_CHUNK) {
           const chunk = group.slice(i, i + EVENT_CHUNK);
-          await this.outbox.enqueue(manager, Topics.recordsAccepted, acceptedEvent(dataset, chunk), { key: dataset });
+          await this.outbox.enqueue(manager, Topics.recordsAccepted, acceptedEvent(chunk[0]!.row.dataset, chunk), { key });
         }
       }
       for (const rejection of newRejections) {
@@ -104,6 +106,15 @@ export class RecordsService {
 
 function unknownDataset(dataset: string): Rejection {
   return { code: 'UNKNOWN_DATASET', reason: `dataset "${dataset}" is not registered` };
+}
+
+/** Buckets a dataset's entities fall into for the accepted-records stream (FNV-1a of the entity key). */
+export const ENTITY_BUCKETS = 12;
+
+export function entityBucket(entityKey: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < entityKey.length; i++) hash = Math.imul(hash ^ entityKey.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % ENTITY_BUCKETS;
 }
 
 function acceptedEvent(dataset: string, rows: { row: RowToStore; schema: DatasetSchema }[]) {
