@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Kafka, type Producer, logLevel } from 'kafkajs';
 import { Topics, type events } from '@mlops/contracts';
 import { type LogisticRegressionModel, exportOnnx } from '@mlops/ml';
-import { type RunningService, grpcClient, readTopicUntil, startPlatformService, testKafkaBrokers, uniqueName, waitFor, authHeaders } from '@mlops/testing';
+import { type RunningService, grpcClient, readTopic, readTopicUntil, startPlatformService, testKafkaBrokers, uniqueName, waitFor, authHeaders } from '@mlops/testing';
 
 type Client = ReturnType<typeof grpcClient>;
 
@@ -30,6 +30,7 @@ describe('drift monitoring', () => {
   const view = uniqueName('drift-view').replace(/_/g, '-');
   const labelled = uniqueName('labelled').replace(/_/g, '-');
   const timed = uniqueName('timed').replace(/_/g, '-');
+  const killed = uniqueName('killed').replace(/_/g, '-');
 
   beforeAll(async () => {
     artifactDir = await fs.mkdtemp(path.join(tmpdir(), 'monitoring-it-'));
@@ -68,7 +69,7 @@ describe('drift monitoring', () => {
     const classifier: LogisticRegressionModel = { kind: 'logistic_regression', featureNames: ['x1', 'x2'], classes: [0, 1], coef: [[2, 0.1]], intercept: [-0.5] };
     const { sha256 } = await models.UploadArtifact([{ data: Buffer.from(exportOnnx(classifier)) }]);
     // Test metrics as training would have measured them: the baseline of live performance.
-    for (const name of [model, labelled, timed]) {
+    for (const name of [model, labelled, timed, killed]) {
       await models.CreateModelVersion({ modelName: name, artifactSha256: sha256, featureNames: ['x1', 'x2'], lineage: { snapshotId: snapshot.snapshotId, featureView: view }, metrics: { accuracy: 0.95, f1: 0.95, roc_auc: 0.99 } });
       await models.SetAlias({ modelName: name, alias: 'production', version: 1 });
     }
@@ -230,5 +231,34 @@ describe('drift monitoring', () => {
   it('refuses a bad policy naming the field', async () => {
     const error = await api.SetMonitoringPolicy({ modelName: model, windowSize: 0, driftShare: 2 }).then(() => undefined, (e: { code: number; details: string }) => e);
     expect(error).toMatchObject({ code: 3, details: expect.stringContaining('window_size must be an integer between 1 and 1000000, got 0; drift_share must be in (0, 1], got 2') });
+  });
+  it('killed (SIGKILL) as it raises an alert: after the restart one alert, one event and one retraining request', async () => {
+    await api.SetMonitoringPolicy({ modelName: killed, windowSize: 1000, evaluateEvery: 250, consecutive: 2, clearAfter: 2, cooldownSeconds: 600 });
+    // Shifted traffic until the alert is being raised, then the process is killed at once: the
+    // alert, its event and its retraining request are one transaction, relayed from the outbox.
+    const raised = () => monitoring.proc.logs.some((l) => l.msg === 'drift alert raised' && l.model === killed);
+    for (let i = 0; i < 40 && !raised(); i++) {
+      await serve(250, 1.5, { target: killed });
+      await waitFor(async () => raised() || undefined, { timeoutMs: 400 }).catch(() => undefined);
+    }
+    expect(raised()).toBe(true);
+    expect(await monitoring.proc.stop('SIGKILL')).toBe(null);
+    api.close();
+    monitoring = await startPlatformService('monitoring', {
+      env: { REGISTRY_GRPC_URL: registry.grpcAddress, FEATURE_STORE_GRPC_URL: featureStore.grpcAddress, MONITORING_DB_SCHEMA: monitoring.schema, MONITORING_CONSUMER_GROUP: `monitoring-${monitoring.schema}` },
+    });
+    api = grpcClient(monitoring.grpcAddress, 'mlops/monitoring/v1/monitoring.proto', 'mlops.monitoring.v1.MonitoringService');
+    // The same shift goes on after the restart: it must not raise a second alert.
+    for (let i = 0; i < 8; i++) await serve(250, 1.5, { target: killed });
+    await new Promise((r) => setTimeout(r, 3000));
+    const { alerts } = await api.ListAlerts({ modelName: killed });
+    // Each topic read to its end (everything that arrives within 3 s after the first message).
+    const ours = async (topic: string) => (await readTopic(testKafkaBrokers(), topic, 1, { settleMs: 3000 })).filter((m) => m.key?.toString() === killed);
+    const drift = new Set((await ours(Topics.driftDetected.name)).map((m) => m.headers?.['event-id']?.toString()));
+    const requests = new Set((await ours(Topics.trainingRunRequested.name)).map((m) => Topics.trainingRunRequested.codec.decode(m.value!).requestId));
+    console.log(`monitoring killed as it raised the alert; after the restart: ${alerts.length} alert(s), ${drift.size} drift event id(s), ${requests.size} retraining request id(s)`);
+    expect(alerts).toHaveLength(1);
+    expect(drift.size).toBe(1);
+    expect([...requests]).toEqual([alerts[0].alertId]);
   });
 });
