@@ -29,6 +29,9 @@ module.exports = function jestConfig(projectDir) {
     // Tests run against library sources, so no build is needed for unit tests.
     moduleNameMapper: { '^@mlops/([a-z-]+)$': path.join(__dirname, 'libs/$1/src') },
     testTimeout: integration ? 120_000 : 10_000,
+    // Integration tests hold real clients (kafkajs, grpc-js, pg); one left connected by a
+    // failing or racing test must not keep Jest, and CI, waiting forever after the results.
+    forceExit: integration,
     reporters: ['default', path.join(__dirname, 'scripts/jest-summary-reporter.js')],
   };
 };

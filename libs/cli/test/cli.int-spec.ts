@@ -226,8 +226,12 @@ describe('mlops CLI against the running services', () => {
       'serving olivia /mlops.serving.v1.DeploymentService/PauseDeployment OK',
       'registry cli-test /mlops.registry.v1.RegistryService/CreateModelVersion OK',
     ]));
-    // Serving moved the production alias as itself when version 1 went live.
+    // Serving moved the production alias as itself when version 1 went live: the API record and
+    // the registry's governance event of the same move.
     expect(actions).toContain('registry service:serving /mlops.registry.v1.RegistryService/SetAlias OK');
+    expect(actions).toContain('registry service:serving registry:alias.set OK');
+    const apiOnly = await json(['audit-log', 'registry', '--api-only', '--limit', '200']);
+    expect(apiOnly.records.some((r: { action: string }) => r.action.startsWith('registry:'))).toBe(false);
   });
 
   it('exits 2 on a usage error, before calling anything', async () => {

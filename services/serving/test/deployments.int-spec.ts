@@ -188,19 +188,21 @@ describe('deployments (basic, canary, shadow) with automated analysis', () => {
     await producer.connect();
     const traffic = startTraffic(api, model);
     let labelled = 0;
+    const sending: Promise<unknown>[] = [];
     // Ground truth arrives a little later; here the truth is what the stable model predicts.
     const feed = setInterval(() => {
       const batch = traffic.stats.answered.slice(labelled);
       labelled += batch.length;
       const truth = (a: { version: string; label: number }) => (a.version === '1' ? a.label : 1 - a.label);
       if (batch.length > 0) {
-        void producer.send({ topic: Topics.feedbackReceived.name, messages: batch.map((a) => ({ key: a.id, value: JSON.stringify({ requestId: a.id, modelName: model, label: truth(a) }), headers: { 'content-type': 'application/json' } })) });
+        sending.push(producer.send({ topic: Topics.feedbackReceived.name, messages: batch.map((a) => ({ key: a.id, value: JSON.stringify({ requestId: a.id, modelName: model, label: truth(a) }), headers: { 'content-type': 'application/json' } })) }));
       }
     }, 200);
     await register(model, FLIPPED);
     const rolledBack = await deploymentOf(model, 2, 'DEPLOYMENT_STATE_ROLLED_BACK');
     clearInterval(feed);
     await traffic.stop();
+    await Promise.allSettled(sending);
     await producer.disconnect();
 
     expect(rolledBack.reason).toMatch(/accuracy 0\.0+ < stable 1\.00 − 0\.02/);

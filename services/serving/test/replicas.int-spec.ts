@@ -59,7 +59,7 @@ describe('two serving replicas', () => {
   it('run one canary: the same weights and sticky assignment, every label counted once, one promotion', async () => {
     await register(STABLE);
     await deploymentOf(1, 'DEPLOYMENT_STATE_PROMOTED');
-    await deployments.a.SetDeploymentPolicy({ modelName: model, canarySteps: [50, 100], intervalSeconds: 1, mirrorPercent: 0, thresholds: { minRequests: 10, minLabels: 10, requireLabels: true } });
+    await deployments.a.SetDeploymentPolicy({ modelName: model, canarySteps: [50, 100], intervalSeconds: 1, mirrorPercent: 20, thresholds: { minRequests: 10, minLabels: 10, minMirrored: 10, requireLabels: true } });
     const traffic = [startTraffic(api.a, model, { workers: 3 }), startTraffic(api.b, model, { workers: 3 })];
     await register(GOOD);
     // Held at 50 % by an operator on one replica: both route every key the same way.
@@ -107,16 +107,22 @@ describe('two serving replicas', () => {
     const feeder = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING }).producer();
     await feeder.connect();
     const sent = [0, 0];
+    const sending: Promise<unknown>[] = [];
     const feed = setInterval(() => {
       more.forEach((t, i) => {
         const batch = t.stats.answered.slice(sent[i]);
         sent[i] += batch.length;
-        if (batch.length) void feeder.send({ topic: Topics.feedbackReceived.name, messages: batch.map((x) => ({ key: x.id, value: JSON.stringify({ requestId: x.id, modelName: model, label: x.label }), headers: { 'content-type': 'application/json' } })) });
+        if (batch.length) sending.push(feeder.send({ topic: Topics.feedbackReceived.name, messages: batch.map((x) => ({ key: x.id, value: JSON.stringify({ requestId: x.id, modelName: model, label: x.label }), headers: { 'content-type': 'application/json' } })) }));
       });
     }, 200);
-    const promoted = await deploymentOf(2, 'DEPLOYMENT_STATE_PROMOTED');
+    const promoted = await deploymentOf(2, 'DEPLOYMENT_STATE_PROMOTED').catch(async (error) => {
+      const d = await deployments.a.GetDeployment({ modelName: model });
+      throw new Error(`${(error as Error).message}; the deployment: ${d.state} at ${d.candidateWeightPercent} %: ${d.reason}`);
+    });
     clearInterval(feed);
     const stats = await Promise.all(more.map((t) => t.stop()));
+    // A send still in flight would reconnect after the disconnect and keep the test process alive.
+    await Promise.allSettled(sending);
     await feeder.disconnect();
     expect(stats.flatMap((s) => s.failed)).toEqual([]);
 

@@ -17,10 +17,12 @@ export function startTraffic(api: Record<string, AnyCall>, model: string, { work
   const stats: TrafficStats = { sent: 0, failed: [], byVersion: {}, answered: [] };
   let running = true;
   let n = 0;
+  // Request ids unique across traffic generators (labels are joined by request id, across replicas).
+  const run = Math.random().toString(36).slice(2, 8);
   const loops = Array.from({ length: workers }, async (_, w) => {
     while (running) {
       const key = `user-${Math.floor(Math.random() * users)}`;
-      const id = `${model}-${w}-${n++}`;
+      const id = `${model}-${run}-${w}-${n++}`;
       const row = [Math.random() * 2 - 1, Math.random() * 2 - 1, Math.random() * 2 - 1];
       stats.sent++;
       try {

@@ -1,10 +1,10 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROLES, type Role, SERVICE_ROLES, generateIssuerKeys, issueToken } from '@mlops/auth';
-import type { platform } from '@mlops/contracts';
+import type { platform, registry } from '@mlops/contracts';
 import { SERVICE_NAMES, type ServiceName } from '../addresses';
 import type { Wire } from '../clients';
-import type { CommandSpec } from '../command';
+import type { CommandContext, CommandSpec } from '../command';
 import { UsageError } from '../errors';
 import { formatDateTime } from '../render/format';
 import { LIMIT_OPTION, emit, table } from './shared';
@@ -121,9 +121,16 @@ type AuditRecord = Wire<platform.AuditRecord>;
 const auditLog: CommandSpec = {
   path: 'audit-log',
   summary: "every service's audit log of changes and refusals, merged, newest first",
-  description: "Each service records every change asked through its API (with its outcome) and every refusal for lack of a role. The registry's governance events are in 'mlops audit'.",
+  description:
+    "Each service records every change asked through its API (with its outcome) and every refusal for lack of a role. " +
+    "The registry's governance events (alias moves, approvals, canary verdicts, with the details of each) are merged in as " +
+    "actions 'registry:<what>' unless --api-only ('mlops audit' shows them alone).",
   args: [{ name: 'service', required: false, variadic: true }],
-  options: { principal: { type: 'string', valueName: 'name', description: "only this principal's records" }, ...LIMIT_OPTION },
+  options: {
+    principal: { type: 'string', valueName: 'name', description: "only this principal's records" },
+    'api-only': { type: 'boolean', description: "without the registry's governance events" },
+    ...LIMIT_OPTION,
+  },
   examples: ['mlops audit-log', 'mlops audit-log registry serving --principal alice --limit 20'],
   async run(ctx, input) {
     const asked = input.rest('service');
@@ -134,7 +141,9 @@ const auditLog: CommandSpec = {
     const pages = await Promise.all(
       services.map((s) => ctx.clients.platform(s).call<Wire<platform.ListAuditRecordsResponse>>('ListAuditRecords', { principal: input.str('principal') ?? '', pageSize: limit })),
     );
-    const records: AuditRecord[] = pages.flatMap((p) => p.records).sort((a, b) => b.atMs - a.atMs).slice(0, limit);
+    const records: AuditRecord[] = pages.flatMap((p) => p.records);
+    if (!input.flag('api-only') && services.includes('registry')) records.push(...(await governance(ctx, limit, input.str('principal'))));
+    records.sort((a, b) => b.atMs - a.atMs).splice(limit);
     emit(ctx, { records }, () =>
       table(
         ctx,
@@ -145,5 +154,34 @@ const auditLog: CommandSpec = {
     );
   },
 };
+
+/** The registry's domain audit log (written in the same transaction as each change) as audit records. */
+async function governance(ctx: CommandContext, limit: number, principal: string | undefined): Promise<AuditRecord[]> {
+  const { events } = await ctx.clients.registry.call<Wire<registry.ListAuditEventsResponse>>('ListAuditEvents', { modelName: '', limit: Math.min(limit, 1000) });
+  return events
+    .filter((e) => !principal || e.actor === principal)
+    .map((e) => ({
+      id: e.id,
+      atMs: e.atMs,
+      service: 'registry',
+      principal: e.actor,
+      roles: [],
+      action: `registry:${e.action}`,
+      outcome: 'OK',
+      requestId: e.correlationId,
+      tokenId: '',
+      peer: '',
+      requestJson: JSON.stringify({ model: e.modelName, ...safeJson(e.details) }),
+    }));
+}
+
+function safeJson(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { details: value };
+  } catch {
+    return { details: text };
+  }
+}
 
 export const AUTH_COMMANDS: CommandSpec[] = [init, token, auditLog];

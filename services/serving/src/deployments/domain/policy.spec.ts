@@ -27,4 +27,13 @@ describe('deployment policy', () => {
     expect(policyProblems(resolvePolicy({ modelName: 'm', canarySteps: [50, 20, 100] }, defaults))).toEqual(['canary_steps must increase, got [50, 20, 100]']);
     expect(policyProblems(resolvePolicy({ modelName: 'm', canarySteps: [0, 100] }, defaults))).toEqual(['canary_steps must be percentages in (0, 100], got [0, 100]']);
   });
+
+  it('refuses to require labels without mirroring: at 100 % the stable version would have none', () => {
+    const labels = { requireLabels: true };
+    expect(policyProblems(resolvePolicy({ modelName: 'm', mirrorPercent: 0, thresholds: labels }, defaults))).toEqual([
+      'thresholds.require_labels needs mirror_percent above 0: at the last step (100 %) only mirrored requests give the stable version labelled predictions to compare',
+    ]);
+    expect(policyProblems(resolvePolicy({ modelName: 'm', mirrorPercent: 5, thresholds: labels }, defaults))).toEqual([]);
+    expect(policyProblems(resolvePolicy({ modelName: 'm', thresholds: labels }, defaults))).toEqual([]);
+  });
 });

@@ -95,6 +95,9 @@ export function policyProblems(p: Policy): string[] {
   if (!Number.isInteger(p.failureLimit) || p.failureLimit < 1) problems.push(`failure_limit must be a positive integer, got ${p.failureLimit}`);
   if (p.shadowFirst && p.strategy !== 'canary') problems.push(`shadow_first applies to the canary strategy only, not ${p.strategy}`);
   const t = p.thresholds;
+  // At the 100 % step the stable version predicts only on mirrored requests: without them it has
+  // no labelled predictions, and an analysis that requires labels would wait forever.
+  if (t.requireLabels && p.mirrorPercent === 0) problems.push('thresholds.require_labels needs mirror_percent above 0: at the last step (100 %) only mirrored requests give the stable version labelled predictions to compare');
   for (const [field, value] of [['max_error_rate', t.maxErrorRate], ['max_divergence', t.maxDivergence], ['max_accuracy_drop', t.maxAccuracyDrop]] as const) {
     if (!(value >= 0 && value <= 1)) problems.push(`thresholds.${field} must be between 0 and 1, got ${value}`);
   }
