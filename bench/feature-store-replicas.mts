@@ -7,7 +7,7 @@
 //   bash bench/run.sh feature-store-replicas [rounds=2] [drivers=300] [perDriver=40]
 import { Kafka, logLevel } from 'kafkajs';
 import { RawTopics, Topics } from '@mlops/contracts';
-import { PrivateKafkaBroker, createTopics, freePort, grpcClient, startPlatformService, uniqueName, waitFor } from '@mlops/testing';
+import { PrivateKafkaBroker, createTopics, freePort, waitForGroupMembers, grpcClient, startPlatformService, uniqueName, waitFor } from '@mlops/testing';
 import { fmt, log, median, table } from './lib.mts';
 
 const rounds = Number(process.argv[2] ?? 2);
@@ -32,13 +32,7 @@ async function round(replicas: number): Promise<number> {
   try {
     await ingest.RegisterDataset({ dataset, entityColumn: 'driver_id', eventTimeColumn: 'ts', columns: [{ name: 'driver_id', type: 'COLUMN_TYPE_STRING' }, { name: 'ts', type: 'COLUMN_TYPE_TIMESTAMP' }, { name: 'fare', type: 'COLUMN_TYPE_FLOAT' }] });
     const view = await api.RegisterFeatureView({ name: `${dataset}-v`, sourceDataset: dataset, features: [{ name: 'trips_1h', window: { function: 'AGGREGATE_FUNCTION_COUNT', windowSeconds: 3600 } }] });
-    const admin = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    await waitFor(async () => {
-      const { groups } = await admin.describeGroups([group]);
-      return groups[0]?.state === 'Stable' && groups[0].members.length === replicas;
-    }, { timeoutMs: 60_000, what: `${replicas} replicas in the group` });
-    await admin.disconnect();
+    await waitForGroupMembers(broker.brokers, group, replicas);
     await producer.connect();
     const started = performance.now();
     for (let minute = 0; minute < perDriver; minute++) {

@@ -169,13 +169,13 @@ export function allows(roles: readonly Role[], access: Access): boolean {
 
 export type Decision = { public: true } | { public: false; access: Access | undefined };
 
+const decision = (rule: Access | typeof PUBLIC | undefined): Decision => (rule === PUBLIC ? { public: true } : { public: false, access: rule });
+
 /** The access rule of a gRPC method (undefined: not listed, admin only). */
 export function rpcAccess(path: string): Decision {
-  const rule = RPC_ACCESS[path];
-  return rule === PUBLIC ? { public: true } : { public: false, access: rule };
+  return decision(RPC_ACCESS[path]);
 }
 
 export function httpAccess(method: string, routePath: string): Decision {
-  const rule = HTTP_ACCESS[`${method.toUpperCase()} ${routePath}`];
-  return rule === PUBLIC ? { public: true } : { public: false, access: rule };
+  return decision(HTTP_ACCESS[`${method.toUpperCase()} ${routePath}`]);
 }

@@ -24,7 +24,7 @@ export const DEFAULT_ISSUER = 'mlops';
 /** The longest lifetime a token may have (a year); longer ones are refused when issued and when verified. */
 export const MAX_LIFETIME_S = 366 * 86_400;
 /** Clock difference tolerated between issuer and verifier. */
-const LEEWAY_S = 60;
+export const LEEWAY_S = 60;
 const SUBJECT = /^[A-Za-z0-9._@:-]{1,128}$/;
 
 /** Why a token was refused: logged and counted by the service, never told to the caller. */

@@ -1,5 +1,5 @@
 import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
-import { uniqueName } from './infra';
+import { uniqueName, waitFor } from './infra';
 
 /** Reads a topic from the beginning with a throw-away consumer group until `count` messages
  * arrived (or `settleMs` passed without more after reaching it), then returns them all. */
@@ -79,5 +79,19 @@ export async function readTopicUntil(
     }
   } finally {
     await consumer.disconnect();
+  }
+}
+
+/** Waits until consumer group `groupId` is stable with `members` members (replicas that share a stream). */
+export async function waitForGroupMembers(brokers: string[], groupId: string, members: number, timeoutMs = 60_000): Promise<void> {
+  const admin = new Kafka({ brokers, clientId: 'test-admin', logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await waitFor(async () => {
+      const { groups } = await admin.describeGroups([groupId]);
+      return groups[0]?.state === 'Stable' && groups[0].members.length === members;
+    }, { timeoutMs, what: `${members} members in consumer group ${groupId}` });
+  } finally {
+    await admin.disconnect();
   }
 }

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { RawTopics, Topics } from '@mlops/contracts';
-import { PrivateKafkaBroker, type RunningService, createTopics, freePort, grpcClient, httpGet, startPlatformService, uniqueName, waitFor } from '@mlops/testing';
+import { PrivateKafkaBroker, type RunningService, createTopics, freePort, waitForGroupMembers, grpcClient, httpGet, startPlatformService, uniqueName, waitFor } from '@mlops/testing';
 
 const MIN = 60_000;
 
@@ -53,13 +53,7 @@ describe('two feature-store replicas', () => {
           { name: 'fare_sum_1h', window: { column: 'fare', function: 'AGGREGATE_FUNCTION_SUM', windowSeconds: 3600 } },
         ],
       });
-      const admin = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING }).admin();
-      await admin.connect();
-      await waitFor(async () => {
-        const { groups } = await admin.describeGroups([shared.FEATURE_STORE_CONSUMER_GROUP]);
-        return groups[0]?.state === 'Stable' && groups[0].members.length === 2;
-      }, { timeoutMs: 60_000, what: 'both replicas in the consumer group' });
-      await admin.disconnect();
+      await waitForGroupMembers(broker.brokers, shared.FEATURE_STORE_CONSUMER_GROUP, 2);
 
       // Driver d's records: one a minute for 40 minutes, fare = d + minute / 100.
       await producer.connect();

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { RawTopics } from '@mlops/contracts';
-import { PrivateKafkaBroker, type RunningService, createTopics, freePort, grpcClient, httpGet, startPlatformService, uniqueName, waitFor } from '@mlops/testing';
+import { PrivateKafkaBroker, type RunningService, createTopics, freePort, waitForGroupMembers, grpcClient, httpGet, startPlatformService, uniqueName, waitFor } from '@mlops/testing';
 import { trip, tripsDataset } from './ingestion-fixtures';
 
 /** Records of `dataset` a replica counted, by outcome, from its /metrics. */
@@ -32,13 +32,7 @@ describe('two ingestion replicas', () => {
       await api.RegisterDataset(tripsDataset(dataset));
       await producer.connect();
       // Both members in the group before the stream starts (else the first may drain it alone).
-      const admin = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING }).admin();
-      await admin.connect();
-      await waitFor(async () => {
-        const { groups } = await admin.describeGroups([shared.INGESTION_CONSUMER_GROUP]);
-        return groups[0]?.state === 'Stable' && groups[0].members.length === 2;
-      }, { timeoutMs: 60_000, what: 'both replicas in the consumer group' });
-      await admin.disconnect();
+      await waitForGroupMembers(broker.brokers, shared.INGESTION_CONSUMER_GROUP, 2);
       // Keys spread the records over every partition of the topic.
       for (let from = 0; from < total; from += 1000) {
         await producer.send({ topic: RawTopics.recordsReceived, messages: Array.from({ length: 1000 }, (_, k) => ({ key: `k${from + k}`, value: JSON.stringify({ dataset, record_id: `s${from + k}`, fields: trip(from + k) }) })) });

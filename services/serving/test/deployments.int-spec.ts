@@ -5,7 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Topics, type events } from '@mlops/contracts';
 import { type RunningService, grpcClient, readTopicUntil, startPlatformService, testKafkaBrokers, uniqueName, waitFor, authHeaders, asPrincipal } from '@mlops/testing';
 import { bucketOf } from '../src/routing/domain/traffic-split';
-import { FLIPPED, GOOD, STABLE, erring, slow } from './models';
+import { FLIPPED, GOOD, STABLE, erring, slow, registerVersion } from './models';
 import { startTraffic } from './traffic';
 
 type Client = ReturnType<typeof grpcClient>;
@@ -48,12 +48,7 @@ describe('deployments (basic, canary, shadow) with automated analysis', () => {
 
   const newModel = () => uniqueName('dep').replace(/_/g, '-');
 
-  async function register(model: string, onnx: Buffer): Promise<number> {
-    // In chunks of 1 MiB: gRPC messages stop at 4 MiB.
-    const chunks = Array.from({ length: Math.ceil(onnx.length / 2 ** 20) }, (_, i) => ({ data: onnx.subarray(i * 2 ** 20, (i + 1) * 2 ** 20) }));
-    const { sha256 } = await models.UploadArtifact(chunks);
-    return (await models.CreateModelVersion({ modelName: model, artifactSha256: sha256 })).version;
-  }
+  const register = (model: string, onnx: Buffer) => registerVersion(models, model, onnx);
 
   async function deploymentOf(model: string, version: number, state: string, timeoutMs = 30_000) {
     return waitFor(

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { Topics, type events } from '@mlops/contracts';
 import { PrivatePostgres, type RunningService, freePort, grpcClient, httpGet, readTopicUntil, startPlatformService, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
-import { GOOD, STABLE } from './models';
+import { GOOD, STABLE, registerVersion } from './models';
 import { startTraffic } from './traffic';
 
 type Client_ = ReturnType<typeof grpcClient>;
@@ -48,10 +48,7 @@ describe('a canary through faults', () => {
     await fs.rm(artifactDir, { recursive: true, force: true });
   });
 
-  const register = async (model: string, onnx: Buffer) => {
-    const { sha256 } = await models.UploadArtifact([{ data: onnx }]);
-    return (await models.CreateModelVersion({ modelName: model, artifactSha256: sha256 })).version;
-  };
+  const register = (model: string, onnx: Buffer) => registerVersion(models, model, onnx);
   const deployment = (model: string, check: (d: { candidateVersion: number; state: string; candidateWeightPercent: number }) => boolean, what: string, timeoutMs = 60_000) =>
     waitFor(async () => {
       const d = await deployments.GetDeployment({ modelName: model }).catch(() => undefined);

@@ -1,5 +1,6 @@
 import { onnx } from 'onnx-proto';
 import { type LogisticRegressionModel, exportOnnx } from '@mlops/ml';
+import type { AnyCall } from '@mlops/testing';
 
 /** A binary logistic regression over three features, exported by the platform's exporter
  * (input "input" [-1, 3], outputs "label" INT64 and "probabilities" FP32). */
@@ -15,16 +16,19 @@ export const GOOD = logistic([0.82, -0.41, 1.19], -0.29);
 /** A model that predicts the opposite class. */
 export const FLIPPED = logistic([-0.8, 0.4, -1.2], 0.3);
 
+// Hand-built ONNX graphs: value infos, nodes and integer attributes.
+const valueInfo = (name: string, elemType: number, dims: (number | string)[]) =>
+  onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } });
+const node = (opType: string, input: string[], output: string[], attribute: onnx.IAttributeProto[] = []) => onnx.NodeProto.create({ opType, input, output, name: output[0], attribute });
+const ints = (name: string, i: number) => ({ name, type: onnx.AttributeProto.AttributeType.INT, i });
+const encode = (graph: onnx.IGraphProto) => Buffer.from(onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, producerName: 'test', opsetImport: [{ domain: '', version: 17 }], graph })).finish());
+
 /**
  * A model with the same signature as STABLE that loads, warms up on zeros, and fails on every
  * other input at run time: a Gather whose index is 1000 × sum(|input|) into a one-element tensor.
  */
 export function erring(): Buffer {
   const { DataType } = onnx.TensorProto;
-  const valueInfo = (name: string, elemType: number, dims: (number | string)[]) =>
-    onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } });
-  const node = (opType: string, input: string[], output: string[], attribute: onnx.IAttributeProto[] = []) => onnx.NodeProto.create({ opType, input, output, name: output[0], attribute });
-  const ints = (name: string, i: number) => ({ name, type: onnx.AttributeProto.AttributeType.INT, i });
   const graph = onnx.GraphProto.create({
     name: 'erring',
     node: [
@@ -50,7 +54,7 @@ export function erring(): Buffer {
     input: [valueInfo('input', DataType.FLOAT, ['N', 3])],
     output: [valueInfo('label', DataType.INT64, ['N']), valueInfo('probabilities', DataType.FLOAT, ['N', 2])],
   });
-  return Buffer.from(onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, producerName: 'test', opsetImport: [{ domain: '', version: 17 }], graph })).finish());
+  return encode(graph);
 }
 
 /**
@@ -62,10 +66,6 @@ export function slow(): Buffer {
   const { DataType } = onnx.TensorProto;
   const width = 1200;
   const layers = 16;
-  const valueInfo = (name: string, elemType: number, dims: (number | string)[]) =>
-    onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } });
-  const node = (opType: string, input: string[], output: string[], attribute: onnx.IAttributeProto[] = []) => onnx.NodeProto.create({ opType, input, output, name: output[0], attribute });
-  const ints = (name: string, i: number) => ({ name, type: onnx.AttributeProto.AttributeType.INT, i });
   const chain = Array.from({ length: layers }, (_, i) => node('MatMul', [i === 0 ? 'wide' : `h${i - 1}`, 'big'], [`h${i}`]));
   const graph = onnx.GraphProto.create({
     name: 'slow',
@@ -90,5 +90,13 @@ export function slow(): Buffer {
     input: [valueInfo('input', DataType.FLOAT, ['N', 3])],
     output: [valueInfo('label', DataType.INT64, ['N']), valueInfo('probabilities', DataType.FLOAT, ['N', 2])],
   });
-  return Buffer.from(onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, producerName: 'test', opsetImport: [{ domain: '', version: 17 }], graph })).finish());
+  return encode(graph);
+}
+
+/** Uploads an ONNX artifact to the registry (in 1 MiB chunks: gRPC messages stop at 4 MiB) and
+ * registers it as the model's next version; resolves with the version number. */
+export async function registerVersion(models: Record<string, AnyCall>, modelName: string, onnxBytes: Buffer): Promise<number> {
+  const chunks = Array.from({ length: Math.ceil(onnxBytes.length / 2 ** 20) }, (_, i) => ({ data: onnxBytes.subarray(i * 2 ** 20, (i + 1) * 2 ** 20) }));
+  const { sha256 } = await models.UploadArtifact!(chunks);
+  return (await models.CreateModelVersion!({ modelName, artifactSha256: sha256 })).version;
 }

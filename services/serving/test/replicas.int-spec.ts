@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Topics, type events } from '@mlops/contracts';
 import { type RunningService, authHeaders, grpcClient, readTopicUntil, startPlatformService, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
-import { GOOD, STABLE } from './models';
+import { GOOD, STABLE, registerVersion } from './models';
 import { startTraffic } from './traffic';
 
 type Client = ReturnType<typeof grpcClient>;
@@ -43,10 +43,7 @@ describe('two serving replicas', () => {
     await fs.rm(artifactDir, { recursive: true, force: true });
   });
 
-  const register = async (onnx: Buffer) => {
-    const { sha256 } = await models.UploadArtifact([{ data: onnx }]);
-    return (await models.CreateModelVersion({ modelName: model, artifactSha256: sha256 })).version;
-  };
+  const register = (onnx: Buffer) => registerVersion(models, model, onnx);
   const deploymentOf = (version: number, state: string) =>
     waitFor(async () => {
       const d = await deployments.a.GetDeployment({ modelName: model }).catch(() => undefined);

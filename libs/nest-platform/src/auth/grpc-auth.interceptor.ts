@@ -1,13 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { type Metadata, ServerInterceptingCall, type ServerInterceptor, status as GrpcStatus } from '@grpc/grpc-js';
 import { type Role, TokenError, allowsCall, bearerToken, rpcAccess } from '@mlops/auth';
-import { CORRELATION_HEADER, type JsonLogger, type PlatformMetrics } from '@mlops/observability';
+import { CORRELATION_HEADER, type JsonLogger, type PlatformMetrics, newCorrelationId, sanitizeCorrelationId } from '@mlops/observability';
 import { type AuditEntry, type AuditLog, requestSummary } from '../audit/audit-log';
+import { PRINCIPAL_HEADER, ROLES_HEADER, principalOf } from '../grpc/principal';
 import type { PlatformSecurity } from './platform-security';
 
-/** Metadata the interceptor sets for the handlers: who the verified caller is (never the caller's own claim). */
-export const PRINCIPAL_HEADER = 'x-principal';
-export const ROLES_HEADER = 'x-mlops-roles';
 /** Said to every caller without valid credentials, whatever the reason (the reason is logged and counted). */
 export const UNAUTHENTICATED_DETAILS = 'missing or invalid credentials';
 
@@ -124,10 +121,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 /** The caller the token proves (or, with auth disabled, the admin named by x-principal); undefined = refuse. */
 function authenticate(deps: Deps, metadata: Metadata, path: string): Caller | undefined {
   const verifier = deps.security.verifier;
-  if (!verifier) {
-    const named = metadata.get(PRINCIPAL_HEADER)[0]?.toString() ?? '';
-    return { principal: /^[A-Za-z0-9._@:-]{1,128}$/.test(named) ? named : 'anonymous', roles: ['admin'], tokenId: '' };
-  }
+  if (!verifier) return { principal: principalOf(metadata), roles: ['admin'], tokenId: '' };
   try {
     const claims = verifier.verify(bearerToken(metadata.get('authorization')[0]?.toString()));
     return { principal: claims.sub, roles: claims.roles, tokenId: claims.jti };
@@ -141,9 +135,9 @@ function authenticate(deps: Deps, metadata: Metadata, path: string): Caller | un
 
 /** The call's correlation id, made (and set on the metadata, for the handler's logs) when it has none. */
 function correlationIdOf(metadata: Metadata): string {
-  const given = metadata.get(CORRELATION_HEADER)[0]?.toString();
-  if (given && /^[A-Za-z0-9._:-]{1,128}$/.test(given)) return given;
-  const made = randomUUID();
+  const given = sanitizeCorrelationId(metadata.get(CORRELATION_HEADER)[0]?.toString());
+  if (given) return given;
+  const made = newCorrelationId();
   metadata.set(CORRELATION_HEADER, made);
   return made;
 }

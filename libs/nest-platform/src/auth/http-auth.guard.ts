@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { TokenError, allowsCall, bearerToken, httpAccess } from '@mlops/auth';
-import { CORRELATION_HEADER, JsonLogger, PlatformMetrics } from '@mlops/observability';
+import { CORRELATION_HEADER, JsonLogger, PlatformMetrics, sanitizeCorrelationId } from '@mlops/observability';
 import { AuditLog } from '../audit/audit-log';
 import { UNAUTHENTICATED_DETAILS } from './grpc-auth.interceptor';
 import { PlatformSecurity } from './platform-security';
@@ -53,7 +53,7 @@ export class HttpAuthGuard implements CanActivate {
         roles: claims.roles,
         action: `${request.method} ${route}`,
         outcome: 'PERMISSION_DENIED',
-        requestId: safeId(Array.isArray(correlation) ? correlation[0] : correlation),
+        requestId: sanitizeCorrelationId(Array.isArray(correlation) ? correlation[0] : correlation) ?? '',
         tokenId: claims.jti,
         peer: request.socket?.remoteAddress ?? '',
         requestJson: '',
@@ -61,9 +61,4 @@ export class HttpAuthGuard implements CanActivate {
       .catch((error: Error) => this.logger.error('audit record not written', { error: error.message }));
     throw new ForbiddenException(`${claims.sub} may not ${request.method} ${route}: it needs the ${access?.role ?? 'admin'} role`);
   }
-}
-
-/** A caller's correlation id, only when it has the form the platform uses (else none). */
-function safeId(value: string | undefined): string {
-  return value && /^[A-Za-z0-9._:-]{1,128}$/.test(value) ? value : '';
 }

@@ -7,14 +7,18 @@ import { permissionDenied } from '@mlops/errors';
  * interceptor puts in `x-principal` (replacing anything the caller sent). With MLOPS_AUTH=disabled
  * (development only) it is whatever the caller names there.
  */
+export const PRINCIPAL_HEADER = 'x-principal';
+/** The verified caller's roles, comma-separated (set by the interceptor, never the caller's). */
+export const ROLES_HEADER = 'x-mlops-roles';
+
 export function principalOf(metadata: Metadata | undefined): string {
-  const value = metadata?.get('x-principal')[0]?.toString() ?? '';
+  const value = metadata?.get(PRINCIPAL_HEADER)[0]?.toString() ?? '';
   return /^[A-Za-z0-9._@:-]{1,128}$/.test(value) ? value : 'anonymous';
 }
 
 /** The verified caller's roles (set by the authentication interceptor; admin with auth disabled). */
 export function rolesOf(metadata: Metadata | undefined): Role[] {
-  const value = metadata?.get('x-mlops-roles')[0]?.toString() ?? '';
+  const value = metadata?.get(ROLES_HEADER)[0]?.toString() ?? '';
   return value.split(',').filter((r): r is Role => (ROLES as readonly string[]).includes(r));
 }
 
