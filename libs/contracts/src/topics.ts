@@ -32,8 +32,8 @@ export interface EventTopic<T> {
   /**
    * Where a consumer group that has never read the topic starts: 'earliest' (the default: a new
    * consumer catches up on every event, so nothing is lost to a late start), or 'latest' for
-   * live streams whose history means nothing to a newcomer (the prediction log, labels: they
-   * join predictions kept in memory), which would otherwise replay hours of traffic first.
+   * live streams whose history means nothing to a newcomer (the prediction log, labels: live
+   * statistics), which would otherwise replay hours of traffic first.
    */
   readonly newGroupsStartAt: 'earliest' | 'latest';
 }

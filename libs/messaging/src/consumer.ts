@@ -36,6 +36,8 @@ export interface ConsumerOptions {
   fromBeginning?: boolean;
   /** Partitions handled at the same time (each in order); more lets database writes overlap. */
   partitionsConsumedConcurrently?: number;
+  /** How long the group waits for a silent member before giving its partitions to the others (default 30 s). */
+  sessionTimeoutMs?: number;
 }
 
 type Route = (message: KafkaMessage, topic: string, partition: number) => Promise<void>;
@@ -81,19 +83,39 @@ export class EventConsumer {
 
   /** Handles a topic of the catalog: messages are decoded with the topic's codec first. */
   on<T>(topic: EventTopic<T>, handler: EventHandlerFn<T>): this {
-    this.onRaw(topic.name, async (message, topicName, partition) => {
-      const payload = decodeEvent(topic, message.value, message.headers);
-      await handler({
-        payload,
-        eventId: headerString(message.headers, Headers.eventId) ?? `${topicName}:${partition}:${message.offset}`,
-        correlationId: headerString(message.headers, Headers.correlationId),
-        key: message.key?.toString() ?? null,
-        topic: topicName,
-        partition,
-        offset: message.offset,
-        headers: message.headers ?? {},
-      });
-    });
+    this.onRaw(topic.name, async (message, topicName, partition) => handler(consumedEvent(topic, message, topicName, partition)));
+    if (topic.newGroupsStartAt === 'latest') this.routes.get(topic.name)!.fromBeginning = false;
+    return this;
+  }
+
+  /**
+   * Handles a topic of the catalog in chunks of up to `maxChunk` consecutive decoded events of
+   * one partition (one database write per chunk instead of one per message). An undecodable
+   * message is dead-lettered on its own and the rest of its chunk handled; if the handler fails
+   * for good, every message of the chunk is dead-lettered with the error. Offsets are resolved
+   * after the chunk, so the handler must tolerate a chunk delivered again after a crash.
+   */
+  onBatch<T>(topic: EventTopic<T>, handler: (events: ConsumedEvent<T>[]) => Promise<void>, maxChunk = 500): this {
+    // A chunk retried after a failure must not dead-letter its poison messages twice.
+    const deadLettered = new WeakSet<KafkaMessage>();
+    this.onRawBatch(
+      topic.name,
+      async (messages, topicName, partition) => {
+        const events: ConsumedEvent<T>[] = [];
+        for (const message of messages) {
+          if (deadLettered.has(message)) continue;
+          try {
+            events.push(consumedEvent(topic, message, topicName, partition));
+          } catch (error) {
+            if (!(error instanceof PoisonMessageError)) throw error;
+            await this.deadLetter(message, topicName, partition, error, 1);
+            deadLettered.add(message);
+          }
+        }
+        if (events.length > 0) await handler(events);
+      },
+      maxChunk,
+    );
     if (topic.newGroupsStartAt === 'latest') this.routes.get(topic.name)!.fromBeginning = false;
     return this;
   }
@@ -135,8 +157,8 @@ export class EventConsumer {
   private async startConsumer(): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
     });
     this.consumer = consumer;
@@ -253,6 +275,19 @@ export class EventConsumer {
     this.options.metrics?.kafkaMessages.inc({ group: this.options.groupId, topic, outcome: 'dead_lettered' });
     this.log.error('message dead-lettered', { topic, partition, offset: message.offset, attempts, reason: error.message });
   }
+}
+
+function consumedEvent<T>(topic: EventTopic<T>, message: KafkaMessage, topicName: string, partition: number): ConsumedEvent<T> {
+  return {
+    payload: decodeEvent(topic, message.value, message.headers),
+    eventId: headerString(message.headers, Headers.eventId) ?? `${topicName}:${partition}:${message.offset}`,
+    correlationId: headerString(message.headers, Headers.correlationId),
+    key: message.key?.toString() ?? null,
+    topic: topicName,
+    partition,
+    offset: message.offset,
+    headers: message.headers ?? {},
+  };
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -8,15 +8,23 @@ export interface EventHandlerOptions {
    * true (default): the handler runs once per event id, in a transaction that also records the
    * event as processed. false: it runs for every delivery, without a transaction (`manager` is
    * undefined) — for high-volume streams whose effect is in memory and idempotent by nature
-   * (a repeated label finds its prediction already scored), where a database round trip per
+   * (e.g. a cache refresh), where a database round trip per
    * message would make the consumer fall behind the other topics of its group.
    */
   once?: boolean;
+  /**
+   * Hands the method chunks of up to this many consecutive events of one partition, as
+   * `(events: ConsumedEvent<T>[])`, without a processed-event record (implies `once: false`):
+   * for streams written to the database one chunk per statement. The handler must tolerate a
+   * chunk delivered again after a crash.
+   */
+  batch?: number;
 }
 
 export interface EventHandlerMetadata {
   topic: EventTopic<unknown>;
   once: boolean;
+  batch?: number;
 }
 
 /**
@@ -27,4 +35,4 @@ export interface EventHandlerMetadata {
  * together. See `once` for the exception.
  */
 export const HandleEvent = <T>(topic: EventTopic<T>, options: EventHandlerOptions = {}): MethodDecorator =>
-  SetMetadata(EVENT_HANDLER, { topic: topic as EventTopic<unknown>, once: options.once ?? true } satisfies EventHandlerMetadata);
+  SetMetadata(EVENT_HANDLER, { topic: topic as EventTopic<unknown>, once: options.batch ? false : (options.once ?? true), batch: options.batch } satisfies EventHandlerMetadata);

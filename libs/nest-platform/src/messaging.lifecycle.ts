@@ -75,11 +75,16 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
       for (const method of this.scanner.getAllMethodNames(prototype)) {
         const metadata = this.reflector.get<EventHandlerMetadata | undefined>(EVENT_HANDLER, prototype[method]);
         if (!metadata) continue;
-        const { topic, once } = metadata;
+        const { topic, once, batch } = metadata;
         const owner = `${wrapper.name}.${method}`;
         if (claimed.has(topic.name)) throw new Error(`${topic.name} has two handlers in this service: ${claimed.get(topic.name)} and ${owner}`);
         claimed.set(topic.name, owner);
         const handler = (instance[method] as Handler).bind(instance);
+        if (batch) {
+          this.consumer.onBatch(topic, (events) => (handler as unknown as (events: unknown[]) => Promise<void>)(events), batch);
+          this.logger.info('event handler registered', { topic: topic.name, handler: owner, group, batch });
+          continue;
+        }
         this.consumer.on(topic, async (event) => {
           if (!once) return handler(event, undefined as unknown as EntityManager);
           const ran = await handleOnce(this.dataSource, group, event.eventId, (manager) => handler(event, manager));

@@ -10,6 +10,8 @@ export function platformConfigSpec(def: ServiceDefinition) {
     kafkaBrokers: ['KAFKA_BROKERS', hostPorts(['127.0.0.1:9092'])],
     topicPartitions: ['KAFKA_TOPIC_PARTITIONS', int(3, 1, 1000)],
     consumerGroup: [`${def.envPrefix}_CONSUMER_GROUP`, str(def.name)],
+    // How soon the group gives a dead member's partitions to the others (the broker allows 6 s to 5 min).
+    kafkaSessionTimeoutMs: ['KAFKA_SESSION_TIMEOUT_MS', int(30_000, 6000, 300_000)],
     consumerConcurrency: [`${def.envPrefix}_CONSUMER_CONCURRENCY`, int(def.defaultConsumerConcurrency ?? 1, 1, 64)],
     databaseUrl: ['DATABASE_URL', url(['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/mlops')],
     dbSchema: [`${def.envPrefix}_DB_SCHEMA`, sqlIdentifier(def.schema)],

@@ -89,7 +89,7 @@ export class PlatformModule {
           provide: EventConsumer,
           inject: [KAFKA, EventPublisher, JsonLogger, PlatformMetrics, PLATFORM_CONFIG],
           useFactory: (kafka: Kafka, publisher: EventPublisher, logger: JsonLogger, metrics: PlatformMetrics, config: PlatformConfig) =>
-            new EventConsumer(kafka, { groupId: config.consumerGroup, publisher, logger, metrics, partitionsConsumedConcurrently: config.consumerConcurrency }),
+            new EventConsumer(kafka, { groupId: config.consumerGroup, publisher, logger, metrics, partitionsConsumedConcurrently: config.consumerConcurrency, sessionTimeoutMs: config.kafkaSessionTimeoutMs }),
         },
         { provide: PlatformSecurity, inject: [PLATFORM_CONFIG, JsonLogger], useFactory: (config: PlatformConfig, logger: JsonLogger) => new PlatformSecurity(config, logger) },
         { provide: AuditLog, inject: [DataSource], useFactory: (ds: DataSource) => new AuditLog(ds) },

@@ -87,10 +87,14 @@ export async function waitForGroupMembers(brokers: string[], groupId: string, me
   const admin = new Kafka({ brokers, clientId: 'test-admin', logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
+    let last = 'not described yet';
     await waitFor(async () => {
       const { groups } = await admin.describeGroups([groupId]);
+      last = `${groups[0]?.state} with ${groups[0]?.members.length} member(s)`;
       return groups[0]?.state === 'Stable' && groups[0].members.length === members;
-    }, { timeoutMs, what: `${members} members in consumer group ${groupId}` });
+    }, { timeoutMs, what: `${members} members in consumer group ${groupId}` }).catch((error: Error) => {
+      throw new Error(`${error.message} (last seen: ${last})`);
+    });
   } finally {
     await admin.disconnect();
   }

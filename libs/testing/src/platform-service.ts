@@ -40,7 +40,8 @@ export async function startPlatformService(
 ): Promise<RunningService> {
   const prefix = envPrefixOf(name);
   const [grpcPort, httpPort] = [await freePort(), await freePort()];
-  const schema = uniqueName(name.replace('-', '_'));
+  // A restarted replica is given the schema of the one it replaces.
+  const schema = options.env?.[`${prefix}_DB_SCHEMA`] ?? uniqueName(name.replace('-', '_'));
   const proc = new ServiceProcess(name, {
     [`${prefix}_GRPC_PORT`]: String(grpcPort),
     [`${prefix}_HTTP_PORT`]: String(httpPort),

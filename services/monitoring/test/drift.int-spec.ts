@@ -2,9 +2,10 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Kafka, type Producer, logLevel } from 'kafkajs';
-import { Topics, type events } from '@mlops/contracts';
+import { Client as SqlClient } from 'pg';
+import { RawTopics, Topics, type events } from '@mlops/contracts';
 import { type LogisticRegressionModel, exportOnnx } from '@mlops/ml';
-import { type RunningService, grpcClient, readTopic, readTopicUntil, startPlatformService, testKafkaBrokers, uniqueName, waitFor, authHeaders } from '@mlops/testing';
+import { type RunningService, grpcClient, readTopic, readTopicUntil, startPlatformService, testDatabaseUrl, testKafkaBrokers, uniqueName, waitFor, waitForGroupMembers, authHeaders } from '@mlops/testing';
 
 type Client = ReturnType<typeof grpcClient>;
 
@@ -22,6 +23,8 @@ describe('drift monitoring', () => {
   let featureStore: RunningService;
   let registry: RunningService;
   let monitoring: RunningService;
+  /** A second replica (the last test). */
+  let second: RunningService | undefined;
   let artifactDir: string;
   let api: Client;
   let producer: Producer;
@@ -31,6 +34,7 @@ describe('drift monitoring', () => {
   const labelled = uniqueName('labelled').replace(/_/g, '-');
   const timed = uniqueName('timed').replace(/_/g, '-');
   const killed = uniqueName('killed').replace(/_/g, '-');
+  const shared = uniqueName('shared').replace(/_/g, '-');
 
   beforeAll(async () => {
     artifactDir = await fs.mkdtemp(path.join(tmpdir(), 'monitoring-it-'));
@@ -69,7 +73,7 @@ describe('drift monitoring', () => {
     const classifier: LogisticRegressionModel = { kind: 'logistic_regression', featureNames: ['x1', 'x2'], classes: [0, 1], coef: [[2, 0.1]], intercept: [-0.5] };
     const { sha256 } = await models.UploadArtifact([{ data: Buffer.from(exportOnnx(classifier)) }]);
     // Test metrics as training would have measured them: the baseline of live performance.
-    for (const name of [model, labelled, timed, killed]) {
+    for (const name of [model, labelled, timed, killed, shared]) {
       await models.CreateModelVersion({ modelName: name, artifactSha256: sha256, featureNames: ['x1', 'x2'], lineage: { snapshotId: snapshot.snapshotId, featureView: view }, metrics: { accuracy: 0.95, f1: 0.95, roc_auc: 0.99 } });
       await models.SetAlias({ modelName: name, alias: 'production', version: 1 });
     }
@@ -82,7 +86,7 @@ describe('drift monitoring', () => {
   afterAll(async () => {
     api?.close();
     await producer?.disconnect();
-    await Promise.all([monitoring, featureStore, registry, ingestion].map((s) => s?.stop()));
+    await Promise.all([second, monitoring, featureStore, registry, ingestion].map((s) => s?.stop()));
     await fs.rm(artifactDir, { recursive: true, force: true });
   });
 
@@ -162,7 +166,7 @@ describe('drift monitoring', () => {
 
   /** Predictions of `target` (undrifted inputs) and their labels, `wrong` of them wrong; half
    * the labels are sent before their prediction is logged (the streams are independent). */
-  async function serveLabelled(target: string, rows: number, wrong: number): Promise<void> {
+  async function serveLabelled(target: string, rows: number, wrong: number, spread = false): Promise<void> {
     const predictions: events.PredictionLogged[] = [];
     const labels: events.FeedbackReceived[] = [];
     for (let i = 0; i < rows; i++) {
@@ -172,11 +176,15 @@ describe('drift monitoring', () => {
       predictions.push({ requestId, modelName: target, version: 1, features: { x1, x2: normal() * 2 + 5 }, outputs: [prediction], servedAtMs: Date.now(), latencyMs: 1, row: 0, prediction, role: 'stable', deploymentId: '', score: 1 / (1 + Math.exp(-4 * x1)) });
       labels.push({ requestId, modelName: target, label: i < wrong ? 1 - prediction : prediction, observedAtMs: Date.now(), row: 0 });
     }
+    // With `spread`, messages are keyed by request (labels) and by batch (predictions of 10 rows):
+    // they land on every partition, so on every replica of a group.
+    const keyOf = (i: number) => (spread ? `${target}/${sent}/${i}` : target);
     const send = async (topic: typeof Topics.feedbackReceived | typeof Topics.predictionsLogged, values: Uint8Array[]) =>
-      producer.send({ topic: topic.name, messages: values.map((v) => ({ key: target, value: Buffer.from(v), headers: { 'event-id': uniqueName('e'), 'content-type': `application/x-protobuf; type=${topic.messageType}` } })) });
+      producer.send({ topic: topic.name, messages: values.map((v, i) => ({ key: keyOf(i), value: Buffer.from(v), headers: { 'event-id': uniqueName('e'), 'content-type': `application/x-protobuf; type=${topic.messageType}` } })) });
     const half = Math.floor(rows / 2);
+    const batches = spread ? Array.from({ length: Math.ceil(rows / 10) }, (_, i) => predictions.slice(i * 10, i * 10 + 10)) : [predictions];
     await send(Topics.feedbackReceived, labels.slice(0, half).map((l) => Topics.feedbackReceived.codec.encode(l).finish()));
-    await send(Topics.predictionsLogged, [Topics.predictionsLogged.codec.encode({ modelName: target, predictions }).finish()]);
+    await send(Topics.predictionsLogged, batches.map((b) => Topics.predictionsLogged.codec.encode({ modelName: target, predictions: b }).finish()));
     await send(Topics.feedbackReceived, labels.slice(half).map((l) => Topics.feedbackReceived.codec.encode(l).finish()));
   }
 
@@ -260,5 +268,65 @@ describe('drift monitoring', () => {
     expect(alerts).toHaveLength(1);
     expect(drift.size).toBe(1);
     expect([...requests]).toEqual([alerts[0].alertId]);
+  });
+
+  it('two replicas share the prediction log and the labels: each label joined once, one alert, a killed replica hands over', async () => {
+    // One window of 1200 labelled rows, a quarter of them wrong: judged once, when the last label
+    // is joined (a lost label leaves it short; a label joined twice fills it early and shows in the count).
+    await api.SetMonitoringPolicy({ modelName: shared, windowSize: 1000, evaluateEvery: 500, consecutive: 1, clearAfter: 2, cooldownSeconds: 600, labelWindow: 1200, maxDegradation: 0.1 });
+    // A 10 s session: the group notices the killed member sooner than with the default 30 s.
+    const env = { REGISTRY_GRPC_URL: registry.grpcAddress, FEATURE_STORE_GRPC_URL: featureStore.grpcAddress, MONITORING_DB_SCHEMA: monitoring.schema, MONITORING_CONSUMER_GROUP: `monitoring-${monitoring.schema}`, KAFKA_SESSION_TIMEOUT_MS: '10000' };
+    await monitoring.stop();
+    [monitoring, second] = await Promise.all([startPlatformService('monitoring', { env }), startPlatformService('monitoring', { env })]);
+    api.close();
+    api = grpcClient(monitoring.grpcAddress, 'mlops/monitoring/v1/monitoring.proto', 'mlops.monitoring.v1.MonitoringService');
+    await waitForGroupMembers(testKafkaBrokers(), env.MONITORING_CONSUMER_GROUP, 2);
+    const joinedBy = async (replica: RunningService) => {
+      const text = await (await fetch(`${replica.httpUrl}/metrics`, { headers: authHeaders() })).text();
+      const match = new RegExp(`mlops_monitoring_labels_total\\{[^}]*model="${shared}"[^}]*outcome="joined"[^}]*\\} (\\d+)`).exec(text);
+      return Number(match?.[1] ?? 0);
+    };
+    for (let i = 0; i < 3; i++) await serveLabelled(shared, 100, 25, true);
+    // Poison amid the labels: dead-lettered one by one with the reason; the labels around them count.
+    const poison = `${shared}/poison`;
+    await producer.send({
+      topic: Topics.feedbackReceived.name,
+      messages: [
+        { key: poison, value: Buffer.from([0x0a, 0xff, 0xff, 0xff]), headers: { 'content-type': `application/x-protobuf; type=${Topics.feedbackReceived.messageType}` } },
+        { key: poison, value: Buffer.from('{"request_id": "x", "label": '), headers: { 'content-type': 'application/json' } },
+      ],
+    });
+    for (let i = 0; i < 3; i++) await serveLabelled(shared, 100, 25, true);
+    const before = await waitFor(async () => {
+      const counts = [await joinedBy(monitoring), await joinedBy(second!)];
+      return counts[0] + counts[1] >= 500 && counts[0] > 0 && counts[1] > 0 ? counts : undefined;
+    }, { timeoutMs: 60_000, what: 'both replicas joining labels' });
+    // Replica one dies mid-stream; the rest of the stream reaches its partitions after the group
+    // notices (session timeout) and hands them to replica two.
+    expect(await monitoring.proc.stop('SIGKILL')).toBe(null);
+    for (let i = 0; i < 6; i++) await serveLabelled(shared, 100, 25, true);
+    const survivor = grpcClient(second.grpcAddress, 'mlops/monitoring/v1/monitoring.proto', 'mlops.monitoring.v1.MonitoringService');
+    try {
+      const report = await waitFor(async () => survivor.GetPerformanceReport({ modelName: shared }).catch(() => undefined), { timeoutMs: 120_000, what: 'the window of all 1200 labels judged' });
+      const sql = new SqlClient({ connectionString: testDatabaseUrl() });
+      await sql.connect();
+      const [rows] = (await sql.query(`SELECT count(*)::int AS n, count(DISTINCT (request_id, "row"))::int AS distinct_rows FROM "${monitoring.schema}".labelled_predictions WHERE model_name = $1`, [shared])).rows;
+      await sql.end();
+      const { alerts } = await survivor.ListAlerts({ modelName: shared });
+      const dead: string[] = [];
+      await readTopicUntil(testKafkaBrokers(), RawTopics.deadLetters, (batch) => {
+        for (const m of batch) if (m.key?.toString() === poison) dead.push(`${m.headers?.['dlq-error-kind']}: ${m.headers?.['dlq-error']}`);
+        return dead.length >= 2;
+      });
+      console.log(`poison labels dead-lettered: ${dead.join(' | ')}`);
+      expect(dead).toEqual([expect.stringMatching(/^poison: .*FeedbackReceived/), expect.stringMatching(/^poison: .*JSON/i)]);
+      console.log(`2 replicas (one killed after ${before[0]} + ${before[1]} joins): 1200 labels sent, ${rows.n} joined, ${rows.n - rows.distinct_rows} duplicated, ${1200 - rows.distinct_rows} lost; window accuracy ${report.current.accuracy}; ${alerts.length} alert(s)`);
+      expect(rows).toEqual({ n: 1200, distinct_rows: 1200 });
+      expect(report).toMatchObject({ labelled: 1200, degraded: true });
+      expect(report.current.accuracy).toBeCloseTo(0.75, 12);
+      expect(alerts).toEqual([expect.objectContaining({ kind: 'performance', sampleSize: 1200, retrainRequested: true })]);
+    } finally {
+      survivor.close();
+    }
   });
 });

@@ -8,14 +8,18 @@ export function loadMonitoringConfig(env: Record<string, string | undefined> = p
     {
       MONITORING_REFERENCE_MAX_ROWS: int(100_000, 100, 10_000_000),
       MONITORING_LABEL_JOIN_MAX_ENTRIES: int(100_000, 10, 10_000_000),
+      MONITORING_PRODUCTION_CHECK_SECONDS: int(10, 1, 3600),
     },
     env,
   );
   return {
     /** Reference rows kept per model; a larger snapshot is thinned evenly to this many. */
     referenceMaxRows: v.MONITORING_REFERENCE_MAX_ROWS,
-    /** Predictions waiting for labels (and labels for predictions) kept per model; the oldest go first. */
+    /** Rows of the label join (predictions waiting for labels, labels for predictions, joined rows) kept per model; the oldest go first. */
     labelJoinMaxEntries: v.MONITORING_LABEL_JOIN_MAX_ENTRIES,
+    /** How often each replica asks the registry which version is in production (only one replica
+     * receives an alias change). */
+    productionCheckSeconds: v.MONITORING_PRODUCTION_CHECK_SECONDS,
   };
 }
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AlertsRepository } from '../alerts/alerts.repository';
 import { MONITORING_CONFIG, loadMonitoringConfig } from '../config/monitoring.config';
 import { PerformanceMetrics } from '../performance/performance.metrics';
+import { LabelJoinStore } from '../performance/label-join.store';
 import { PerformanceRepository } from '../performance/performance.repository';
 import { PerformanceService } from '../performance/performance.service';
 import { FeedbackConsumer } from '../performance/transport/feedback.consumer';
@@ -28,6 +29,7 @@ import { PredictionsConsumer } from './transport/predictions.consumer';
     PerformanceMetrics,
     DriftRepository,
     PerformanceRepository,
+    LabelJoinStore,
     AlertsRepository,
     PolicyStore,
     ReferenceStore,

@@ -15,11 +15,13 @@ import type { Reference } from './domain/evaluation';
  * The reference of each model: the training snapshot of its production version (read from the
  * feature store, by the lineage the registry keeps), per feature the model takes, and the
  * production model's own predictions on those rows (run here in onnxruntime) for prediction
- * drift. Loaded once per production version; `forget` after the alias moves.
+ * drift. Loaded once per production version; `forget` after the alias moves. Only one replica
+ * receives an alias change (they share a consumer group), so every MONITORING_PRODUCTION_CHECK_SECONDS
+ * each replica also asks the registry which version is in production and reloads when it moved.
  */
 @Injectable()
 export class ReferenceStore {
-  private readonly references = new Map<string, { reference: Promise<Reference | undefined>; resolved?: Reference | null }>();
+  private readonly references = new Map<string, Entry>();
 
   constructor(
     private readonly upstream: UpstreamClients,
@@ -38,7 +40,9 @@ export class ReferenceStore {
   /** False once it is known that the model has no reference (no production version, or one
    * without a training snapshot): its traffic can be skipped until the alias moves. */
   mayHave(model: string): boolean {
-    return this.references.get(model)?.resolved !== null;
+    const entry = this.references.get(model);
+    if (entry) this.revalidateIfDue(model, entry);
+    return entry?.resolved !== null;
   }
 
   /** The loaded reference, or undefined while it loads (a load is started) or when there is none. */
@@ -48,6 +52,7 @@ export class ReferenceStore {
       this.load(model);
       return undefined;
     }
+    this.revalidateIfDue(model, entry);
     return entry.resolved ?? undefined;
   }
 
@@ -55,13 +60,40 @@ export class ReferenceStore {
     return (this.references.get(model) ?? this.load(model)).reference;
   }
 
+  /** Once the check interval has passed: the entry is dropped if production moved (the next call reloads it). */
+  private revalidateIfDue(model: string, entry: Entry): void {
+    if (entry.resolved === undefined || entry.checking || Date.now() - entry.checkedAt < this.config.productionCheckSeconds * 1000) return;
+    entry.checking = true;
+    void this.productionVersion(model)
+      .then((version) => {
+        entry.checkedAt = Date.now();
+        if (version !== (entry.resolved?.version ?? entry.version)) {
+          if (this.references.get(model) === entry) this.references.delete(model);
+          this.logger.info('production version moved: reference reloads', { model, from: entry.version ?? null, to: version ?? null });
+        }
+      })
+      .catch(() => undefined)
+      .finally(() => (entry.checking = false));
+  }
+
+  /** The production version of a model, undefined when it has none. */
+  private async productionVersion(model: string): Promise<number | undefined> {
+    try {
+      return (await firstValueFrom(this.registry.getModelVersionByAlias({ modelName: model, alias: 'production' }))).version;
+    } catch (error) {
+      if ((error as { code?: number }).code === GrpcStatus.NOT_FOUND) return undefined;
+      throw error;
+    }
+  }
+
   forget(model: string): void {
     this.references.delete(model);
   }
 
-  private load(model: string) {
-    const entry: { reference: Promise<Reference | undefined>; resolved?: Reference | null } = {
-      reference: this.read(model).then(
+  private load(model: string): Entry {
+    const entry: Entry = {
+      checkedAt: Date.now(),
+      reference: this.read(model, (version) => (entry.version = version)).then(
         (r) => ((entry.resolved = r ?? null), r),
         (error: unknown) => {
           // Tried again on the next request for it.
@@ -75,7 +107,7 @@ export class ReferenceStore {
     return entry;
   }
 
-  private async read(model: string): Promise<Reference | undefined> {
+  private async read(model: string, found: (version: number) => void): Promise<Reference | undefined> {
     let version: registry.ModelVersion;
     try {
       version = await firstValueFrom(this.registry.getModelVersionByAlias({ modelName: model, alias: 'production' }));
@@ -83,6 +115,7 @@ export class ReferenceStore {
       if ((error as { code?: number }).code === GrpcStatus.NOT_FOUND) return undefined;
       throw error;
     }
+    found(version.version);
     const snapshotId = version.lineage?.snapshotId;
     if (!snapshotId) {
       this.logger.info('production version has no training snapshot: no drift reference', { model, version: version.version });
@@ -151,6 +184,16 @@ export class ReferenceStore {
     }
     return predictions;
   }
+}
+
+interface Entry {
+  reference: Promise<Reference | undefined>;
+  /** The loaded reference; null when the model has none; undefined while it loads. */
+  resolved?: Reference | null;
+  /** The production version the entry was loaded for (also when it has no reference). */
+  version?: number;
+  checkedAt: number;
+  checking?: boolean;
 }
 
 /** Every k-th row, so a large snapshot keeps its spread over time. */

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { events } from '@mlops/contracts';
 import { notFound } from '@mlops/errors';
@@ -12,9 +12,8 @@ import type { MonitoringPolicy } from '../drift/domain/policy';
 import { PolicyStore } from '../drift/policy.store';
 import { ReferenceStore } from '../drift/reference.store';
 import { DriftMetrics } from '../drift/drift.metrics';
-import { LabelJoin, type LabelledPrediction } from './domain/label-join';
-import { LabelledWindow } from './domain/labelled-window';
-import { defaultMetric, judgeDegradation, windowMetrics } from './domain/performance';
+import { type LabelledPrediction, defaultMetric, judgeDegradation, windowMetrics } from './domain/performance';
+import { type JoinOutcome, LabelJoinStore, type PendingLabel, type PendingPrediction, type WindowRule } from './label-join.store';
 import { PerformanceMetrics } from './performance.metrics';
 import { PerformanceRepository, type StoredPerformanceReport } from './performance.repository';
 
@@ -25,19 +24,23 @@ import { PerformanceRepository, type StoredPerformanceReport } from './performan
  * degradation past the policy's limit, with the same hysteresis and cooldown as data drift,
  * raises a performance alert that requests retraining — unless a drift alert of the model
  * already did within the cooldown (one shift, one retraining).
+ *
+ * The join and the windows are in Postgres (LabelJoinStore), shared by the replicas: whichever
+ * replica completes a window's fifth judges it. Every 5 s each replica expires what waited too
+ * long for the models it has seen, and exports how much is waiting.
  */
-/** Labelled rows kept per model while its reference loads. */
-const MAX_PENDING = 10_000;
+const MAINTENANCE_MS = 5000;
 
 @Injectable()
-export class PerformanceService {
-  private readonly joins = new Map<string, LabelJoin>();
-  private readonly windows = new Map<string, { version: number; window: LabelledWindow }>();
+export class PerformanceService implements OnModuleInit, OnModuleDestroy {
   private readonly evaluating = new Set<string>();
-  private readonly pending = new Map<string, LabelledPrediction[]>();
+  /** Models whose traffic or labels this process has seen: the ones it maintains and exports. */
+  private readonly seen = new Set<string>();
+  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly repository: PerformanceRepository,
+    private readonly store: LabelJoinStore,
     private readonly alerts: AlertsRepository,
     private readonly references: ReferenceStore,
     private readonly policies: PolicyStore,
@@ -47,6 +50,15 @@ export class PerformanceService {
     private readonly logger: JsonLogger,
     @Inject(MONITORING_CONFIG) private readonly config: MonitoringConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.maintain().catch((error: unknown) => this.logger.warn('label join maintenance failed, will retry', { error })), MAINTENANCE_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
 
   async report(model: string): Promise<StoredPerformanceReport> {
     const report = await this.repository.findReport(model);
@@ -58,107 +70,80 @@ export class PerformanceService {
   async onPredictions(batch: events.PredictionLogBatch): Promise<void> {
     const model = batch.modelName;
     if (!this.references.mayHave(model)) return;
-    const join = await this.join(model);
-    const now = Date.now();
+    const rows: PendingPrediction[] = [];
     for (const p of batch.predictions) {
       if (p.role === 'shadow') continue;
-      const labelled = join.addPrediction(p.requestId, p.row ?? 0, { version: p.version, prediction: p.prediction, score: p.score, servedAtMs: Number(p.servedAtMs) }, now);
-      if (labelled) await this.add(model, labelled);
+      rows.push({ requestId: p.requestId, row: p.row ?? 0, version: p.version, prediction: p.prediction, score: p.score, servedAtMs: Number(p.servedAtMs) });
     }
-    this.exportJoin(model, join);
+    if (rows.length === 0) return;
+    this.seen.add(model);
+    await this.settle(await this.store.addPredictions(model, rows, await this.rule(model)));
   }
 
-  private exportJoin(model: string, join: LabelJoin): void {
-    const waiting = join.waiting;
-    this.metrics.waiting.labels(model, 'prediction').set(waiting.predictions);
-    this.metrics.waiting.labels(model, 'label').set(waiting.labels);
-    if (join.expiredLabels > 0) {
-      this.metrics.labels.labels(model, 'expired').inc(join.expiredLabels);
-      join.expiredLabels = 0;
+  /** A chunk of labels. Labels without a request id or model name cannot be joined and are counted as invalid. */
+  async onFeedback(feedback: events.FeedbackReceived[]): Promise<void> {
+    const labels: PendingLabel[] = [];
+    const rules = new Map<string, WindowRule>();
+    for (const f of feedback) {
+      const model = f.modelName;
+      if (!f.requestId || !model) {
+        this.metrics.labels.labels(model ?? '', 'invalid').inc();
+        continue;
+      }
+      // Starts loading the model's reference if it is new; labels of models that have none (or of
+      // names nobody serves) are not kept.
+      this.references.current(model);
+      if (!this.references.mayHave(model)) {
+        this.metrics.labels.labels(model, 'unwatched').inc();
+        continue;
+      }
+      this.seen.add(model);
+      if (!rules.has(model)) rules.set(model, await this.rule(model));
+      labels.push({ modelName: model, requestId: f.requestId, row: f.row ?? 0, label: f.label });
     }
-  }
-
-  async onFeedback(feedback: events.FeedbackReceived): Promise<void> {
-    const model = feedback.modelName;
-    if (!feedback.requestId || !model) return;
-    // Starts loading the model's reference if it is new; labels of models that have none (or of
-    // names nobody serves) are not kept.
-    this.references.current(model);
-    if (!this.references.mayHave(model)) {
-      this.metrics.labels.labels(model, 'unwatched').inc();
-      return;
-    }
-    const join = await this.join(model);
-    const labelled = join.addLabel(feedback.requestId, feedback.row ?? 0, feedback.label, Date.now());
-    if (labelled) await this.add(model, labelled);
-    this.exportJoin(model, join);
+    if (labels.length > 0) await this.settle(await this.store.addLabels(labels, rules));
   }
 
   /** The production version moved: its predictions are judged from scratch. */
-  onProductionChanged(model: string): void {
-    this.windows.get(model)?.window.clear();
+  async onProductionChanged(model: string): Promise<void> {
+    await this.store.clearWindows(model);
   }
 
-  private async join(model: string): Promise<LabelJoin> {
+  private async rule(model: string): Promise<WindowRule> {
     const policy = await this.policies.current(model);
-    let join = this.joins.get(model);
-    if (!join) this.joins.set(model, (join = new LabelJoin(this.config.labelJoinMaxEntries, policy.labelJoinSeconds * 1000)));
-    join.setMaxAge(policy.labelJoinSeconds * 1000);
-    return join;
+    return { productionVersion: this.references.current(model)?.version, labelWindow: policy.labelWindow };
   }
 
-  /** A labelled prediction. While the reference is still loading, rows wait (10,000 at most)
-   * and are judged as soon as it is there. */
-  private async add(model: string, row: LabelledPrediction): Promise<void> {
-    const reference = this.references.current(model);
-    if (!reference) {
-      let pending = this.pending.get(model);
-      if (!pending) {
-        this.pending.set(model, (pending = []));
-        void this.references
-          .get(model)
-          .then(async (r) => {
-            if (r) await this.drain(r);
-            else this.pending.delete(model);
-          })
-          .catch((error: unknown) => this.logger.warn('labelled predictions not judged', { model, error }));
+  /** Counts what the join did and judges the windows it made due. An evaluation that fails is
+   * logged, not retried: the next fifth of the window brings the next one. */
+  private async settle(outcome: JoinOutcome): Promise<void> {
+    for (const [model, n] of outcome.joined) this.metrics.labels.labels(model, 'joined').inc(n);
+    for (const [model, n] of outcome.otherVersion) this.metrics.labels.labels(model, 'other_version').inc(n);
+    for (const { modelName, version } of outcome.due) {
+      if (this.evaluating.has(modelName)) continue;
+      this.evaluating.add(modelName);
+      try {
+        const reference = await this.references.get(modelName);
+        if (!reference || reference.version !== version) continue;
+        const policy = await this.policies.current(modelName);
+        await this.evaluate(reference, await this.store.window(modelName, version, policy.labelWindow), policy);
+      } catch (error) {
+        this.logger.warn('performance evaluation failed', { model: modelName, version, error });
+      } finally {
+        this.evaluating.delete(modelName);
       }
-      pending.push(row);
-      if (pending.length > MAX_PENDING) pending.shift();
-      return;
     }
-    await this.drain(reference);
-    await this.addJudged(reference, row);
   }
 
-  /** Judges what waited for the reference, oldest first. */
-  private async drain(reference: Reference): Promise<void> {
-    const pending = this.pending.get(reference.modelName);
-    this.pending.delete(reference.modelName);
-    for (const row of pending ?? []) await this.addJudged(reference, row);
-  }
-
-  private async addJudged(reference: Reference, row: LabelledPrediction): Promise<void> {
-    const model = reference.modelName;
-    if (row.version !== reference.version) {
-      this.metrics.labels.labels(model, 'other_version').inc();
-      return;
-    }
-    this.metrics.labels.labels(model, 'joined').inc();
-    const policy = await this.policies.current(model);
-    let entry = this.windows.get(model);
-    if (!entry || entry.version !== reference.version) this.windows.set(model, (entry = { version: reference.version, window: new LabelledWindow(policy.labelWindow) }));
-    const window = entry.window;
-    window.resize(policy.labelWindow);
-    window.push(row);
-    const every = Math.max(1, Math.floor(policy.labelWindow / 5));
-    if (window.size < policy.labelWindow || window.sinceEvaluation < every || this.evaluating.has(model)) return;
-    window.sinceEvaluation = 0;
-    this.evaluating.add(model);
-    try {
-      await this.evaluate(reference, window.ordered(), policy);
-    } finally {
-      this.evaluating.delete(model);
+  /** Expires what waited too long, trims the windows, exports what is waiting. */
+  private async maintain(): Promise<void> {
+    for (const model of this.seen) {
+      const policy = await this.policies.current(model);
+      const { expiredLabels } = await this.store.expire(model, policy.labelJoinSeconds, this.config.labelJoinMaxEntries, policy.labelWindow);
+      if (expiredLabels > 0) this.metrics.labels.labels(model, 'expired').inc(expiredLabels);
+      const waiting = await this.store.waiting(model);
+      this.metrics.waiting.labels(model, 'prediction').set(waiting.predictions);
+      this.metrics.waiting.labels(model, 'label').set(waiting.labels);
     }
   }
 

@@ -17,6 +17,6 @@ export class AliasChangedConsumer {
   async onAliasChanged(event: ConsumedEvent<events.AliasChanged>): Promise<void> {
     if (event.payload.alias !== 'production') return;
     this.drift.onProductionChanged(event.payload.modelName);
-    this.performance.onProductionChanged(event.payload.modelName);
+    await this.performance.onProductionChanged(event.payload.modelName);
   }
 }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { Topics, type events } from '@mlops/contracts';
 import type { ConsumedEvent } from '@mlops/messaging';
 import { HandleEvent } from '@mlops/nest-platform';
-import { JsonLogger } from '@mlops/observability';
 import { PerformanceService } from '../../performance/performance.service';
 import { DriftService } from '../drift.service';
 
@@ -12,14 +11,13 @@ export class PredictionsConsumer {
   constructor(
     private readonly drift: DriftService,
     private readonly performance: PerformanceService,
-    private readonly logger: JsonLogger,
   ) {}
 
   @HandleEvent(Topics.predictionsLogged)
   async onPredictions(event: ConsumedEvent<events.PredictionLogBatch>): Promise<void> {
+    // The join first: if storing fails the batch is retried before the drift window counted it
+    // (storing it again is harmless: a row waiting or joined is not added twice).
+    await this.performance.onPredictions(event.payload);
     await this.drift.onPredictions(event.payload);
-    // A retry of the batch would count it twice in the drift window: the label join (in memory,
-    // best effort by nature) fails alone.
-    await this.performance.onPredictions(event.payload).catch((error: unknown) => this.logger.warn('predictions not kept for late labels', { model: event.payload.modelName, error }));
   }
 }

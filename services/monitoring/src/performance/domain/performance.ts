@@ -1,5 +1,14 @@
 import { type PredictionTask, accuracy, mae, precisionRecallF1, rmse, rocAuc } from '@mlops/ml';
-import type { LabelledPrediction } from './label-join';
+
+/** A served prediction of a model joined to its late label. */
+export interface LabelledPrediction {
+  version: number;
+  prediction: number;
+  /** Positive-class probability of a binary classifier, when the model gives one. */
+  score?: number;
+  servedAtMs: number;
+  label: number;
+}
 
 export const PERFORMANCE_METRICS = ['accuracy', 'f1', 'roc_auc', 'rmse', 'mae'] as const;
 export type PerformanceMetric = (typeof PERFORMANCE_METRICS)[number];

@@ -4,15 +4,15 @@ import type { ConsumedEvent } from '@mlops/messaging';
 import { HandleEvent } from '@mlops/nest-platform';
 import { PerformanceService } from '../performance.service';
 
-/** Ground truth that arrives after the prediction (JSON or protobuf FeedbackReceived). Handled
- * per delivery without a processed-event record: the join is in memory and a repeated label
- * finds nothing left to join. */
+/** Ground truth that arrives after the prediction (JSON or protobuf FeedbackReceived), in chunks
+ * of up to 500 labels: one join statement per chunk. Without processed-event records: a label
+ * delivered again finds its row already joined, or waits beside the first and expires. */
 @Injectable()
 export class FeedbackConsumer {
   constructor(private readonly performance: PerformanceService) {}
 
-  @HandleEvent(Topics.feedbackReceived, { once: false })
-  async onFeedback(event: ConsumedEvent<events.FeedbackReceived>): Promise<void> {
-    await this.performance.onFeedback(event.payload);
+  @HandleEvent(Topics.feedbackReceived, { batch: 500 })
+  async onFeedback(events: ConsumedEvent<events.FeedbackReceived>[]): Promise<void> {
+    await this.performance.onFeedback(events.map((e) => e.payload));
   }
 }
