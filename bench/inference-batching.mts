@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import onnxProto from 'onnx-proto';
 import { type GradientBoostedTreesModel, type TreeNode, exportOnnx } from '@mlops/ml';
-import { grpcClient, startPlatformService, uniqueName } from '@mlops/testing';
+import { grpcClient, startPlatformService, testIssuer, uniqueName } from '@mlops/testing';
 import { fmt, log, median, table } from './lib.mts';
 
 const { onnx } = onnxProto;
@@ -68,7 +68,7 @@ function trees(): { bytes: Buffer; features: number } {
 interface LoadResult { count: number; errors: number; rps: number; p50: number; p99: number }
 const here = path.dirname(new URL(import.meta.url).pathname);
 function load(target: string, model: string, version: string, features: number, concurrency: number): Promise<LoadResult> {
-  const child: ChildProcess = spawn(process.execPath, ['--no-warnings', path.join(here, 'load/infer-client.mts'), '--target', target, '--model', model, '--version', version, '--features', String(features), '--seconds', String(seconds), '--concurrency', String(concurrency), '--client', 'http2', '--channels', '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, ['--no-warnings', path.join(here, 'load/infer-client.mts'), '--target', target, '--model', model, '--version', version, '--features', String(features), '--seconds', String(seconds), '--concurrency', String(concurrency), '--client', 'http2', '--channels', '2'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MLOPS_TOKEN: testIssuer().token('bench-client', ['viewer']) } });
   let out = '';
   child.stdout!.on('data', (c) => (out += c));
   return new Promise((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited ${code}`)))));

@@ -12,7 +12,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { type LogisticRegressionModel, exportOnnx } from '@mlops/ml';
-import { authHeaders, freePort, grpcClient, startPlatformService, uniqueName, waitFor } from '@mlops/testing';
+import { authHeaders, freePort, grpcClient, startPlatformService, testIssuer, uniqueName, waitFor } from '@mlops/testing';
 import { fmt, log, median, table } from './lib.mts';
 
 const seconds = Number(process.argv[2] ?? 10);
@@ -24,7 +24,7 @@ const client = process.env.BENCH_CLIENT ?? 'http2';
 const FEATURES = 3;
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const node = (script: string, args: string[]): ChildProcess => spawn(process.execPath, ['--no-warnings', path.join(here, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+const node = (script: string, args: string[]): ChildProcess => spawn(process.execPath, ['--no-warnings', path.join(here, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MLOPS_TOKEN: testIssuer().token('bench-client', ['viewer']) } });
 
 interface LoadResult { count: number; errors: number; rps: number; p50: number; p90: number; p99: number; max: number }
 

@@ -17,9 +17,10 @@ declare -A TESTS=(
   [feature-store]="test/replicas.int-spec.ts"
   [registry]="test/kill.int-spec.ts"
   [serving]="test/fuzz.int-spec.ts test/prediction-log.int-spec.ts test/faults.int-spec.ts test/replicas.int-spec.ts test/security.int-spec.ts"
+  [monitoring]="test/drift.int-spec.ts"
 )
 status=0
-for project in ingestion feature-store registry serving; do
+for project in ingestion feature-store registry serving monitoring; do
   echo "=== $project: ${TESTS[$project]}"
   # The counts are console.log lines in the output; Node 24 and kafkajs warnings are filtered out.
   (cd "services/$project" && JEST_KIND=integration npx jest --runInBand ${TESTS[$project]} 2>&1 | grep -vE 'npm warn|TimeoutNegativeWarning|Timeout duration was set|trace-warnings') || status=1

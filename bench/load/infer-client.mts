@@ -7,7 +7,9 @@
 // sent on a timer whatever the latency). Prints one JSON line: count, errors, rps, latency
 // percentiles in ms.
 //
-//   node bench/load/infer-client.mts --target 127.0.0.1:50055 --model m [--version 2] [--features 3] --seconds 10 --concurrency 64 [--client http2]
+//   MLOPS_TOKEN=<bearer token> node bench/load/infer-client.mts --target 127.0.0.1:50055 --model m [--version 2] [--features 3] --seconds 10 --concurrency 64 [--client http2]
+//
+// The token (a viewer's is enough for ModelInfer) goes in the `authorization` metadata of every call.
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import * as http2 from 'node:http2';
@@ -61,7 +63,10 @@ const framed = pool.map((message) => {
   return frame;
 });
 const sessions = kind === 'http2' ? Array.from({ length: channels }, () => http2.connect(`http://${target}`)) : [];
-const HEADERS = { ':method': 'POST', ':path': '/inference.GRPCInferenceService/ModelInfer', 'content-type': 'application/grpc', te: 'trailers' };
+const authorization = process.env.MLOPS_TOKEN ? { authorization: `Bearer ${process.env.MLOPS_TOKEN}` } : {};
+const HEADERS = { ':method': 'POST', ':path': '/inference.GRPCInferenceService/ModelInfer', 'content-type': 'application/grpc', te: 'trailers', ...authorization };
+const metadata = new grpc.Metadata();
+if (authorization.authorization) metadata.set('authorization', authorization.authorization);
 function http2Call(i: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const stream = sessions[i % channels].request(HEADERS, { endStream: false });
@@ -78,7 +83,7 @@ const call = (i: number): Promise<void> =>
   kind === 'http2'
     ? http2Call(i)
     : new Promise((resolve, reject) =>
-        clients[i % channels].makeUnaryRequest('/inference.GRPCInferenceService/ModelInfer', identity, identity, pool[i % pool.length], (error) => (error ? reject(error) : resolve())),
+        clients[i % channels].makeUnaryRequest('/inference.GRPCInferenceService/ModelInfer', identity, identity, pool[i % pool.length], metadata, (error) => (error ? reject(error) : resolve())),
       );
 
 const latencies: number[] = [];

@@ -91,28 +91,48 @@ export class EventConsumer {
   /**
    * Handles a topic of the catalog in chunks of up to `maxChunk` consecutive decoded events of
    * one partition (one database write per chunk instead of one per message). An undecodable
-   * message is dead-lettered on its own and the rest of its chunk handled; if the handler fails
-   * for good, every message of the chunk is dead-lettered with the error. Offsets are resolved
-   * after the chunk, so the handler must tolerate a chunk delivered again after a crash.
+   * message is dead-lettered on its own and the rest of its chunk handled. A chunk that fails
+   * for a reason other than an outage is handled again one event at a time, and an event that
+   * fails alone is dead-lettered with its error: one bad event never takes its neighbours along.
+   * An outage (a transient error) retries the chunk until it ends. Offsets are resolved after the
+   * chunk, so the handler must tolerate events delivered again.
    */
   onBatch<T>(topic: EventTopic<T>, handler: (events: ConsumedEvent<T>[]) => Promise<void>, maxChunk = 500): this {
-    // A chunk retried after a failure must not dead-letter its poison messages twice.
+    // A chunk retried after an outage must not dead-letter the same message twice.
     const deadLettered = new WeakSet<KafkaMessage>();
+    const deadLetter = async (message: KafkaMessage, topicName: string, partition: number, error: Error) => {
+      await this.deadLetter(message, topicName, partition, error, 1);
+      deadLettered.add(message);
+    };
     this.onRawBatch(
       topic.name,
       async (messages, topicName, partition) => {
-        const events: ConsumedEvent<T>[] = [];
+        const decoded: Array<{ message: KafkaMessage; event: ConsumedEvent<T> }> = [];
         for (const message of messages) {
           if (deadLettered.has(message)) continue;
           try {
-            events.push(consumedEvent(topic, message, topicName, partition));
+            decoded.push({ message, event: consumedEvent(topic, message, topicName, partition) });
           } catch (error) {
             if (!(error instanceof PoisonMessageError)) throw error;
-            await this.deadLetter(message, topicName, partition, error, 1);
-            deadLettered.add(message);
+            await deadLetter(message, topicName, partition, error);
           }
         }
-        if (events.length > 0) await handler(events);
+        if (decoded.length === 0) return;
+        try {
+          await handler(decoded.map((d) => d.event));
+          return;
+        } catch (error) {
+          if (isTransientError(error)) throw error;
+          this.log.warn('chunk failed, handling its events one by one', { topic: topicName, partition, events: decoded.length, error });
+        }
+        for (const { message, event } of decoded) {
+          try {
+            await handler([event]);
+          } catch (error) {
+            if (isTransientError(error)) throw error;
+            await deadLetter(message, topicName, partition, error as Error);
+          }
+        }
       },
       maxChunk,
     );
@@ -211,6 +231,8 @@ export class EventConsumer {
       const last = chunk[chunk.length - 1].offset;
       resolveOffset(last);
       await commitOffsetsIfNecessary();
+      // A batch of many chunks (each a database transaction) can outlast the session otherwise.
+      await heartbeat().catch(() => undefined);
       this.options.metrics?.kafkaConsumerLag.set(
         { group: this.options.groupId, topic: batch.topic, partition: String(batch.partition) },
         Math.max(0, Number(batch.highWatermark) - Number(last) - 1),

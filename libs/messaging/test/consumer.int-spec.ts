@@ -117,6 +117,39 @@ describe('EventConsumer (real Kafka)', () => {
     expect(dead.headers?.[Headers.dlqAttempts]?.toString()).toBe('3');
   });
 
+  it('in chunks: a poison message and an event the handler refuses are dead-lettered alone, their neighbours handled', async () => {
+    const topic = privateTopic('chunks');
+    const dlq = `${topic.name}.dlq`;
+    await createTopics(brokers, [topic.name, dlq]);
+    for (const n of [1, 2]) await publisher.publish(topic, started(n), { key: 'k' });
+    await publisher.sendRaw([{ topic: topic.name, key: 'k', value: Buffer.from([0x0a, 0xff, 0xff]), headers: { [Headers.contentType]: 'application/x-protobuf' } }]);
+    for (const n of [3, 4, 5]) await publisher.publish(topic, started(n), { key: 'k' });
+    const chunks: string[][] = [];
+    const handled: string[] = [];
+    await consumer(uniqueName('g'), dlq)
+      .onBatch(
+        topic,
+        async (events) => {
+          const ids = events.map((e) => e.payload.instanceId);
+          chunks.push(ids);
+          // Like a database statement over the chunk: one bad event fails it whole.
+          if (ids.includes('instance-4')) throw new Error('instance-4 is refused');
+          handled.push(...ids);
+        },
+        10,
+      )
+      .start();
+    await waitFor(() => handled.length === 4, { what: 'the four good events' });
+    expect(handled.sort()).toEqual(['instance-1', 'instance-2', 'instance-3', 'instance-5']);
+    // The whole chunk first (all of it arrived before the group joined), then one at a time.
+    expect(chunks[0]).toEqual(['instance-1', 'instance-2', 'instance-3', 'instance-4', 'instance-5']);
+    const dead = await readTopic(brokers, dlq, 2);
+    expect(dead.map((m) => [m.headers?.[Headers.dlqErrorKind]?.toString(), m.headers?.[Headers.dlqError]?.toString()])).toEqual([
+      ['poison', expect.stringContaining('undecodable mlops.events.v1.ServiceStarted')],
+      ['handler', 'instance-4 is refused'],
+    ]);
+  });
+
   it('commits only processed offsets when stopped mid-stream', async () => {
     const topic = privateTopic('commit');
     const dlq = `${topic.name}.dlq`;

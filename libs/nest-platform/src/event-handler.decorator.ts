@@ -14,7 +14,7 @@ export interface EventHandlerOptions {
   once?: boolean;
   /**
    * Hands the method chunks of up to this many consecutive events of one partition, as
-   * `(events: ConsumedEvent<T>[])`, without a processed-event record (implies `once: false`):
+   * `(events: ConsumedEvent<T>[])`, without a processed-event record (`once` does not apply):
    * for streams written to the database one chunk per statement. The handler must tolerate a
    * chunk delivered again after a crash.
    */
@@ -34,5 +34,7 @@ export interface EventHandlerMetadata {
  * transaction that also records the event as processed, so the effect and the marker commit
  * together. See `once` for the exception.
  */
-export const HandleEvent = <T>(topic: EventTopic<T>, options: EventHandlerOptions = {}): MethodDecorator =>
-  SetMetadata(EVENT_HANDLER, { topic: topic as EventTopic<unknown>, once: options.batch ? false : (options.once ?? true), batch: options.batch } satisfies EventHandlerMetadata);
+export const HandleEvent = <T>(topic: EventTopic<T>, options: EventHandlerOptions = {}): MethodDecorator => {
+  if (options.batch && options.once) throw new Error(`@HandleEvent(${topic.name}): a batch handler has no processed-event records, so once cannot be true`);
+  return SetMetadata(EVENT_HANDLER, { topic: topic as EventTopic<unknown>, once: options.batch ? false : (options.once ?? true), batch: options.batch } satisfies EventHandlerMetadata);
+};

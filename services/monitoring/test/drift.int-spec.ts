@@ -40,7 +40,8 @@ describe('drift monitoring', () => {
     artifactDir = await fs.mkdtemp(path.join(tmpdir(), 'monitoring-it-'));
     [ingestion, registry] = await Promise.all([startPlatformService('ingestion'), startPlatformService('registry', { env: { REGISTRY_ARTIFACT_DIR: artifactDir } })]);
     featureStore = await startPlatformService('feature-store', { env: { INGESTION_GRPC_URL: ingestion.grpcAddress } });
-    monitoring = await startPlatformService('monitoring', { env: { REGISTRY_GRPC_URL: registry.grpcAddress, FEATURE_STORE_GRPC_URL: featureStore.grpcAddress } });
+    // A 10 s session (default 30 s): the group gives a killed member's partitions away sooner.
+    monitoring = await startPlatformService('monitoring', { env: { REGISTRY_GRPC_URL: registry.grpcAddress, FEATURE_STORE_GRPC_URL: featureStore.grpcAddress, KAFKA_SESSION_TIMEOUT_MS: '10000' } });
     api = grpcClient(monitoring.grpcAddress, 'mlops/monitoring/v1/monitoring.proto', 'mlops.monitoring.v1.MonitoringService');
     producer = new Kafka({ brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
@@ -253,7 +254,7 @@ describe('drift monitoring', () => {
     expect(await monitoring.proc.stop('SIGKILL')).toBe(null);
     api.close();
     monitoring = await startPlatformService('monitoring', {
-      env: { REGISTRY_GRPC_URL: registry.grpcAddress, FEATURE_STORE_GRPC_URL: featureStore.grpcAddress, MONITORING_DB_SCHEMA: monitoring.schema, MONITORING_CONSUMER_GROUP: `monitoring-${monitoring.schema}` },
+      env: { REGISTRY_GRPC_URL: registry.grpcAddress, FEATURE_STORE_GRPC_URL: featureStore.grpcAddress, MONITORING_DB_SCHEMA: monitoring.schema, MONITORING_CONSUMER_GROUP: `monitoring-${monitoring.schema}`, KAFKA_SESSION_TIMEOUT_MS: '10000' },
     });
     api = grpcClient(monitoring.grpcAddress, 'mlops/monitoring/v1/monitoring.proto', 'mlops.monitoring.v1.MonitoringService');
     // The same shift goes on after the restart: it must not raise a second alert.
@@ -274,7 +275,6 @@ describe('drift monitoring', () => {
     // One window of 1200 labelled rows, a quarter of them wrong: judged once, when the last label
     // is joined (a lost label leaves it short; a label joined twice fills it early and shows in the count).
     await api.SetMonitoringPolicy({ modelName: shared, windowSize: 1000, evaluateEvery: 500, consecutive: 1, clearAfter: 2, cooldownSeconds: 600, labelWindow: 1200, maxDegradation: 0.1 });
-    // A 10 s session: the group notices the killed member sooner than with the default 30 s.
     const env = { REGISTRY_GRPC_URL: registry.grpcAddress, FEATURE_STORE_GRPC_URL: featureStore.grpcAddress, MONITORING_DB_SCHEMA: monitoring.schema, MONITORING_CONSUMER_GROUP: `monitoring-${monitoring.schema}`, KAFKA_SESSION_TIMEOUT_MS: '10000' };
     await monitoring.stop();
     [monitoring, second] = await Promise.all([startPlatformService('monitoring', { env }), startPlatformService('monitoring', { env })]);
@@ -311,7 +311,10 @@ describe('drift monitoring', () => {
       const sql = new SqlClient({ connectionString: testDatabaseUrl() });
       await sql.connect();
       const [rows] = (await sql.query(`SELECT count(*)::int AS n, count(DISTINCT (request_id, "row"))::int AS distinct_rows FROM "${monitoring.schema}".labelled_predictions WHERE model_name = $1`, [shared])).rows;
+      const [join] = (await sql.query(`SELECT count(*) FILTER (WHERE joined)::int AS joined, count(*) FILTER (WHERE NOT joined)::int AS waiting FROM "${monitoring.schema}".label_join WHERE model_name = $1`, [shared])).rows;
       await sql.end();
+      // The join's own record: every row joined, nothing left waiting.
+      expect(join).toEqual({ joined: 1200, waiting: 0 });
       const { alerts } = await survivor.ListAlerts({ modelName: shared });
       const dead: string[] = [];
       await readTopicUntil(testKafkaBrokers(), RawTopics.deadLetters, (batch) => {

@@ -15,7 +15,7 @@ export function loadMonitoringConfig(env: Record<string, string | undefined> = p
   return {
     /** Reference rows kept per model; a larger snapshot is thinned evenly to this many. */
     referenceMaxRows: v.MONITORING_REFERENCE_MAX_ROWS,
-    /** Rows of the label join (predictions waiting for labels, labels for predictions, joined rows) kept per model; the oldest go first. */
+    /** Predictions waiting for their labels kept per model, and likewise labels waiting for their predictions; the oldest go first. */
     labelJoinMaxEntries: v.MONITORING_LABEL_JOIN_MAX_ENTRIES,
     /** How often each replica asks the registry which version is in production (only one replica
      * receives an alias change). */

@@ -66,14 +66,14 @@ export class ReferenceStore {
     entry.checking = true;
     void this.productionVersion(model)
       .then((version) => {
-        entry.checkedAt = Date.now();
-        if (version !== (entry.resolved?.version ?? entry.version)) {
-          if (this.references.get(model) === entry) this.references.delete(model);
+        if (version !== (entry.resolved?.version ?? entry.version) && this.references.get(model) === entry) {
+          this.references.delete(model);
           this.logger.info('production version moved: reference reloads', { model, from: entry.version ?? null, to: version ?? null });
         }
       })
       .catch(() => undefined)
-      .finally(() => (entry.checking = false));
+      // Also after a failure: a registry that is down is asked again at the next interval, not per batch.
+      .finally(() => ((entry.checking = false), (entry.checkedAt = Date.now())));
   }
 
   /** The production version of a model, undefined when it has none. */

@@ -36,6 +36,13 @@ export interface JoinOutcome {
 }
 
 const MAX_ROWS_PER_STATEMENT = 2000;
+
+/** Runs one statement per 2,000 rows and gathers what they return. */
+async function inChunks<T>(rows: T[], statement: (part: T[]) => Promise<Record<string, unknown>[]>): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < rows.length; i += MAX_ROWS_PER_STATEMENT) out.push(...(await statement(rows.slice(i, i + MAX_ROWS_PER_STATEMENT))));
+  return out;
+}
 const key = (a: { requestId: string; row: number }, b: { requestId: string; row: number }) => (a.requestId < b.requestId ? -1 : a.requestId > b.requestId ? 1 : a.row - b.row);
 
 /**
@@ -62,21 +69,18 @@ export class LabelJoinStore {
   async addPredictions(modelName: string, rows: PendingPrediction[], rule: WindowRule): Promise<JoinOutcome> {
     const sorted = [...new Map(rows.map((r) => [`${r.requestId}#${r.row}`, r])).values()].sort(key);
     return this.dataSource.transaction(async (m) => {
-      const complete: Record<string, unknown>[] = [];
-      for (let i = 0; i < sorted.length; i += MAX_ROWS_PER_STATEMENT) {
-        const part = sorted.slice(i, i + MAX_ROWS_PER_STATEMENT);
-        complete.push(
-          ...((await m.query(
-            `INSERT INTO "${this.s}".label_join AS j (model_name, request_id, "row", version, prediction, score, served_at_ms)
-               SELECT $1, * FROM unnest($2::text[], $3::int[], $4::int[], $5::float8[], $6::float8[], $7::bigint[])
-             ON CONFLICT (model_name, request_id, "row") DO UPDATE SET
-               version = EXCLUDED.version, prediction = EXCLUDED.prediction, score = EXCLUDED.score, served_at_ms = EXCLUDED.served_at_ms, touched_at = now()
-               WHERE NOT j.joined AND j.version IS NULL
-             RETURNING model_name, request_id, "row", version, prediction, score, served_at_ms, label`,
-            [modelName, part.map((p) => p.requestId), part.map((p) => p.row), part.map((p) => p.version), part.map((p) => p.prediction), part.map((p) => p.score ?? null), part.map((p) => p.servedAtMs)],
-          )) as Record<string, unknown>[]),
-        );
-      }
+      const complete = await inChunks(sorted, (part) =>
+        m.query(
+          `INSERT INTO "${this.s}".label_join AS j (model_name, request_id, "row", version, prediction, score, served_at_ms)
+             SELECT $1::text, * FROM unnest($2::text[], $3::int[], $4::int[], $5::float8[], $6::float8[], $7::bigint[])
+           ON CONFLICT (model_name, request_id, "row") DO UPDATE SET
+             version = EXCLUDED.version, prediction = EXCLUDED.prediction, score = EXCLUDED.score, served_at_ms = EXCLUDED.served_at_ms,
+             joined = j.label IS NOT NULL, touched_at = now()
+             WHERE NOT j.joined AND j.version IS NULL
+           RETURNING model_name, request_id, "row", version, prediction, score, served_at_ms, label, joined`,
+          [modelName, part.map((p) => p.requestId), part.map((p) => p.row), part.map((p) => p.version), part.map((p) => p.prediction), part.map((p) => p.score ?? null), part.map((p) => p.servedAtMs)],
+        ),
+      );
       return this.complete(m, complete, new Map([[modelName, rule]]));
     });
   }
@@ -85,58 +89,49 @@ export class LabelJoinStore {
   async addLabels(labels: PendingLabel[], rules: Map<string, WindowRule>): Promise<JoinOutcome> {
     const sorted = [...new Map(labels.map((l) => [`${l.modelName}#${l.requestId}#${l.row}`, l])).values()].sort((a, b) => (a.modelName < b.modelName ? -1 : a.modelName > b.modelName ? 1 : key(a, b)));
     return this.dataSource.transaction(async (m) => {
-      const complete: Record<string, unknown>[] = [];
-      for (let i = 0; i < sorted.length; i += MAX_ROWS_PER_STATEMENT) {
-        const part = sorted.slice(i, i + MAX_ROWS_PER_STATEMENT);
-        complete.push(
-          ...((await m.query(
-            `INSERT INTO "${this.s}".label_join AS j (model_name, request_id, "row", label)
-               SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::float8[])
-             ON CONFLICT (model_name, request_id, "row") DO UPDATE SET label = EXCLUDED.label, touched_at = now()
-               WHERE NOT j.joined AND j.label IS NULL
-             RETURNING model_name, request_id, "row", version, prediction, score, served_at_ms, label`,
-            [part.map((l) => l.modelName), part.map((l) => l.requestId), part.map((l) => l.row), part.map((l) => l.label)],
-          )) as Record<string, unknown>[]),
-        );
-      }
+      const complete = await inChunks(sorted, (part) =>
+        m.query(
+          `INSERT INTO "${this.s}".label_join AS j (model_name, request_id, "row", label)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::float8[])
+           ON CONFLICT (model_name, request_id, "row") DO UPDATE SET label = EXCLUDED.label, joined = j.version IS NOT NULL, touched_at = now()
+             WHERE NOT j.joined AND j.label IS NULL
+           RETURNING model_name, request_id, "row", version, prediction, score, served_at_ms, label, joined`,
+          [part.map((l) => l.modelName), part.map((l) => l.requestId), part.map((l) => l.row), part.map((l) => l.label)],
+        ),
+      );
       return this.complete(m, complete, rules);
     });
   }
 
-  /** Marks the rows that have both sides joined, appends them to their windows, counts. */
+  /** Appends the rows the statements just joined to their windows (one per model and version) and counts them. */
   private async complete(m: EntityManager, rows: Record<string, unknown>[], rules: Map<string, WindowRule>): Promise<JoinOutcome> {
     const outcome: JoinOutcome = { joined: new Map(), otherVersion: new Map(), due: [] };
-    const done = rows.filter((r) => r.label !== null && r.version !== null);
+    // Joined by this transaction's own statements (the rows stay locked until it commits, so no
+    // other replica can join them too).
+    const done = rows.filter((r) => r.joined === true);
     if (done.length === 0) return outcome;
-    // The rows stay locked by this transaction until it commits: no other replica joins them too.
-    await m.query(
-      `UPDATE "${this.s}".label_join SET joined = true, touched_at = now() WHERE (model_name, request_id, "row") IN (SELECT * FROM unnest($1::text[], $2::text[], $3::int[]))`,
-      [done.map((r) => r.model_name), done.map((r) => r.request_id), done.map((r) => r.row)],
-    );
-    const kept = done.filter((r) => {
+    for (const r of done) {
       const model = String(r.model_name);
       const production = rules.get(model)?.productionVersion;
-      const ours = production === undefined || Number(r.version) === production;
-      const counts = ours ? outcome.joined : outcome.otherVersion;
+      const counts = production === undefined || Number(r.version) === production ? outcome.joined : outcome.otherVersion;
       counts.set(model, (counts.get(model) ?? 0) + 1);
-      return ours;
-    });
-    if (kept.length === 0) return outcome;
+    }
     await m.query(
       `INSERT INTO "${this.s}".labelled_predictions (model_name, version, request_id, "row", prediction, score, label, served_at_ms)
          SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::float8[], $6::float8[], $7::float8[], $8::bigint[])`,
-      [kept.map((r) => r.model_name), kept.map((r) => r.version), kept.map((r) => r.request_id), kept.map((r) => r.row), kept.map((r) => r.prediction), kept.map((r) => r.score), kept.map((r) => r.label), kept.map((r) => r.served_at_ms)],
+      [done.map((r) => r.model_name), done.map((r) => r.version), done.map((r) => r.request_id), done.map((r) => r.row), done.map((r) => r.prediction), done.map((r) => r.score), done.map((r) => r.label), done.map((r) => r.served_at_ms)],
     );
     // Counters per window, in (model, version) order: replicas lock them in the same order.
     const windows = new Map<string, { modelName: string; version: number; added: number }>();
-    for (const r of kept) {
+    for (const r of done) {
       const id = `${String(r.model_name)}\u0000${Number(r.version)}`;
       const w = windows.get(id) ?? { modelName: String(r.model_name), version: Number(r.version), added: 0 };
       w.added++;
       windows.set(id, w);
     }
     for (const w of [...windows.values()].sort((a, b) => (a.modelName < b.modelName ? -1 : a.modelName > b.modelName ? 1 : a.version - b.version))) {
-      const size = rules.get(w.modelName)?.labelWindow ?? 500;
+      const rule = rules.get(w.modelName);
+      const size = rule?.labelWindow ?? 500;
       const every = Math.max(1, Math.floor(size / 5));
       const [{ since_evaluation: since }] = (await m.query(
         `INSERT INTO "${this.s}".label_windows AS w (model_name, version, since_evaluation) VALUES ($1, $2, $3)
@@ -144,13 +139,33 @@ export class LabelJoinStore {
          RETURNING since_evaluation`,
         [w.modelName, w.version, w.added],
       )) as Array<{ since_evaluation: number }>;
-      if (since < every) continue;
-      const [{ n }] = (await m.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM "${this.s}".labelled_predictions WHERE model_name = $1 AND version = $2 LIMIT $3) w`, [w.modelName, w.version, size])) as Array<{ n: number }>;
-      if (n < size) continue;
-      await m.query(`UPDATE "${this.s}".label_windows SET since_evaluation = 0 WHERE model_name = $1 AND version = $2`, [w.modelName, w.version]);
-      outcome.due.push({ modelName: w.modelName, version: w.version });
+      // Only the production version's window is judged, and only by a replica that knows it is
+      // production (its reference is loaded): the counter waits otherwise, so nothing is skipped.
+      if (since < every || rule?.productionVersion !== w.version) continue;
+      if (await this.claimIfFull(m, w.modelName, w.version, size)) outcome.due.push({ modelName: w.modelName, version: w.version });
     }
     return outcome;
+  }
+
+  /** Resets the window's counter when the window is full: the caller judges it. */
+  private async claimIfFull(m: EntityManager, modelName: string, version: number, size: number): Promise<boolean> {
+    const [{ n }] = (await m.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM "${this.s}".labelled_predictions WHERE model_name = $1 AND version = $2 LIMIT $3) w`, [modelName, version, size])) as Array<{ n: number }>;
+    if (n < size) return false;
+    await m.query(`UPDATE "${this.s}".label_windows SET since_evaluation = 0 WHERE model_name = $1 AND version = $2`, [modelName, version]);
+    return true;
+  }
+
+  /**
+   * Claims the production version's window if a fifth or more arrived since it was last judged
+   * while no replica could judge it (its reference was still loading): true when the caller
+   * should judge it now.
+   */
+  async claimOverdue(modelName: string, version: number, size: number): Promise<boolean> {
+    const every = Math.max(1, Math.floor(size / 5));
+    return this.dataSource.transaction(async (m) => {
+      const rows = (await m.query(`SELECT since_evaluation FROM "${this.s}".label_windows WHERE model_name = $1 AND version = $2 FOR UPDATE SKIP LOCKED`, [modelName, version])) as Array<{ since_evaluation: number }>;
+      return rows.length > 0 && rows[0].since_evaluation >= every && (await this.claimIfFull(m, modelName, version, size));
+    });
   }
 
   /** The newest `size` labelled predictions of a model's version, oldest first. */
@@ -162,31 +177,42 @@ export class LabelJoinStore {
     return rows.reverse().map((r) => ({ version: r.version, prediction: r.prediction, ...(r.score !== null ? { score: r.score } : {}), label: r.label, servedAtMs: Number(r.served_at_ms) }));
   }
 
-  /** The production version moved: its windows start afresh (rows waiting for labels stay). */
-  async clearWindows(modelName: string): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      await m.query(`DELETE FROM "${this.s}".labelled_predictions WHERE model_name = $1`, [modelName]);
-      await m.query(`DELETE FROM "${this.s}".label_windows WHERE model_name = $1`, [modelName]);
-    });
-  }
-
   /**
-   * Forgets a model's rows that waited longer than `maxAgeSeconds`, and beyond its newest
-   * `maxEntries`; trims its window to `labelWindow` rows. Returns how many labels expired unjoined.
+   * One replica's upkeep of a model (the others skip it while it runs): forgets rows that waited
+   * longer than `maxAgeSeconds` or beyond the newest `maxEntries` of their side, joined markers
+   * after `markerSeconds`, and labelled rows beyond the newest `labelWindow` of each version.
+   * Rows a join holds are skipped, never waited for. Returns how many labels expired unjoined,
+   * or undefined when another replica was at it.
    */
-  async expire(modelName: string, maxAgeSeconds: number, maxEntries: number, labelWindow: number): Promise<{ expiredLabels: number }> {
-    const old = (await this.dataSource.query(
-      `DELETE FROM "${this.s}".label_join WHERE model_name = $1 AND (touched_at < now() - make_interval(secs => $2)
-         OR touched_at < (SELECT touched_at FROM "${this.s}".label_join WHERE model_name = $1 ORDER BY touched_at DESC OFFSET $3 LIMIT 1))
-       RETURNING (NOT joined AND label IS NOT NULL) AS label_expired`,
-      [modelName, maxAgeSeconds, maxEntries],
-    )) as Array<{ label_expired: boolean }>;
-    await this.dataSource.query(
-      `DELETE FROM "${this.s}".labelled_predictions WHERE model_name = $1
-         AND id < (SELECT id FROM "${this.s}".labelled_predictions WHERE model_name = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)`,
-      [modelName, Math.max(0, labelWindow - 1)],
-    );
-    return { expiredLabels: old.filter((r) => r.label_expired).length };
+  async expire(modelName: string, maxAgeSeconds: number, maxEntries: number, markerSeconds: number, labelWindow: number): Promise<{ expiredLabels: number } | undefined> {
+    return this.dataSource.transaction(async (m) => {
+      const [{ locked }] = (await m.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [`${this.s}.label_join:${modelName}`])) as Array<{ locked: boolean }>;
+      if (!locked) return undefined;
+      let expiredLabels = 0;
+      for (const side of ['label IS NULL', 'version IS NULL']) {
+        const gone = (await m.query(
+          `DELETE FROM "${this.s}".label_join WHERE ctid IN (
+             SELECT ctid FROM "${this.s}".label_join
+             WHERE model_name = $1 AND NOT joined AND ${side} AND touched_at < GREATEST(now() - make_interval(secs => $2),
+               coalesce((SELECT touched_at FROM "${this.s}".label_join WHERE model_name = $1 AND NOT joined AND ${side} ORDER BY touched_at DESC OFFSET $3 LIMIT 1), '-infinity'))
+             FOR UPDATE SKIP LOCKED)`,
+          [modelName, maxAgeSeconds, Math.max(0, maxEntries - 1)],
+        )) as [unknown[], number];
+        if (side === 'version IS NULL') expiredLabels = gone[1];
+      }
+      await m.query(
+        `DELETE FROM "${this.s}".label_join WHERE ctid IN (
+           SELECT ctid FROM "${this.s}".label_join WHERE model_name = $1 AND joined AND touched_at < now() - make_interval(secs => $2) FOR UPDATE SKIP LOCKED)`,
+        [modelName, markerSeconds],
+      );
+      await m.query(
+        `DELETE FROM "${this.s}".labelled_predictions WHERE id IN (
+           SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY version ORDER BY id DESC) AS newest FROM "${this.s}".labelled_predictions WHERE model_name = $1) w
+           WHERE newest > $2)`,
+        [modelName, labelWindow],
+      );
+      return { expiredLabels };
+    });
   }
 
   /** Rows of the model still waiting for their other side. */

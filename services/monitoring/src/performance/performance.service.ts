@@ -25,11 +25,26 @@ import { PerformanceRepository, type StoredPerformanceReport } from './performan
  * raises a performance alert that requests retraining — unless a drift alert of the model
  * already did within the cooldown (one shift, one retraining).
  *
- * The join and the windows are in Postgres (LabelJoinStore), shared by the replicas: whichever
- * replica completes a window's fifth judges it. Every 5 s each replica expires what waited too
- * long for the models it has seen, and exports how much is waiting.
+ * The join and the windows (one per model and version) are in Postgres (LabelJoinStore), shared
+ * by the replicas: whichever replica completes a fifth of the production version's full window
+ * judges it (at most one evaluation per chunk of labels, so "every fifth" is a lower bound on the
+ * spacing). Every 5 s one replica expires what waited too long for each model, a window that
+ * filled while its reference was loading is judged, and each replica exports
+ * how much is waiting (the same figure on every replica: aggregate with max, not sum).
  */
 const MAINTENANCE_MS = 5000;
+/** How long a joined row is remembered, so that a side delivered again (after a crash or a
+ * rebalance) finds it joined instead of waiting as new. */
+const MARKER_SECONDS = 600;
+const MAX_ROW = 2 ** 31 - 1;
+
+/** Why a served row or a label cannot be joined, if it cannot (Postgres would refuse the chunk). */
+function unjoinable(requestId: string, row: number, modelName: string): string | undefined {
+  if (!requestId) return 'no request_id';
+  if (!Number.isInteger(row) || row < 0 || row > MAX_ROW) return `row must be an integer from 0 to ${MAX_ROW}, got ${row}`;
+  if (requestId.includes('\0') || modelName.includes('\0')) return 'NUL character in request_id or model_name';
+  return undefined;
+}
 
 @Injectable()
 export class PerformanceService implements OnModuleInit, OnModuleDestroy {
@@ -37,6 +52,7 @@ export class PerformanceService implements OnModuleInit, OnModuleDestroy {
   /** Models whose traffic or labels this process has seen: the ones it maintains and exports. */
   private readonly seen = new Set<string>();
   private timer?: NodeJS.Timeout;
+  private maintaining = false;
 
   constructor(
     private readonly repository: PerformanceRepository,
@@ -73,6 +89,10 @@ export class PerformanceService implements OnModuleInit, OnModuleDestroy {
     const rows: PendingPrediction[] = [];
     for (const p of batch.predictions) {
       if (p.role === 'shadow') continue;
+      if (unjoinable(p.requestId, p.row ?? 0, model)) {
+        this.metrics.labels.labels(model, 'invalid').inc();
+        continue;
+      }
       rows.push({ requestId: p.requestId, row: p.row ?? 0, version: p.version, prediction: p.prediction, score: p.score, servedAtMs: Number(p.servedAtMs) });
     }
     if (rows.length === 0) return;
@@ -80,14 +100,16 @@ export class PerformanceService implements OnModuleInit, OnModuleDestroy {
     await this.settle(await this.store.addPredictions(model, rows, await this.rule(model)));
   }
 
-  /** A chunk of labels. Labels without a request id or model name cannot be joined and are counted as invalid. */
+  /** A chunk of labels. A label without a request id or model name, with a row that is not a
+   * 32-bit index or a label that is not a finite number cannot be joined: counted as invalid.
+   * The first label of a row wins (a second one for the same row is ignored). */
   async onFeedback(feedback: events.FeedbackReceived[]): Promise<void> {
     const labels: PendingLabel[] = [];
     const rules = new Map<string, WindowRule>();
     for (const f of feedback) {
       const model = f.modelName;
-      if (!f.requestId || !model) {
-        this.metrics.labels.labels(model ?? '', 'invalid').inc();
+      if (!model || unjoinable(f.requestId, f.row ?? 0, model) || !Number.isFinite(f.label)) {
+        this.metrics.labels.labels(model?.includes('\0') ? '' : (model ?? ''), 'invalid').inc();
         continue;
       }
       // Starts loading the model's reference if it is new; labels of models that have none (or of
@@ -104,46 +126,53 @@ export class PerformanceService implements OnModuleInit, OnModuleDestroy {
     if (labels.length > 0) await this.settle(await this.store.addLabels(labels, rules));
   }
 
-  /** The production version moved: its predictions are judged from scratch. */
-  async onProductionChanged(model: string): Promise<void> {
-    await this.store.clearWindows(model);
-  }
-
   private async rule(model: string): Promise<WindowRule> {
     const policy = await this.policies.current(model);
     return { productionVersion: this.references.current(model)?.version, labelWindow: policy.labelWindow };
   }
 
-  /** Counts what the join did and judges the windows it made due. An evaluation that fails is
-   * logged, not retried: the next fifth of the window brings the next one. */
+  /** Counts what the join did and judges the windows it made due. */
   private async settle(outcome: JoinOutcome): Promise<void> {
     for (const [model, n] of outcome.joined) this.metrics.labels.labels(model, 'joined').inc(n);
     for (const [model, n] of outcome.otherVersion) this.metrics.labels.labels(model, 'other_version').inc(n);
-    for (const { modelName, version } of outcome.due) {
-      if (this.evaluating.has(modelName)) continue;
-      this.evaluating.add(modelName);
-      try {
-        const reference = await this.references.get(modelName);
-        if (!reference || reference.version !== version) continue;
-        const policy = await this.policies.current(modelName);
-        await this.evaluate(reference, await this.store.window(modelName, version, policy.labelWindow), policy);
-      } catch (error) {
-        this.logger.warn('performance evaluation failed', { model: modelName, version, error });
-      } finally {
-        this.evaluating.delete(modelName);
-      }
+    for (const { modelName, version } of outcome.due) await this.judge(modelName, version);
+  }
+
+  /** Judges a claimed window. An evaluation that fails is logged, not retried: the next fifth of
+   * the window brings the next one. */
+  private async judge(modelName: string, version: number): Promise<void> {
+    // Claimed only when this replica's reference is the window's version (WindowRule).
+    const reference = this.references.current(modelName);
+    if (this.evaluating.has(modelName) || !reference || reference.version !== version) return;
+    this.evaluating.add(modelName);
+    try {
+      const policy = await this.policies.current(modelName);
+      await this.evaluate(reference, await this.store.window(modelName, version, policy.labelWindow), policy);
+    } catch (error) {
+      this.logger.warn('performance evaluation failed', { model: modelName, version, error });
+    } finally {
+      this.evaluating.delete(modelName);
     }
   }
 
   /** Expires what waited too long, trims the windows, exports what is waiting. */
   private async maintain(): Promise<void> {
-    for (const model of this.seen) {
-      const policy = await this.policies.current(model);
-      const { expiredLabels } = await this.store.expire(model, policy.labelJoinSeconds, this.config.labelJoinMaxEntries, policy.labelWindow);
-      if (expiredLabels > 0) this.metrics.labels.labels(model, 'expired').inc(expiredLabels);
-      const waiting = await this.store.waiting(model);
-      this.metrics.waiting.labels(model, 'prediction').set(waiting.predictions);
-      this.metrics.waiting.labels(model, 'label').set(waiting.labels);
+    if (this.maintaining) return;
+    this.maintaining = true;
+    try {
+      for (const model of this.seen) {
+        const policy = await this.policies.current(model);
+        const expired = await this.store.expire(model, policy.labelJoinSeconds, this.config.labelJoinMaxEntries, Math.min(MARKER_SECONDS, policy.labelJoinSeconds), policy.labelWindow);
+        if (expired && expired.expiredLabels > 0) this.metrics.labels.labels(model, 'expired').inc(expired.expiredLabels);
+        // A window that filled while no replica had the reference loaded is judged now.
+        const reference = this.references.current(model);
+        if (reference && (await this.store.claimOverdue(model, reference.version, policy.labelWindow))) await this.judge(model, reference.version);
+        const waiting = await this.store.waiting(model);
+        this.metrics.waiting.labels(model, 'prediction').set(waiting.predictions);
+        this.metrics.waiting.labels(model, 'label').set(waiting.labels);
+      }
+    } finally {
+      this.maintaining = false;
     }
   }
 

@@ -6,7 +6,7 @@ import { PerformanceService } from '../performance.service';
 
 /** Ground truth that arrives after the prediction (JSON or protobuf FeedbackReceived), in chunks
  * of up to 500 labels: one join statement per chunk. Without processed-event records: a label
- * delivered again finds its row already joined, or waits beside the first and expires. */
+ * delivered again finds its row joined (or its first copy still waiting) and changes nothing. */
 @Injectable()
 export class FeedbackConsumer {
   constructor(private readonly performance: PerformanceService) {}
