@@ -3,8 +3,10 @@
 // grpc-js server answering the same message without a model (bench/load/bare-inference-server.mts).
 // The load comes from separate processes (bench/load/infer-client.mts), closed loop for the
 // saturation rate, then open loop at half the bare server's saturation rate for the latency.
-// Two serving cases: a model with no rollout (production version), and one in the middle of a
-// canary (50% to the candidate, 10% of requests mirrored to the other version and compared).
+// Serving cases: a model with no rollout (production version), the same on a serving process
+// that does not check callers' tokens (MLOPS_AUTH=disabled: what authentication costs), and one
+// in the middle of a canary (50% to the candidate, 10% of requests mirrored and compared).
+// BENCH_SIDES=bare,serving,noauth,canary picks sides.
 //
 //   bash bench/run.sh serving-throughput [seconds=10] [concurrency=64] [rounds=3]
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -52,6 +54,8 @@ const registry = await startPlatformService('registry', { env: { REGISTRY_ARTIFA
 const serving = await startPlatformService('serving', {
   env: { REGISTRY_GRPC_URL: registry.grpcAddress, LOG_LEVEL: 'warn', NODE_OPTIONS: process.env.BENCH_SERVING_NODE_OPTIONS ?? '', SERVING_PREDICTION_LOG: process.env.SERVING_PREDICTION_LOG ?? 'true' },
 });
+const sidesWanted = (process.env.BENCH_SIDES ?? 'bare,serving,noauth,canary').split(',');
+let noAuth: Awaited<ReturnType<typeof startPlatformService>> | undefined;
 const models = grpcClient(registry.grpcAddress, 'mlops/registry/v1/registry.proto', 'mlops.registry.v1.RegistryService');
 const deployments = grpcClient(serving.grpcAddress, 'mlops/serving/v1/serving.proto', 'mlops.serving.v1.DeploymentService');
 try {
@@ -74,6 +78,13 @@ try {
   await deployments.SetDeploymentPolicy({ modelName: canary, canarySteps: [50, 100], mirrorPercent: 10, intervalSeconds: 3600 });
   await register(canary, model([0.82, -0.41, 1.19], -0.29));
   await deployed(canary, 2, 'DEPLOYMENT_STATE_PROGRESSING');
+  // A replica of the same serving (same schema and group, so the same deployments) that does
+  // not check callers' tokens (MLOPS_AUTH=disabled): what authentication costs.
+  if (sidesWanted.includes('noauth')) {
+    noAuth = await startPlatformService('serving', {
+      env: { REGISTRY_GRPC_URL: registry.grpcAddress, LOG_LEVEL: 'warn', MLOPS_AUTH: 'disabled', SERVING_PREDICTION_LOG: process.env.SERVING_PREDICTION_LOG ?? 'true', SERVING_DB_SCHEMA: serving.schema, SERVING_CONSUMER_GROUP: `serving-${serving.schema}` },
+    });
+  }
   const bareTarget = `127.0.0.1:${barePort}`;
   await waitFor(async () => (await load(bareTarget, plain, { concurrency: 1 }).catch(() => undefined))?.count, { what: 'bare server', timeoutMs: 30_000 });
 
@@ -81,8 +92,9 @@ try {
     Object.entries({
       bare: { target: bareTarget, model: plain },
       serving: { target: serving.grpcAddress, model: plain },
+      ...(noAuth ? { noauth: { target: noAuth.grpcAddress, model: plain } } : {}),
       canary: { target: serving.grpcAddress, model: canary },
-    }).filter(([k]) => (process.env.BENCH_SIDES ?? 'bare,serving,canary').split(',').includes(k)),
+    }).filter(([k]) => sidesWanted.includes(k)),
   );
   const saturation: Record<string, LoadResult[]> = {};
   const half: Record<string, LoadResult[]> = {};
@@ -101,7 +113,7 @@ try {
     }
   }
   const errors = (side: string) => [...(saturation[side] ?? []), ...(half[side] ?? [])].reduce((n, r) => n + r.errors, 0);
-  const names: Record<string, string> = { bare: 'bare grpc-js (baseline)', serving: 'serving, production version', canary: 'serving, mid-canary (50%, 10% mirrored)' };
+  const names: Record<string, string> = { bare: 'bare grpc-js (baseline)', serving: 'serving, production version', noauth: 'serving, production version, MLOPS_AUTH=disabled', canary: 'serving, mid-canary (50%, 10% mirrored)' };
   console.log(`\nModelInfer, 1 row of ${FEATURES} features, ${seconds} s per measurement, ${rounds} interleaved rounds (median), ${loaders} ${client} load process(es), prediction log ${process.env.SERVING_PREDICTION_LOG ?? 'true'}\n`);
   console.log(table([
     ['side', 'saturation req/s', 'ratio', `p50 ms @${fmt(halfRate, 0)}/s`, 'p90 ms', 'p99 ms', 'p99 − bare', 'p99 per round', 'errors'],
@@ -126,6 +138,7 @@ try {
   deployments.close();
   bare.kill('SIGTERM');
   await serving.stop();
+  await noAuth?.stop();
   await registry.stop();
   await fs.rm(artifactDir, { recursive: true, force: true });
 }
