@@ -35,6 +35,7 @@ describe('drift monitoring', () => {
   const timed = uniqueName('timed').replace(/_/g, '-');
   const killed = uniqueName('killed').replace(/_/g, '-');
   const shared = uniqueName('shared').replace(/_/g, '-');
+  const expiring = uniqueName('expiring').replace(/_/g, '-');
 
   beforeAll(async () => {
     artifactDir = await fs.mkdtemp(path.join(tmpdir(), 'monitoring-it-'));
@@ -74,7 +75,7 @@ describe('drift monitoring', () => {
     const classifier: LogisticRegressionModel = { kind: 'logistic_regression', featureNames: ['x1', 'x2'], classes: [0, 1], coef: [[2, 0.1]], intercept: [-0.5] };
     const { sha256 } = await models.UploadArtifact([{ data: Buffer.from(exportOnnx(classifier)) }]);
     // Test metrics as training would have measured them: the baseline of live performance.
-    for (const name of [model, labelled, timed, killed, shared]) {
+    for (const name of [model, labelled, timed, killed, shared, expiring]) {
       await models.CreateModelVersion({ modelName: name, artifactSha256: sha256, featureNames: ['x1', 'x2'], lineage: { snapshotId: snapshot.snapshotId, featureView: view }, metrics: { accuracy: 0.95, f1: 0.95, roc_auc: 0.99 } });
       await models.SetAlias({ modelName: name, alias: 'production', version: 1 });
     }
@@ -269,6 +270,40 @@ describe('drift monitoring', () => {
     expect(alerts).toHaveLength(1);
     expect(drift.size).toBe(1);
     expect([...requests]).toEqual([alerts[0].alertId]);
+  });
+
+  it('forgets a prediction nobody labels and a label whose prediction never comes after label_join_seconds', async () => {
+    await api.SetMonitoringPolicy({ modelName: expiring, labelJoinSeconds: 2, labelWindow: 10 });
+    const send = (topic: typeof Topics.feedbackReceived | typeof Topics.predictionsLogged, values: Uint8Array[]) =>
+      producer.send({ topic: topic.name, messages: values.map((v) => ({ key: expiring, value: Buffer.from(v), headers: { 'event-id': uniqueName('e'), 'content-type': `application/x-protobuf; type=${topic.messageType}` } })) });
+    const predictions: events.PredictionLogged[] = Array.from({ length: 20 }, (_, i) => ({ requestId: `x${i}`, modelName: expiring, version: 1, features: { x1: 0.5, x2: 5 }, outputs: [1], servedAtMs: Date.now(), latencyMs: 1, row: 0, prediction: 1, role: 'stable', deploymentId: '' }));
+    await send(Topics.predictionsLogged, [Topics.predictionsLogged.codec.encode({ modelName: expiring, predictions }).finish()]);
+    await send(Topics.feedbackReceived, Array.from({ length: 15 }, (_, i) => Topics.feedbackReceived.codec.encode({ requestId: `orphan${i}`, modelName: expiring, label: 1, observedAtMs: Date.now(), row: 0 }).finish()));
+    const sql = new SqlClient({ connectionString: testDatabaseUrl() });
+    await sql.connect();
+    const rows = async () => (await sql.query(`SELECT count(*) FILTER (WHERE label IS NULL)::int AS predictions, count(*) FILTER (WHERE version IS NULL)::int AS labels, count(*) FILTER (WHERE joined)::int AS joined FROM "${monitoring.schema}".label_join WHERE model_name = $1`, [expiring])).rows[0];
+    const counter = async (outcome: string) => {
+      const text = await (await fetch(`${monitoring.httpUrl}/metrics`, { headers: authHeaders() })).text();
+      return Number(new RegExp(`mlops_monitoring_labels_total\\{[^}]*model="${expiring}"[^}]*outcome="${outcome}"[^}]*\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    };
+    try {
+      const waiting = await waitFor(async () => {
+        const r = await rows();
+        return r.predictions === 20 && r.labels === 15 ? r : undefined;
+      }, { what: 'both sides waiting' });
+      await waitFor(async () => (await counter('expired')) === 15 && (await rows()).predictions === 0 && (await rows()).labels === 0, { timeoutMs: 30_000, what: 'both sides forgotten' });
+      // Labels for the forgotten predictions come too late: they wait alone, nothing is joined.
+      await send(Topics.feedbackReceived, predictions.map((p) => Topics.feedbackReceived.codec.encode({ requestId: p.requestId, modelName: expiring, label: 1, observedAtMs: Date.now(), row: 0 }).finish()));
+      const late = await waitFor(async () => {
+        const r = await rows();
+        return r.labels === 20 ? r : undefined;
+      }, { what: 'the late labels' });
+      console.log(`label join expiry (2 s): ${waiting.predictions} predictions and ${waiting.labels} labels waited, all forgotten (${await counter('expired')} labels counted expired); 20 late labels then waiting alone, ${late.joined} joined`);
+      expect(late).toEqual({ predictions: 0, labels: 20, joined: 0 });
+      expect(await counter('joined')).toBe(0);
+    } finally {
+      await sql.end();
+    }
   });
 
   it('two replicas share the prediction log and the labels: each label joined once, one alert, a killed replica hands over', async () => {
