@@ -1,5 +1,6 @@
 // Replicas: the throughput of one replica beside two in one consumer group, for the services that
-// scale out through Kafka partitions. Each round is fresh: a private broker (3 partitions per
+// scale out through Kafka partitions. Each round is fresh: a private broker (PARTITIONS, 6 unless
+// given, partitions per
 // topic), the service's upstreams, k replicas sharing one schema and group; the clock runs from the
 // first message produced to the last one's effect being visible.
 //
@@ -9,15 +10,18 @@
 //                  (sum of mlops_monitoring_labels_total{outcome="joined"} over the replicas)
 //
 //   bash bench/run.sh replicas ingestion|feature-store|monitoring [rounds=2] [size]
+//   REPLICA_CPUS=0.25 bash bench/run.sh replicas …   (each replica held to 0.25 cores; root)
 //
 // These machines have 2 cores shared by Kafka, Postgres and every replica: a second replica
 // mostly overlaps one replica's waits (database round trips, fetches) with the other's work.
+import { cpus } from 'node:os';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { RawTopics, Topics, type events } from '@mlops/contracts';
 import { type LogisticRegressionModel, exportOnnx } from '@mlops/ml';
 import { PrivateKafkaBroker, type RunningService, authHeaders, createTopics, freePort, grpcClient, startPlatformService, testDatabaseUrl, uniqueName, waitFor, waitForGroupMembers } from '@mlops/testing';
 import { fmt, log, median, sleep, table } from './lib.mts';
+import { CpuLimit, type CpuUse, cpuSnapshot, cpuUse, describeCpu, processCpuSeconds } from './cpu.mts';
 
 type Workload = {
   /** What one unit is ("records", "labels"). */
@@ -30,6 +34,13 @@ type Run = { produce(): Promise<void>; done(replicas: RunningService[]): Promise
 
 const [service = 'monitoring', roundsArg, sizeArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 2);
+// REPLICA_CPUS=0.25 holds each replica to a quarter of a core while the clock runs, as Kubernetes
+// holds a pod to its CPU limit (a CFS quota): the replicas, not the shared machine, are then the
+// bottleneck, as on a cluster where each pod has cores of its own.
+// Six partitions split evenly between one, two or three replicas (three would split 2:1 between two).
+const partitions = Number(process.env.PARTITIONS ?? 6);
+const replicaCpus = process.env.REPLICA_CPUS ? Number(process.env.REPLICA_CPUS) : undefined;
+if (replicaCpus !== undefined && !CpuLimit.available()) throw new Error('REPLICA_CPUS needs a writable cgroup cpu controller (/sys/fs/cgroup/cpu, as root); run without it');
 
 const workloads: Record<string, () => Workload> = {
   ingestion: () => {
@@ -176,16 +187,30 @@ async function produceChunks(brokers: string[], topic: string, count: number, ma
   }
 }
 
+/** A replica's Kafka messages in the bench's group, summed over topics, by outcome (processed, duplicate, retried, dead_lettered). */
+async function messageCounts(replica: RunningService, group: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${replica.httpUrl}/metrics`, { headers: authHeaders() })).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^mlops_kafka_messages_total\{([^}]*)\} (\d+)/gm)) {
+    if (!m[1]!.includes(`group="${group}"`)) continue;
+    const outcome = /outcome="([^"]+)"/.exec(m[1]!)?.[1] ?? '?';
+    out[outcome] = (out[outcome] ?? 0) + Number(m[2]);
+  }
+  return out;
+}
+
 const topicsOf: Record<string, string[]> = {
   ingestion: [RawTopics.recordsReceived],
   'feature-store': [RawTopics.recordsReceived, Topics.recordsAccepted.name],
   monitoring: [Topics.predictionsLogged.name, Topics.feedbackReceived.name],
 };
 
-async function round(workload: Workload, replicas: number): Promise<number> {
+const CPU_GROUPS = ['replicas', 'postgres', 'kafka', 'bench', 'upstreams'];
+
+async function round(workload: Workload, replicas: number): Promise<{ rate: number; cpu: CpuUse }> {
   const broker = new PrivateKafkaBroker(await freePort());
   await broker.start();
-  await createTopics(broker.brokers, topicsOf[service]!, 3);
+  await createTopics(broker.brokers, topicsOf[service]!, partitions);
   const upstream = await workload.setup(broker);
   const prefix = service.toUpperCase().replace('-', '_');
   const env = { ...upstream.env, LOG_LEVEL: 'warn' };
@@ -193,19 +218,37 @@ async function round(workload: Workload, replicas: number): Promise<number> {
   const group = `${service}-${first.schema}`;
   const others = await Promise.all(Array.from({ length: replicas - 1 }, () => startPlatformService(service, { env: { ...env, [`${prefix}_DB_SCHEMA`]: first.schema, [`${prefix}_CONSUMER_GROUP`]: group }, kafkaBrokers: broker.brokers })));
   const all = [first, ...others];
+  const limit = replicaCpus === undefined ? undefined : new CpuLimit(replicaCpus);
   try {
     const run = await upstream.prepare(first);
     await waitForGroupMembers(broker.brokers, group, replicas);
     // Both live topics start at their end for a new group: give the group a moment to be assigned.
     await sleep(1000);
+    // Where the CPU goes while the clock runs: the replicas, Postgres, the broker (java), this
+    // process (it produces the load), the upstream services, anything else on the machine.
+    const replicaPids = new Set(all.map((s) => s.proc.pid));
+    const upstreamPids = new Set(upstream.services.map((s) => s.proc.pid));
+    const classify = (pid: number, comm: string) =>
+      replicaPids.has(pid) ? 'replicas' : upstreamPids.has(pid) ? 'upstreams' : pid === process.pid ? 'bench' : comm === 'postgres' ? 'postgres' : comm === 'java' ? 'kafka' : undefined;
+    for (const s of all) limit?.hold(s.proc.pid!);
+    const before = cpuSnapshot(classify);
+    const ownBefore = all.map((s) => processCpuSeconds(s.proc.pid!));
     const started = performance.now();
     await run.produce();
     await waitFor(async () => (await run.done(all)) || undefined, { timeoutMs: 600_000, intervalMs: 200, what: `all ${workload.size} ${workload.unit} processed` });
-    const rate = workload.size / ((performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    const rate = workload.size / seconds;
+    const cpu = cpuUse(before, cpuSnapshot(classify));
+    // How the work split: each replica's Kafka messages by outcome, and its own cores.
+    const counts = await Promise.all(all.map((s) => messageCounts(s, group)));
+    log(
+      `${service}, ${replicas} replica(s), each: ${all.map((s, i) => `[${Object.entries(counts[i]!).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing'}; ${fmt((processCpuSeconds(s.proc.pid!) - ownBefore[i]!) / seconds)} cores]`).join(' ')}`,
+    );
     await run.cleanup?.();
-    return rate;
+    return { rate, cpu };
   } finally {
     await Promise.all([...all, ...upstream.services].map((s) => s.stop()));
+    limit?.release();
     const db = new pg.Client({ connectionString: testDatabaseUrl() });
     await db.connect();
     for (const s of [first, ...upstream.services]) await db.query(`DROP SCHEMA IF EXISTS "${s.schema}" CASCADE`).catch(() => undefined);
@@ -218,18 +261,22 @@ const make = workloads[service];
 if (!make) throw new Error(`usage: bench/run.sh replicas ${Object.keys(workloads).join('|')} [rounds] [size]`);
 const workload = make();
 const results: Record<number, number[]> = { 1: [], 2: [] };
+const cpu: Record<number, CpuUse[]> = { 1: [], 2: [] };
 for (let r = 1; r <= rounds; r++) {
   for (const k of [1, 2]) {
-    const rate = await round(workload, k);
+    const { rate, cpu: use } = await round(workload, k);
     results[k]!.push(rate);
-    log(`${service}, round ${r}, ${k} replica(s): ${fmt(rate, 0)} ${workload.unit}/s`);
+    cpu[k]!.push(use);
+    log(`${service}, round ${r}, ${k} replica(s): ${fmt(rate, 0)} ${workload.unit}/s; cpu: ${describeCpu(use, CPU_GROUPS)}`);
   }
 }
-console.log(`\n${service} replicas, ${workload.size} ${workload.unit}, 3 partitions, medians of ${rounds} rounds:`);
+const cores = (k: number, group?: string) => fmt(median(cpu[k]!.map((u) => (group ? (u.cores[group] ?? 0) : u.machineCores))));
+console.log(`\n${service} replicas, ${workload.size} ${workload.unit}, ${partitions} partitions${replicaCpus === undefined ? '' : `, each replica held to ${replicaCpus} cores`}, medians of ${rounds} rounds:`);
 console.log(
   table([
-    ['replicas', `${workload.unit}/s`, 'rounds', 'ratio'],
-    ['1 (baseline)', fmt(median(results[1]!), 0), results[1]!.map((v) => fmt(v, 0)).join(', '), '1.00'],
-    ['2', fmt(median(results[2]!), 0), results[2]!.map((v) => fmt(v, 0)).join(', '), fmt(median(results[2]!) / median(results[1]!))],
+    ['replicas', `${workload.unit}/s`, 'rounds', 'ratio', 'machine cores busy', ...CPU_GROUPS.map((g) => `${g} cores`)],
+    ['1 (baseline)', fmt(median(results[1]!), 0), results[1]!.map((v) => fmt(v, 0)).join(', '), '1.00', cores(1), ...CPU_GROUPS.map((g) => cores(1, g))],
+    ['2', fmt(median(results[2]!), 0), results[2]!.map((v) => fmt(v, 0)).join(', '), fmt(median(results[2]!) / median(results[1]!)), cores(2), ...CPU_GROUPS.map((g) => cores(2, g))],
   ]),
 );
+console.log(`(cores: CPU-seconds per second over the timed part, medians; machine: ${cpus().length} cores in all)`);

@@ -3,6 +3,7 @@ export * from './consumer';
 export * from './headers';
 export * from './idempotency';
 export * from './kafka';
+export { applyKafkajsIdleFix, kafkajsScheduleCheck } from './kafkajs-idle-fix';
 export * from './messaging.migration';
 export * from './outbox';
 export * from './outbox.entity';

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { JsonLogger } from '@mlops/observability';
+import './kafkajs-idle-fix';
 
 export interface KafkaOptions {
   brokers: string[];

@@ -23,7 +23,9 @@ export class PlatformMetrics {
 
   constructor(readonly service: string) {
     this.registry.setDefaultLabels({ service });
-    collectDefaultMetrics({ register: this.registry });
+    // Event-loop lag sampled every 50 ms, not prom-client's 10 ms: the sampling timer alone woke an
+    // idle service 100 times a second; the lag of each sample is still measured in nanoseconds.
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 50 });
     const registers = [this.registry];
     this.grpcRequests = new Counter({
       name: 'mlops_grpc_server_requests_total',
