@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from './infra';
+import { REPO_ROOT, freePort } from './infra';
 
 const run = promisify(execFile);
 const SCRIPT = path.join(REPO_ROOT, 'scripts/kafka.sh');
@@ -11,14 +11,36 @@ const SCRIPT = path.join(REPO_ROOT, 'scripts/kafka.sh');
  * so a test can stop and restart it without disturbing the shared broker.
  */
 export class PrivateKafkaBroker {
-  constructor(readonly port: number) {}
+  private controllerPort?: number;
+  private started = false;
+
+  constructor(public port: number) {}
 
   get brokers(): string[] {
     return [`127.0.0.1:${this.port}`];
   }
 
+  /**
+   * Both ports come from the OS (the controller's too: port + 1 may be another process's
+   * connection). A port can still be taken between that check and Kafka's bind, so a first
+   * start that fails on a port in use is retried on fresh ports; a restart keeps its ports.
+   */
   async start(): Promise<void> {
-    await this.script('start');
+    for (let attempt = 1; ; attempt++) {
+      this.controllerPort ??= await freePortOtherThan(this.port);
+      try {
+        await this.script('start');
+        this.started = true;
+        return;
+      } catch (error) {
+        const e = error as { message?: string; stdout?: string; stderr?: string };
+        const portTaken = /already in use/i.test(`${e.message ?? ''}${e.stdout ?? ''}${e.stderr ?? ''}`);
+        if (this.started || !portTaken || attempt >= 3) throw error;
+        await this.script('wipe').catch(() => undefined);
+        this.port = await freePort();
+        this.controllerPort = await freePortOtherThan(this.port);
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -32,8 +54,15 @@ export class PrivateKafkaBroker {
 
   private async script(command: string): Promise<void> {
     await run('bash', [SCRIPT, command], {
-      env: { ...process.env, KAFKA_PORT: String(this.port), KAFKA_CONTROLLER_PORT: String(this.port + 1) },
+      env: { ...process.env, KAFKA_PORT: String(this.port), KAFKA_CONTROLLER_PORT: String(this.controllerPort ?? this.port + 1) },
       timeout: 180_000,
     });
+  }
+}
+
+async function freePortOtherThan(port: number): Promise<number> {
+  for (;;) {
+    const other = await freePort();
+    if (other !== port) return other;
   }
 }
