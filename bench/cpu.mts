@@ -19,32 +19,31 @@ export function cpuSnapshot(classify: Classify): CpuSnapshot {
   const groups = new Map<string, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // gone meanwhile
-    }
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields after the name: state ppid … utime(14) stime(15) cutime(16) cstime(17), counted from 1 with pid.
-    // Children's times (cutime, cstime) count too: a Postgres backend that exits is added to the postmaster's.
-    const ticks = Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
-    const group = classify(Number(entry), comm) ?? 'other';
-    groups.set(group, (groups.get(group) ?? 0) + ticks);
+    const stat = procStat(entry);
+    if (!stat) continue; // gone meanwhile
+    // Children's times count too: a Postgres backend that exits is added to the postmaster's.
+    const group = classify(Number(entry), stat.comm) ?? 'other';
+    groups.set(group, (groups.get(group) ?? 0) + stat.ownTicks + stat.childTicks);
   }
   return { atMs: performance.now(), machineBusy: total - idle, machineTotal: total, groups };
 }
 
-/** A process's own CPU time so far, in seconds (0 once it is gone). */
-export function processCpuSeconds(pid: number): number {
+/** A process's name and CPU ticks (its own, and its reaped children's); undefined once it is gone. */
+function procStat(pid: number | string): { comm: string; ownTicks: number; childTicks: number } | undefined {
+  let stat: string;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(rest[11]) + Number(rest[12])) / TICKS_PER_SECOND;
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
-    return 0;
+    return undefined;
   }
+  // Fields after the name: state ppid … utime(14) stime(15) cutime(16) cstime(17), counted from 1 with pid.
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ownTicks: Number(rest[11]) + Number(rest[12]), childTicks: Number(rest[13]) + Number(rest[14]) };
+}
+
+/** A process's own CPU time so far (user + system, every thread), in seconds (0 once it is gone). */
+export function processCpuSeconds(pid: number): number {
+  return (procStat(pid)?.ownTicks ?? 0) / TICKS_PER_SECOND;
 }
 
 export type CpuUse = { seconds: number; machineCores: number; cores: Record<string, number> };

@@ -10,16 +10,16 @@
 import { readFileSync } from 'node:fs';
 import { startPlatformService } from '@mlops/testing';
 import { fmt, log, sleep, table } from './lib.mts';
+import { processCpuSeconds } from './cpu.mts';
 
 const [secondsArg, ...named] = process.argv.slice(2);
 const seconds = Number(secondsArg ?? 20);
 const services = named.length > 0 ? named : ['ingestion', 'feature-store', 'training', 'registry', 'serving', 'monitoring'];
 
+/** The process's CPU seconds and its main thread's voluntary context switches so far. */
 function mainThread(pid: number): { cpuSeconds: number; wakeups: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const status = readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8');
-  return { cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100, wakeups: Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)![1]) };
+  return { cpuSeconds: processCpuSeconds(pid), wakeups: Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)![1]) };
 }
 
 async function idle(name: string, env: Record<string, string>): Promise<{ cores: number; wakeups: number }> {

@@ -1,7 +1,6 @@
 // Replicas: the throughput of one replica beside two in one consumer group, for the services that
-// scale out through Kafka partitions. Each round is fresh: a private broker (PARTITIONS, 6 unless
-// given, partitions per
-// topic), the service's upstreams, k replicas sharing one schema and group; the clock runs from the
+// scale out through Kafka partitions. Each round is fresh: a private broker (PARTITIONS per topic,
+// 6 unless given), the service's upstreams, k replicas sharing one schema and group; the clock runs from the
 // first message produced to the last one's effect being visible.
 //
 //   ingestion:     N JSON records (5,000 entities) → stored in the offline store (counted in Postgres)
@@ -37,9 +36,9 @@ const rounds = Number(roundsArg ?? 2);
 // REPLICA_CPUS=0.25 holds each replica to a quarter of a core while the clock runs, as Kubernetes
 // holds a pod to its CPU limit (a CFS quota): the replicas, not the shared machine, are then the
 // bottleneck, as on a cluster where each pod has cores of its own.
+const replicaCpus = process.env.REPLICA_CPUS ? Number(process.env.REPLICA_CPUS) : undefined;
 // Six partitions split evenly between one, two or three replicas (three would split 2:1 between two).
 const partitions = Number(process.env.PARTITIONS ?? 6);
-const replicaCpus = process.env.REPLICA_CPUS ? Number(process.env.REPLICA_CPUS) : undefined;
 if (replicaCpus !== undefined && !CpuLimit.available()) throw new Error('REPLICA_CPUS needs a writable cgroup cpu controller (/sys/fs/cgroup/cpu, as root); run without it');
 
 const workloads: Record<string, () => Workload> = {
