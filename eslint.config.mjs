@@ -8,7 +8,7 @@ export default [
   { ignores: ['**/dist/**', '**/node_modules/**', '**/src/gen/**', '.cache/**', '**/jest.config.js'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       '@nx/enforce-module-boundaries': [

@@ -1,6 +1,6 @@
 // Loop latency: from the shift in the data to the retrained version serving canary traffic, on
 // all six services (processes on the local broker and Postgres), driven by the demo's scenario
-// (libs/cli/src/demo). Each round is a fresh model: records before the shift, the first model,
+// (libs/client/src/scenario). Each round is a fresh model: records before the shift, the first model,
 // traffic with labels, the shift, then nothing but watching. The baseline beside it is the
 // training job itself (snapshot, fit, evaluation, ONNX export): the loop can never be faster,
 // and what it adds is the platform's orchestration (plus detection, which the policy's window
@@ -8,7 +8,7 @@
 // deployments every second and looks for due analyses every 250 ms), as a user runs them.
 //
 //   bash bench/run.sh loop-latency [rounds=3] [records=3000]
-import { LoopScenario, createClients } from '@mlops/cli';
+import { LoopScenario, createClients } from '@mlops/client';
 import { startPlatform, testKafkaBrokers, uniqueName } from '@mlops/testing';
 import { fmt, log, median, table } from './lib.mts';
 

@@ -9,7 +9,7 @@
 //   bash bench/run.sh soak [minutes=10]
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
-import { LoopScenario, createClients } from '@mlops/cli';
+import { LoopScenario, createClients } from '@mlops/client';
 import { Topics } from '@mlops/contracts';
 import { startPlatform, testKafkaBrokers, uniqueName } from '@mlops/testing';
 import { fmt, log, percentile, sleep, table } from './lib.mts';

@@ -4,7 +4,8 @@
 #                               (mlops demo: stream, train, serve, shift, detect, retrain,
 #                               canary, promote; then a bad candidate rolled back)
 #   scripts/platform.sh up      install what is missing, build, start Kafka, prepare Postgres,
-#                               start the six services and wait until each reports ready
+#                               start the six services and the console (http://127.0.0.1:8087)
+#                               and wait until each reports ready
 #   scripts/platform.sh status  readiness of every service
 #   scripts/platform.sh logs S  follow one service's JSON log
 #   scripts/platform.sh down    stop the services and the broker this script started
@@ -13,9 +14,9 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$MLOPS_ROOT"
 
-SERVICES=(ingestion feature-store training registry serving monitoring)
-declare -A HTTP_PORT=([ingestion]=8081 [feature-store]=8082 [training]=8083 [registry]=8084 [serving]=8085 [monitoring]=8086)
-declare -A GRPC_PORT=([ingestion]=50051 [feature-store]=50052 [training]=50053 [registry]=50054 [serving]=50055 [monitoring]=50056)
+SERVICES=(ingestion feature-store training registry serving monitoring console)
+declare -A HTTP_PORT=([ingestion]=8081 [feature-store]=8082 [training]=8083 [registry]=8084 [serving]=8085 [monitoring]=8086 [console]=8087)
+declare -A GRPC_PORT=([ingestion]=50051 [feature-store]=50052 [training]=50053 [registry]=50054 [serving]=50055 [monitoring]=50056 [console]=50057)
 RUN_DIR="$MLOPS_CACHE/run"
 LOG_DIR="$MLOPS_CACHE/logs"
 mkdir -p "$RUN_DIR" "$LOG_DIR"
@@ -30,9 +31,12 @@ uses_local_kafka() { [ "$MLOPS_EXTERNAL_KAFKA" = 0 ]; }
 start_service() {
   local svc=$1 pid
   if pid=$(pid_of "$svc"); then echo "  $svc already running (pid $pid)"; return; fi
-  # Each service trusts the issuer's public key and calls the others with its own token.
+  # Each service trusts the issuer's public key and calls the others with its own token; the
+  # console has none (it calls with the token of whoever uses it).
+  local own_token="$MLOPS_AUTH_DIR/tokens/$svc.token"
+  [ "$svc" = console ] && own_token=""
   MLOPS_AUTH_PUBLIC_KEYS_FILE="${MLOPS_AUTH_PUBLIC_KEYS_FILE:-$MLOPS_AUTH_DIR/issuer.pub.pem}" \
-    MLOPS_AUTH_TOKEN_FILE="$MLOPS_AUTH_DIR/tokens/$svc.token" \
+    MLOPS_AUTH_TOKEN_FILE="$own_token" \
     nohup node "services/$svc/dist/main.js" >>"$LOG_DIR/$svc.log" 2>&1 &
   echo $! >"$RUN_DIR/$svc.pid"
   echo "  $svc started (pid $!, gRPC :$(grpc_port "$svc"), HTTP :$(http_port "$svc"), log $LOG_DIR/$svc.log)"
@@ -70,6 +74,13 @@ cmd_up() {
   cmd_status
   echo
   echo "The platform is up. Logs: scripts/platform.sh logs <service>. Stop: scripts/platform.sh down"
+  console_hint
+}
+
+console_hint() {
+  echo
+  echo "Console: http://127.0.0.1:$(http_port console)  (sign in with the token in $MLOPS_AUTH_DIR/tokens/admin.token,"
+  echo "         or a viewer's: scripts/mlops auth token --sub you --roles viewer)"
 }
 
 cmd_status() {
@@ -98,7 +109,9 @@ cmd_demo() {
   cmd_up
   echo
   echo "Running the closed-loop demo (mlops demo $*); the platform keeps running afterwards."
-  node libs/cli/dist/main.js demo "$@"
+  echo "Open the console now to watch it there: the Overview shows the drift alert, the retraining, each canary"
+  echo "step and the promotion as they happen; Monitoring, Deployments and Models show the evidence behind each."
+  MLOPS_CONSOLE_URL="http://127.0.0.1:$(http_port console)" node libs/cli/dist/main.js demo "$@"
 }
 
 case "${1:-up}" in

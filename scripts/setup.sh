@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs and is missing: Debian packages (protoc for contract
-# generation, kcat to talk to Kafka by hand, promtool for scripts/check-deploy.sh), Node 24
+# generation, kcat to talk to Kafka by hand, promtool for scripts/check-deploy.sh, chromium
+# for the console's end-to-end tests), Node 24
 # (scripts/env.sh), npm dependencies,
 # and the Kafka broker's jars from Maven Central. Safe to run again: it skips what is there.
 set -euo pipefail
@@ -11,6 +12,8 @@ apt_packages=()
 command -v protoc >/dev/null || apt_packages+=(protobuf-compiler)
 command -v kcat >/dev/null || apt_packages+=(kcat)
 command -v psql >/dev/null || apt_packages+=(postgresql-client)
+# The console's browser tests drive Debian's Chromium with playwright-core (CHROMIUM_PATH names another).
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || apt_packages+=(chromium)
 # Without recommends: only promtool is needed from the prometheus package, not the node
 # exporter it recommends. (Under systemd the package also starts its own Prometheus on :9090.)
 apt_minimal=()
@@ -34,4 +37,4 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 bash scripts/kafka.sh fetch
-echo "[setup] ready: node $(node --version), protoc $(protoc --version | cut -d' ' -f2), kafka jars in $MLOPS_CACHE/kafka"
+echo "[setup] ready: node $(node --version), protoc $(protoc --version | cut -d' ' -f2), $("${CHROMIUM_PATH:-/usr/bin/chromium}" --version 2>/dev/null | head -n1), kafka jars in $MLOPS_CACHE/kafka"

@@ -28,6 +28,8 @@ export interface Access {
 export const PUBLIC = 'public' as const;
 
 const read: Access = { role: 'viewer', mutates: false };
+/** A change the console forwards with the caller's token: any valid token passes here, the owning service's rule decides. */
+const forwarded: Access = { role: 'viewer', mutates: true };
 const change = (role: Role): Access => ({ role, mutates: true });
 
 /** By full gRPC method path, `/package.Service/Method`. */
@@ -60,6 +62,7 @@ export const RPC_ACCESS: Record<string, Access | typeof PUBLIC> = {
   '/mlops.features.v1.FeatureStoreService/GetOnlineFeatures': read,
   '/mlops.features.v1.FeatureStoreService/CreateSnapshot': change('engineer'),
   '/mlops.features.v1.FeatureStoreService/GetSnapshot': read,
+  '/mlops.features.v1.FeatureStoreService/ListSnapshots': read,
   '/mlops.features.v1.FeatureStoreService/ReadSnapshot': read,
 
   '/mlops.training.v1.TrainingService/SubmitTrainingJob': change('engineer'),
@@ -67,12 +70,14 @@ export const RPC_ACCESS: Record<string, Access | typeof PUBLIC> = {
   '/mlops.training.v1.TrainingService/ListTrainingJobs': read,
   '/mlops.training.v1.TrainingService/CreateExperiment': change('engineer'),
   '/mlops.training.v1.TrainingService/GetExperiment': read,
+  '/mlops.training.v1.TrainingService/ListExperiments': read,
   '/mlops.training.v1.TrainingService/CreateRun': change('engineer'),
   '/mlops.training.v1.TrainingService/LogBatch': change('engineer'),
   '/mlops.training.v1.TrainingService/LogArtifact': change('engineer'),
   '/mlops.training.v1.TrainingService/UpdateRun': change('engineer'),
   '/mlops.training.v1.TrainingService/GetRun': read,
   '/mlops.training.v1.TrainingService/GetMetricHistory': read,
+  '/mlops.training.v1.TrainingService/GetMetricHistories': read,
   '/mlops.training.v1.TrainingService/SearchRuns': read,
 
   '/mlops.registry.v1.RegistryService/CreateRegisteredModel': change('engineer'),
@@ -86,6 +91,7 @@ export const RPC_ACCESS: Record<string, Access | typeof PUBLIC> = {
   '/mlops.registry.v1.RegistryService/SetAlias': change('approver'),
   '/mlops.registry.v1.RegistryService/DeleteAlias': change('approver'),
   '/mlops.registry.v1.RegistryService/ApproveVersion': change('approver'),
+  '/mlops.registry.v1.RegistryService/ListApprovals': read,
   '/mlops.registry.v1.RegistryService/GetLineage': read,
   '/mlops.registry.v1.RegistryService/ListAuditEvents': { role: 'approver', mutates: false },
   '/mlops.registry.v1.RegistryService/UploadArtifact': change('engineer'),
@@ -107,9 +113,12 @@ export const RPC_ACCESS: Record<string, Access | typeof PUBLIC> = {
   '/mlops.monitoring.v1.MonitoringService/SetMonitoringPolicy': change('engineer'),
   '/mlops.monitoring.v1.MonitoringService/GetMonitoringPolicy': read,
   '/mlops.monitoring.v1.MonitoringService/GetDriftReport': read,
+  '/mlops.monitoring.v1.MonitoringService/ListDriftReports': read,
   '/mlops.monitoring.v1.MonitoringService/GetPerformanceReport': read,
+  '/mlops.monitoring.v1.MonitoringService/ListPerformanceReports': read,
   '/mlops.monitoring.v1.MonitoringService/ListAlerts': read,
   '/mlops.monitoring.v1.MonitoringService/GetTimeline': read,
+  '/mlops.monitoring.v1.MonitoringService/ListTimelines': read,
 };
 
 /** HTTP routes by method and Nest route path (liveness and readiness are public). */
@@ -126,6 +135,39 @@ export const HTTP_ACCESS: Record<string, Access | typeof PUBLIC> = {
   'GET /v2/models/:name/versions/:version/ready': read,
   'POST /v2/models/:name/infer': read,
   'POST /v2/models/:name/versions/:version/infer': read,
+
+  // The console (services/console): its web app's files need no token (they hold no data);
+  // sign-in checks the token it is given. Every API route needs a valid token and nothing more:
+  // the console calls the owning service with that same token, whose rule above decides
+  // (a change forwarded from here is checked, and audited, by the service that makes it).
+  'GET /api/session': PUBLIC,
+  'GET /api/events': read,
+  'GET /api/health': read,
+  'GET /api/sagas': read,
+  'GET /api/models': read,
+  'GET /api/models/:name': read,
+  'GET /api/models/:name/versions/:version': read,
+  'POST /api/models/:name/aliases': forwarded,
+  'POST /api/models/:name/versions/:version/approve': forwarded,
+  'GET /api/experiments': read,
+  'GET /api/runs': read,
+  'GET /api/compare': read,
+  'GET /api/runs/:id': read,
+  'GET /api/runs/:id/metrics/:key': read,
+  'POST /api/metric-histories': read,
+  'GET /api/jobs': read,
+  'GET /api/deployments': read,
+  'GET /api/deployments/:id': read,
+  'POST /api/deployments/:id/:action': forwarded,
+  'GET /api/monitoring/:model': read,
+  'GET /api/alerts': read,
+  'GET /api/datasets': read,
+  'GET /api/datasets/:name': read,
+  'GET /api/rejected-records': read,
+  'GET /api/feature-views': read,
+  'GET /api/feature-views/:name': read,
+  'GET /api/snapshots/:id': read,
+  'GET /api/audit': read,
 };
 
 /** The roles each platform service's own identity (`service:<name>`) is issued with: what it calls. */

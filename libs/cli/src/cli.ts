@@ -1,6 +1,6 @@
 import { GLOBAL_OPTIONS, parseCommandLine } from './args';
-import { type Env, kafkaBrokers } from './addresses';
-import { PlatformClients } from './clients';
+import { type Env, kafkaBrokers } from '@mlops/client';
+import { PlatformClients } from '@mlops/client';
 import { type CommandContext, type CommandNode, Output, type TextStream, buildCommandTree } from './command';
 import { COMMANDS, GROUP_SUMMARIES } from './commands';
 import { EXIT_OK, EXIT_USAGE, UsageError, describeError } from './errors';

@@ -3,7 +3,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import * as path from 'node:path';
 import { captureIO } from '../test/fakes';
 import { runCli } from './cli';
-import { PlatformClients, addressKey, findProtoRoot, serviceAddresses } from './clients';
+import { PlatformClients, addressKey, findProtoRoot, serviceAddresses } from '@mlops/client';
 import { RemoteCallError } from './errors';
 
 describe('addresses', () => {

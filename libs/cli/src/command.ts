@@ -1,5 +1,5 @@
 import type { ArgSpec, OptionSpec, ParsedInput } from './args';
-import type { PlatformClients } from './clients';
+import type { PlatformClients } from '@mlops/client';
 
 /** Where a command writes. stdout carries the result (tables or JSON), stderr the rest. */
 export interface TextStream {

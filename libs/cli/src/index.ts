@@ -5,8 +5,9 @@ export { type CommandContext, type CommandSpec, Output, type TextStream } from '
 export { COMMANDS } from './commands';
 
 // Clients: every service's gRPC API from <SERVICE>_GRPC_URL, Kafka from KAFKA_BROKERS.
-export { type Env, SERVICE_NAMES, type ServiceName, addressKey, kafkaBrokers, serviceAddresses } from './addresses';
-export { APIS, ApiClient, type ApiSpec, type CallOptions, type ClientOptions, PlatformClients, type Wire, createClients, findProtoRoot } from './clients';
+// (libs/client; re-exported for tools that already import them from here).
+export { type Env, SERVICE_NAMES, type ServiceName, addressKey, kafkaBrokers, serviceAddresses } from '@mlops/client';
+export { APIS, ApiClient, type ApiSpec, type CallOptions, type ClientOptions, PlatformClients, type Wire, createClients, findProtoRoot } from '@mlops/client';
 export { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, RemoteCallError, UsageError, describeError, statusName } from './errors';
 
 // Rendering for people.
@@ -24,8 +25,7 @@ export { waitForJob } from './commands/training';
 export { type JobProgress, jobProgress } from './job-progress';
 export { collectStatus, type ServiceStatus } from './commands/status';
 export { type TailedMessage, renderTailLine } from './commands/tail';
-export { type DecodedPayload, type EventCatalog, buildCatalog, decodePayload, platformCatalog } from './events';
+export { type DecodedPayload, type EventCatalog, buildCatalog, decodePayload, platformCatalog } from '@mlops/client';
 
-// The closed-loop scenario (mlops demo, the end-to-end test, bench/loop-latency).
-export { LoopScenario, type ScenarioEvent, type ScenarioOptions } from './demo/scenario';
-export { type LoopLatency, loopLatency } from './demo/stages';
+// The closed-loop scenario (mlops demo, the end-to-end tests, bench/loop-latency) lives in libs/client.
+export { LoopScenario, type LoopLatency, type ScenarioEvent, type ScenarioOptions, loopLatency } from '@mlops/client';

@@ -1,5 +1,5 @@
-import type { ServiceName } from '../src/addresses';
-import type { PlatformClients } from '../src/clients';
+import type { ServiceName } from '@mlops/client';
+import type { PlatformClients } from '@mlops/client';
 import type { CliIO } from '../src/cli';
 import { RemoteCallError } from '../src/errors';
 

@@ -2,8 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Topics } from '@mlops/contracts';
 import { type LogisticRegressionModel, exportOnnx } from '@mlops/ml';
 import { type RunningPlatform, grpcClient, readTopicUntil, startPlatform, testKafkaBrokers, uniqueName } from '@mlops/testing';
-import { createClients, type PlatformClients } from '../src/clients';
-import { LoopScenario } from '../src/demo/scenario';
+import { LoopScenario, createClients, type PlatformClients } from '@mlops/client';
 
 type Step = { kind: string; atMs: number; version: number; service: string; summary: string; modelName: string; details: Record<string, string> };
 

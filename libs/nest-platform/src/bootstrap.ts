@@ -31,6 +31,7 @@ export async function bootstrapService(def: ServiceDefinition, appModule: Type):
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: reason }));
   try {
     const app = await NestFactory.create(appModule, { logger: new NestJsonLogger(logger), abortOnError: false });
+    def.configureHttp?.(app);
     // Before connecting the gRPC server, which inherits the app's filters.
     app.useGlobalFilters(new GrpcErrorsFilter(logger, app.getHttpAdapter()));
     const security = app.get(PlatformSecurity);

@@ -1,4 +1,4 @@
-import type { Type } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import type { Server } from '@grpc/grpc-js';
 import type { EntitySchema, MixedList } from 'typeorm';
 
@@ -25,6 +25,8 @@ export interface ServiceDefinition {
   plainGrpcServices?: Type<PlainGrpcService>[];
   /** Platform services it calls over gRPC. */
   upstream?: UpstreamService[];
+  /** Adds HTTP middleware before Nest's routes (the console's web app); called once at start. */
+  configureHttp?: (app: INestApplication) => void;
   /** Reads and validates the service's own env keys (throws ConfigError); checked at start. */
   loadConfig?: (env: Record<string, string | undefined>) => unknown;
 }

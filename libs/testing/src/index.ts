@@ -8,3 +8,4 @@ export * from './service-basics';
 export * from './service-process';
 export * from './kafka-reader';
 export * from './postgres-server';
+export * from './experiments';

@@ -21,6 +21,7 @@ const ENV_PREFIX: Record<string, string> = {
   registry: 'REGISTRY',
   serving: 'SERVING',
   monitoring: 'MONITORING',
+  console: 'CONSOLE',
 };
 
 export function envPrefixOf(service: string): string {
@@ -51,7 +52,8 @@ export async function startPlatformService(
     DATABASE_URL: testDatabaseUrl(),
     READINESS_INTERVAL_MS: '500',
     LOG_LEVEL: 'info',
-    ...testIssuer().serviceEnv(name),
+    // The console holds no token of its own: it calls with its users' tokens.
+    ...(name === 'console' ? { MLOPS_AUTH_PUBLIC_KEYS_FILE: testIssuer().publicKeysFile } : testIssuer().serviceEnv(name)),
     ...options.env,
   }).start();
   const service: RunningService = {
@@ -115,4 +117,9 @@ export async function startPlatform(options: { env?: Record<string, string>; ser
   const addresses = Object.fromEntries(services.map((s) => [`${envPrefixOf(s.name)}_GRPC_URL`, s.grpcAddress]));
   const clientEnv = { ...addresses, MLOPS_TOKEN: testIssuer().adminToken };
   return { services, service: (name) => services.find((s) => s.name === name)!, addresses, clientEnv, stop };
+}
+
+/** The console, pointed at a running platform's six services (its web app must be built: nx build @mlops/console). */
+export function startConsole(platform: RunningPlatform, env: Record<string, string> = {}): Promise<RunningService> {
+  return startPlatformService('console', { env: { ...platform.addresses, ...env } });
 }

@@ -147,6 +147,51 @@ describe('feature store', () => {
     expect(event).toMatchObject({ datasetVersion: version.version, datasetContentHash: version.contentHash, rowCount: 2, featureNames: v.featureNames });
   });
 
+  it('lists snapshots newest first, a page at a time, without their profiles', async () => {
+    const dataset = name('list');
+    await ingest.RegisterDataset(tripsDataset(dataset));
+    await ingest.IngestRecords({ dataset, records: [record('a', 0, 10), record('b', 5, 20)] });
+    const [v, other] = [await api.RegisterFeatureView(view(name('vl'), dataset)), await api.RegisterFeatureView(view(name('vo'), dataset))];
+    const { version } = await ingest.CreateDatasetVersion({ dataset });
+    const snapshotAt = (viewName: string, minute: number) =>
+      api.CreateSnapshot({ featureView: viewName, datasetVersion: version, spine: [{ entityKey: 'a', timestampMs: T0 + minute * MIN }] });
+    const made: { snapshotId: string }[] = [];
+    for (let minute = 1; minute <= 7; minute++) {
+      made.push(await snapshotAt(v.name, minute));
+      if (minute === 4) await snapshotAt(other.name, minute);
+    }
+    const newestFirst = made.map((m) => m.snapshotId).reverse();
+
+    const pages: { snapshotId: string; profiles: unknown[] }[][] = [];
+    let pageToken = '';
+    do {
+      const page = await api.ListSnapshots({ featureView: v.name, limit: 3, pageToken });
+      pages.push(page.snapshots);
+      pageToken = page.nextPageToken;
+    } while (pageToken && pages.length < 5);
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
+    expect(pages.flat().map((s) => s.snapshotId)).toEqual(newestFirst);
+    // Everything GetSnapshot says, but the profiles.
+    const full = await api.GetSnapshot({ snapshotId: newestFirst[0] });
+    expect(full.profiles.length).toBeGreaterThan(0);
+    expect(pages[0][0]).toEqual({ ...full, profiles: [] });
+
+    const all = await api.ListSnapshots({ featureView: v.name });
+    expect(all.snapshots.map((s: { snapshotId: string }) => s.snapshotId)).toEqual(newestFirst);
+    expect(all.nextPageToken).toBe('');
+    expect((await api.ListSnapshots({ featureView: v.name, limit: 7 })).nextPageToken).toBe('');
+    expect((await api.ListSnapshots({ featureView: other.name })).snapshots).toHaveLength(1);
+    // Without a view filter, every view's: the other view's snapshot sits between the fourth and fifth.
+    const everything = (await api.ListSnapshots({ limit: 500 })).snapshots.map((s: { featureView: string }) => s.featureView);
+    expect(everything.filter((f: string) => f === v.name || f === other.name)).toEqual([v.name, v.name, v.name, other.name, v.name, v.name, v.name, v.name]);
+
+    await expect(api.ListSnapshots({ limit: 501 })).rejects.toMatchObject({ code: 3, details: expect.stringContaining('limit must be between 0 and 500') });
+    await expect(api.ListSnapshots({ limit: -1 })).rejects.toMatchObject({ code: 3, details: expect.stringContaining('got -1') });
+    for (const token of ['not-a-token', Buffer.from('12.abc').toString('base64url')]) {
+      await expect(api.ListSnapshots({ pageToken: token })).rejects.toMatchObject({ code: 3, details: `page_token "${token}" is not one this service gave` });
+    }
+  });
+
   it('versions views without breaking readers of old versions, and refuses bad definitions', async () => {
     const dataset = name('ver');
     await ingest.RegisterDataset(tripsDataset(dataset));

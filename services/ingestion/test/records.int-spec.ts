@@ -117,6 +117,42 @@ describe('ingestion records', () => {
     }
   });
 
+  it('pages through rejected records newest first, with the dataset and reason filters', async () => {
+    const dataset = uniqueName('paged').replace(/_/g, '-');
+    await api.RegisterDataset(tripsDataset(dataset));
+    const tooDear = (fare: number) => ({ ...tripGrpc(fare), fields: { ...tripGrpc(fare).fields, fare: { floatValue: fare } } });
+    // One call each: seven rejections in a known order, and one of another reason among them.
+    for (let i = 1; i <= 7; i++) {
+      await api.IngestRecords({ dataset, records: [tooDear(1000 + i)] });
+      if (i === 3) await api.IngestRecords({ dataset, records: [{ ...tripGrpc(3), fields: { ...tripGrpc(3).fields, payment: { stringValue: 'bitcoin' } } }] });
+    }
+    const fares = (records: { reason: string }[]) => records.map((r) => Number(/= (\d+) is above/.exec(r.reason)?.[1] ?? NaN));
+
+    const pages: { reason: string; reasonCode: string }[][] = [];
+    let pageToken = '';
+    do {
+      const page = await api.ListRejectedRecords({ dataset, reasonCode: 'OUT_OF_RANGE', limit: 3, pageToken });
+      pages.push(page.records);
+      pageToken = page.nextPageToken;
+    } while (pageToken && pages.length < 5);
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
+    expect(fares(pages.flat())).toEqual([1007, 1006, 1005, 1004, 1003, 1002, 1001]);
+
+    const all = await api.ListRejectedRecords({ dataset });
+    expect(all.records.map((r: { reasonCode: string }) => r.reasonCode)).toEqual([...Array(4).fill('OUT_OF_RANGE'), 'UNKNOWN_CATEGORY', ...Array(3).fill('OUT_OF_RANGE')]);
+    expect(all.nextPageToken).toBe('');
+    expect((await api.ListRejectedRecords({ dataset, limit: 8 })).nextPageToken).toBe('');
+    const first = await api.ListRejectedRecords({ dataset, limit: 4 });
+    const rest = await api.ListRejectedRecords({ dataset, limit: 4, pageToken: first.nextPageToken });
+    expect(rest.records.map((r: { reasonCode: string }) => r.reasonCode)).toEqual(['UNKNOWN_CATEGORY', 'OUT_OF_RANGE', 'OUT_OF_RANGE', 'OUT_OF_RANGE']);
+    expect(rest.nextPageToken).toBe('');
+
+    await expect(api.ListRejectedRecords({ dataset, limit: 1001 })).rejects.toMatchObject({ code: 3, details: expect.stringContaining('limit must be between 0 and 1000') });
+    for (const token of ['not-a-token', '0', '-5']) {
+      await expect(api.ListRejectedRecords({ dataset, pageToken: token })).rejects.toMatchObject({ code: 3, details: `page_token "${token}" is not one this service gave` });
+    }
+  });
+
   it('stores nothing twice when another consumer group replays the whole topic', async () => {
     const before = (await db.query(`SELECT count(*)::int AS rows FROM "${service.schema}".records`)).rows[0].rows;
     const rejectedBefore = (await db.query(`SELECT count(*)::int AS n FROM "${service.schema}".rejected_records`)).rows[0].n;

@@ -6,6 +6,7 @@ import { Client as SqlClient } from 'pg';
 import { RawTopics, Topics, type events } from '@mlops/contracts';
 import { type LogisticRegressionModel, exportOnnx } from '@mlops/ml';
 import { type RunningService, grpcClient, readTopic, readTopicUntil, startPlatformService, testDatabaseUrl, testKafkaBrokers, uniqueName, waitFor, waitForGroupMembers, authHeaders } from '@mlops/testing';
+import { type DriftReportMessage, type FeatureResult, alertPages, binnedMean, expectDistributions, expectNonIncreasing, reportWithoutDistributions, withoutDistributions } from './reports';
 
 type Client = ReturnType<typeof grpcClient>;
 
@@ -113,7 +114,12 @@ describe('drift monitoring', () => {
     expect(report).toMatchObject({ modelName: model, version: 1, referenceRows: 1500, windowRows: 1000, datasetDrift: false, alertId: '' });
     expect(report.features.map((f: { feature: string; test: string; drifted: boolean }) => [f.feature, f.test, f.drifted])).toEqual([['x1', 'wasserstein', false], ['x2', 'wasserstein', false]]);
     expect(report.prediction).toMatchObject({ feature: 'prediction', test: 'jensenshannon', drifted: false, referenceSize: 1500 });
-    expect(await api.ListAlerts({ modelName: model })).toEqual({ alerts: [] });
+    expect(await api.ListAlerts({ modelName: model })).toEqual({ alerts: [], nextPageToken: '' });
+    // One evaluation so far (the window filled once): the history holds it, without distributions.
+    report.features.forEach((f: FeatureResult) => expectDistributions(f, 'bins'));
+    expectDistributions(report.prediction, 'categories');
+    expect(await api.ListDriftReports({ modelName: model })).toEqual({ reports: [reportWithoutDistributions(report)] });
+    expect(await api.ListDriftReports({ modelName: 'nobody-watches-this' })).toEqual({ reports: [] });
   });
 
   it('raises one alert for a shift, after two drifted windows, with its event and a retraining request', async () => {
@@ -164,7 +170,37 @@ describe('drift monitoring', () => {
     const metrics = await (await fetch(`${monitoring.httpUrl}/metrics`, { headers: authHeaders() })).text();
     expect(metrics).toMatch(new RegExp(`mlops_monitoring_feature_drifted\\{[^}]*model="${model}"[^}]*feature="x1"[^}]*\\} 1`));
     expect(metrics).toMatch(new RegExp(`mlops_monitoring_alerts_total\\{[^}]*model="${model}"[^}]*\\} 1`));
+
+    await expectDriftHistory(alert.alertId);
+    // Alerts (and their events) carry no distributions.
+    expect(alert.features).toEqual(alert.features.map(withoutDistributions));
   });
+
+  /** After the shift: the latest report shows it in its distributions, the history holds every
+   * evaluation newest first (clean, drifted, drifted with the alert, then drifted), without them. */
+  async function expectDriftHistory(alertId: string): Promise<void> {
+    const latest: DriftReportMessage = await api.GetDriftReport({ modelName: model });
+    const [x1, x2] = latest.features;
+    for (const f of latest.features) expectDistributions(f, 'bins');
+    expectDistributions(latest.prediction!, 'categories');
+    // x1 moved by 1.5 standard deviations, x2 did not.
+    expect(binnedMean(x1, 'currentShares') - binnedMean(x1, 'referenceShares')).toBeGreaterThan(1.2);
+    expect(Math.abs(binnedMean(x2, 'currentShares') - binnedMean(x2, 'referenceShares'))).toBeLessThan(0.3);
+    const { reports } = await api.ListDriftReports({ modelName: model });
+    console.log(`drift history of ${model}: ${reports.length} evaluations, newest first: ${reports.map((r: DriftReportMessage) => (r.alertId ? 'alert' : r.datasetDrift ? 'drift' : 'clean')).join(' ')}`);
+    // 3500 rows, judged every 500 from 1000 on: 6 evaluations (one skipped if two batches of the model meet).
+    expect(reports.length).toBeGreaterThanOrEqual(4);
+    expect(reports.length).toBeLessThanOrEqual(6);
+    expect(reports[0]).toEqual(reportWithoutDistributions(latest));
+    expectNonIncreasing(reports.map((r: DriftReportMessage) => r.computedAtMs));
+    const oldestFirst = [...reports].reverse().map((r: DriftReportMessage) => [r.datasetDrift, r.alertId]);
+    expect(oldestFirst).toEqual([[false, ''], [true, ''], [true, alertId], ...new Array(reports.length - 3).fill([true, ''])]);
+    for (const r of reports) expect(r).toEqual(reportWithoutDistributions(r));
+    expect(await api.ListDriftReports({ modelName: model, sinceMs: reports[1].computedAtMs })).toEqual({ reports: reports.slice(0, 2) });
+    expect(await api.ListDriftReports({ modelName: model, limit: 2 })).toEqual({ reports: reports.slice(0, 2) });
+    const refused = await api.ListDriftReports({ modelName: model, limit: 1001 }).catch((e: { code: number; details: string }) => e);
+    expect(refused).toMatchObject({ code: 3, details: 'limit must be an integer from 0 to 1000 (0 means 200), got 1001' });
+  }
 
   /** Predictions of `target` (undrifted inputs) and their labels, `wrong` of them wrong; half
    * the labels are sent before their prediction is logged (the streams are independent). */
@@ -197,6 +233,8 @@ describe('drift monitoring', () => {
     expect(healthy.current.accuracy).toBeCloseTo(0.98, 10);
     expect(healthy.current.roc_auc).toBeGreaterThan(0.9);
     expect(healthy.baseline).toMatchObject({ accuracy: 0.95 });
+    // One evaluation (the window filled once): the history holds just it.
+    expect(await api.ListPerformanceReports({ modelName: labelled })).toEqual({ reports: [healthy] });
 
     // 30 % wrong: accuracy 0.7 is 26 % below the test accuracy; two degraded evaluations alert.
     for (let i = 0; i < 3; i++) await serveLabelled(labelled, 200, 60);
@@ -221,12 +259,75 @@ describe('drift monitoring', () => {
     expect(metrics).toMatch(new RegExp(`mlops_monitoring_performance_degraded\\{[^}]*model="${labelled}"[^}]*\\} 1`));
     expect(metrics).toMatch(new RegExp(`mlops_monitoring_performance\\{[^}]*model="${labelled}"[^}]*metric="accuracy"[^}]*\\} 0\\.[78]`));
     expect(metrics).toMatch(new RegExp(`mlops_monitoring_performance_baseline\\{[^}]*model="${labelled}"[^}]*metric="accuracy"[^}]*\\} 0\\.95`));
+
+    // Every evaluation, newest first: the healthy one oldest, the alert's after a degraded one.
+    type Report = { computedAtMs: number; alertId: string; degraded: boolean; labelled: number };
+    const { latest, reports } = await waitFor(async () => {
+      const [l, r] = [await api.GetPerformanceReport({ modelName: labelled }), (await api.ListPerformanceReports({ modelName: labelled })).reports as Report[]];
+      return r[0]?.computedAtMs === l.computedAtMs ? { latest: l, reports: r } : undefined;
+    }, { what: 'the evaluations to settle' });
+    expect(reports[0]).toEqual(latest);
+    expect(reports[reports.length - 1]).toEqual(healthy);
+    expectNonIncreasing(reports.map((r) => r.computedAtMs));
+    const raisedAt = reports.findIndex((r) => r.alertId === alert.alertId);
+    expect(reports.filter((r) => r.alertId !== '').map((r) => r.alertId)).toEqual([alert.alertId]);
+    expect(reports[raisedAt + 1]).toMatchObject({ degraded: true, alertId: '' });
+    expect(await api.ListPerformanceReports({ modelName: labelled, limit: 1 })).toEqual({ reports: [latest] });
+    expect(await api.ListPerformanceReports({ modelName: 'nobody-watches-this' })).toEqual({ reports: [] });
   });
 
   it('a degradation that follows a drift alert is raised but does not request a second retraining', async () => {
     for (let i = 0; i < 3; i++) await serveLabelled(model, 200, 60);
     const alert = await waitFor(async () => (await api.ListAlerts({ modelName: model })).alerts.find((a: { kind: string }) => a.kind === 'performance'), { timeoutMs: 60_000, what: 'a performance alert' });
     expect(alert).toMatchObject({ retrainRequested: false, retrainNote: expect.stringMatching(/^a retraining was requested \d+ s ago, within the 600 s cooldown$/) });
+  });
+
+  type AlertMessage = { alertId: string; modelName: string; kind: string; raisedAtMs: number };
+
+  it('pages through the alerts newest first, and refuses a page token it did not give', async () => {
+    // The alerts so far: the drift and the performance alert of `model`, the performance alert of `labelled`.
+    const all: AlertMessage[] = (await api.ListAlerts({})).alerts;
+    expect(all.map((a) => [a.modelName, a.kind])).toEqual([[model, 'performance'], [labelled, 'performance'], [model, 'data_drift']]);
+    expectNonIncreasing(all.map((a) => a.raisedAtMs));
+    expect(await alertPages(api.ListAlerts, {}, 1)).toEqual(all.map((a) => [a.alertId]));
+    expect(await alertPages(api.ListAlerts, {}, 2)).toEqual([[all[0].alertId, all[1].alertId], [all[2].alertId]]);
+    expect(await alertPages(api.ListAlerts, { modelName: model }, 1)).toEqual([[all[0].alertId], [all[2].alertId]]);
+    const { nextPageToken } = await api.ListAlerts({ modelName: model, limit: 1 });
+    const refusals = await Promise.all(
+      [{ pageToken: 'bm90IGEgdG9rZW4' }, { modelName: labelled, pageToken: nextPageToken }, { limit: 501 }].map((r) => api.ListAlerts(r).then(() => undefined, (e: { code: number; details: string }) => [e.code, e.details])),
+    );
+    expect(refusals).toEqual([
+      [3, 'page_token "bm90IGEgdG9rZW4" is not one this service gave'],
+      [3, `page_token was given for model_name "${model}", not "${labelled}"`],
+      [3, 'limit must be an integer from 0 to 500 (0 means 50), got 501'],
+    ]);
+  });
+
+  it('lists the latest sagas, the most recently active first, each as GetTimeline gives it, by model', async () => {
+    const all: AlertMessage[] = (await api.ListAlerts({})).alerts;
+    const [performance, other, drift] = all.map((a) => a.alertId);
+    type Saga = { correlationId: string; steps: { kind: string; atMs: number }[] };
+    const ours: Saga[] = await waitFor(async () => {
+      const { timelines } = await api.ListTimelines({ modelName: model });
+      return timelines.some((t: Saga) => t.correlationId === performance) ? timelines : undefined;
+    }, { what: 'the sagas of both alerts of the model' });
+    // The model's sagas: its two alerts, and (the least recently active) its registration in the setup.
+    expect(ours.map((t) => [t.correlationId, t.steps.map((s) => s.kind)])).toEqual([
+      [performance, ['performance.degraded']],
+      [drift, ['drift.detected', 'training.requested']],
+      [expect.any(String), ['version.registered']],
+    ]);
+    for (const t of ours) expect(t).toEqual(await api.GetTimeline({ correlationId: t.correlationId }));
+    expect((await api.ListTimelines({ modelName: model, limit: 1 })).timelines.map((t: Saga) => t.correlationId)).toEqual([performance]);
+    expect(await api.ListTimelines({ modelName: 'nobody-watches-this' })).toEqual({ timelines: [] });
+    // All models (the broker is shared, so other runs' sagas may be among them): in order of their latest step.
+    const { timelines } = await waitFor(async () => {
+      const r = await api.ListTimelines({ limit: 50 });
+      return r.timelines.some((t: Saga) => t.correlationId === other) ? r : undefined;
+    }, { what: 'the saga of the other model' });
+    expectNonIncreasing(timelines.map((t: Saga) => Math.max(...t.steps.map((s) => s.atMs))));
+    expect(timelines.map((t: Saga) => t.correlationId).filter((id: string) => [performance, other, drift].includes(id))).toEqual([performance, other, drift]);
+    expect(await api.ListTimelines({ limit: 51 }).catch((e: { code: number; details: string }) => [e.code, e.details])).toEqual([3, 'limit must be an integer from 0 to 50 (0 means 10), got 51']);
   });
 
   it('with a window by time, judges only the rows served in it', async () => {
@@ -353,7 +454,8 @@ describe('drift monitoring', () => {
       const { alerts } = await survivor.ListAlerts({ modelName: shared });
       const dead: string[] = [];
       await readTopicUntil(testKafkaBrokers(), RawTopics.deadLetters, (batch) => {
-        for (const m of batch) if (m.key?.toString() === poison) dead.push(`${m.headers?.['dlq-error-kind']}: ${m.headers?.['dlq-error']}`);
+        // The broker is shared: monitoring processes of other runs (other groups) dead-letter the poison too.
+        for (const m of batch) if (m.key?.toString() === poison && m.headers?.['dlq-consumer-group']?.toString() === env.MONITORING_CONSUMER_GROUP) dead.push(`${m.headers?.['dlq-error-kind']}: ${m.headers?.['dlq-error']}`);
         return dead.length >= 2;
       });
       console.log(`poison labels dead-lettered: ${dead.join(' | ')}`);

@@ -3,6 +3,8 @@ import { FilesystemArtifactStore } from './artifacts/artifact-store';
 import { ARTIFACT_STORE } from './artifacts/artifacts.tokens';
 import { ArtifactsGrpcController } from './artifacts/transport/artifacts.grpc-controller';
 import { AuditRepository } from './audit/audit.repository';
+import { AuditService } from './audit/audit.service';
+import { AuditGrpcController } from './audit/transport/audit.grpc-controller';
 import { REGISTRY_CONFIG, type RegistryConfig, loadRegistryConfig } from './config/registry.config';
 import { ModelsRepository } from './models/models.repository';
 import { ModelsService } from './models/models.service';
@@ -12,11 +14,12 @@ import { DeploymentChangedConsumer } from './models/transport/deployment-changed
 
 /** Registered models, versions, aliases, approvals, audit log and the artifact store. */
 @Module({
-  controllers: [ModelsGrpcController, ArtifactsGrpcController],
+  controllers: [ModelsGrpcController, AuditGrpcController, ArtifactsGrpcController],
   providers: [
     { provide: REGISTRY_CONFIG, useFactory: () => loadRegistryConfig() },
     { provide: ARTIFACT_STORE, inject: [REGISTRY_CONFIG], useFactory: (config: RegistryConfig) => new FilesystemArtifactStore(config.artifactDir) },
     AuditRepository,
+    AuditService,
     ModelsRepository,
     ModelsService,
     TrainingCompletedConsumer,

@@ -103,11 +103,58 @@ describe('registry', () => {
     ]);
     expect(JSON.parse(events[0].details)).toMatchObject({ alias: 'production', version: 2, previous: 0, reason: 'approved' });
 
+    // Approvals, newest first; one given again moves to the front with its new approver.
+    await api.ApproveVersion({ modelName: model, version: 1, alias: 'candidate', reason: 'baseline' }, as('dave'));
+    const approvals = (await api.ListApprovals({ modelName: model })).approvals;
+    expect(approvals.map((a: { version: number; alias: string; approvedBy: string; reason: string }) => [a.version, a.alias, a.approvedBy, a.reason])).toEqual([
+      [1, 'candidate', 'dave', 'baseline'],
+      [2, 'production', 'carol', 'reviewed metrics'],
+    ]);
+    expect(approvals[0].approvedAtMs).toBeGreaterThanOrEqual(approvals[1].approvedAtMs);
+    await api.ApproveVersion({ modelName: model, version: 2, alias: 'production', reason: 'reviewed again' }, as('erin'));
+    expect((await api.ListApprovals({ modelName: model })).approvals.map((a: { approvedBy: string }) => a.approvedBy)).toEqual(['erin', 'dave']);
+    await expect(api.ListApprovals({ modelName: name('nobody') })).rejects.toMatchObject({ code: 5, details: expect.stringContaining('does not exist') });
+
     const changes = await waitFor(async () => {
       const all = (await readTopic(testKafkaBrokers(), Topics.aliasChanged.name, 1, { settleMs: 300 })).map((m) => Topics.aliasChanged.codec.decode(m.value!)).filter((e) => e.modelName === model);
       return all.length === 2 && all;
     });
     expect(changes.map((c) => [c.alias, c.version, c.changedBy])).toEqual([['candidate', 2, 'ci'], ['production', 2, 'ci']]);
+  });
+
+  it('pages through the audit log newest first, by model and by actor', async () => {
+    const model = name('audited');
+    const [ann, ben] = [name('ann'), name('ben')];
+    const { sha256: artifact } = await upload(platformModel().bytes);
+    await api.CreateRegisteredModel({ name: model }, as(ann));
+    for (let i = 0; i < 6; i++) await api.CreateModelVersion({ modelName: model, artifactSha256: artifact }, as(i % 2 === 0 ? ben : ann));
+    type Event = { id: number; actor: string; action: string; details: string };
+    const summary = (e: Event) => `${e.actor} ${e.action} ${JSON.parse(e.details).version ?? ''}`.trim();
+    const all: Event[] = (await api.ListAuditEvents({ modelName: model })).events;
+    expect(all.map(summary)).toEqual([`${ann} version.create 6`, `${ben} version.create 5`, `${ann} version.create 4`, `${ben} version.create 3`, `${ann} version.create 2`, `${ben} version.create 1`, `${ann} model.create`]);
+
+    const pages: Event[][] = [];
+    let pageToken = '';
+    do {
+      const page = await api.ListAuditEvents({ modelName: model, limit: 3, pageToken });
+      pages.push(page.events);
+      pageToken = page.nextPageToken;
+    } while (pageToken && pages.length < 5);
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
+    expect(pages.flat().map((e) => e.id)).toEqual(all.map((e) => e.id));
+    // A page that ends exactly at the oldest event has no token.
+    expect((await api.ListAuditEvents({ modelName: model, limit: 7 })).nextPageToken).toBe('');
+
+    // By actor, across models (only ben acted as ben), and by actor within a model, paged too.
+    expect((await api.ListAuditEvents({ actor: ben })).events.map(summary)).toEqual([`${ben} version.create 5`, `${ben} version.create 3`, `${ben} version.create 1`]);
+    const first = await api.ListAuditEvents({ modelName: model, actor: ann, limit: 2 });
+    const rest = await api.ListAuditEvents({ modelName: model, actor: ann, limit: 2, pageToken: first.nextPageToken });
+    expect([...first.events, ...rest.events].map(summary)).toEqual([`${ann} version.create 6`, `${ann} version.create 4`, `${ann} version.create 2`, `${ann} model.create`]);
+    expect(rest.nextPageToken).toBe('');
+
+    for (const pageToken of ['not-a-token', '-1', '0', '1.5']) {
+      await expect(api.ListAuditEvents({ modelName: model, pageToken })).rejects.toMatchObject({ code: 3, details: `page_token "${pageToken}" is not one this service gave` });
+    }
   });
 
   it('takes models trained elsewhere: the signature comes from the graph and the outputs are unchanged', async () => {

@@ -270,6 +270,42 @@ describe('deployments (basic, canary, shadow) with automated analysis', () => {
     expect(all.map((d: { state: string }) => d.state)).toEqual(['DEPLOYMENT_STATE_PROMOTED', 'DEPLOYMENT_STATE_ROLLED_BACK', 'DEPLOYMENT_STATE_PROMOTED']);
   });
 
+  it('lists a model\'s deployments newest first, a page at a time', async () => {
+    const model = await modelInProduction({ canarySteps: [10, 100], intervalSeconds: 30 });
+    await register(model, GOOD);
+    await deploymentOf(model, 2, 'DEPLOYMENT_STATE_PROGRESSING');
+    await deployments.RollbackDeployment({ modelName: model });
+    for (let i = 1; i <= 5; i++) {
+      await deployments.StartDeployment({ modelName: model, version: 2, reason: `try ${i}` }, asPrincipal('olivia'));
+      if (i < 5) await deployments.RollbackDeployment({ modelName: model });
+    }
+    type Listed = { id: string; startedBy: string; state: string };
+    const all: Listed[] = (await deployments.ListDeployments({ modelName: model })).deployments;
+    expect(all.map((d) => d.startedBy)).toEqual(['olivia', 'olivia', 'olivia', 'olivia', 'olivia', 'registry', 'registry']);
+    expect(all.map((d) => d.state)).toEqual(['DEPLOYMENT_STATE_PROGRESSING', ...Array(5).fill('DEPLOYMENT_STATE_ROLLED_BACK'), 'DEPLOYMENT_STATE_PROMOTED']);
+
+    const pages: Listed[][] = [];
+    let pageToken = '';
+    do {
+      const page = await deployments.ListDeployments({ modelName: model, limit: 3, pageToken });
+      pages.push(page.deployments);
+      pageToken = page.nextPageToken;
+    } while (pageToken && pages.length < 5);
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
+    expect(pages.flat().map((d) => d.id)).toEqual(all.map((d) => d.id));
+    expect((await deployments.ListDeployments({ modelName: model, limit: 7 })).nextPageToken).toBe('');
+    const active = await deployments.ListDeployments({ modelName: model, activeOnly: true, limit: 1 });
+    expect(active).toMatchObject({ deployments: [{ id: all[0]!.id }], nextPageToken: '' });
+
+    const refused = (p: Promise<unknown>) => p.then(() => undefined, (e: { code: number; details: string }) => e);
+    expect(await refused(deployments.ListDeployments({ limit: 501 }))).toMatchObject({ code: 3, details: expect.stringContaining('limit must be between 0 and 500') });
+    expect((await deployments.ListDeployments({ limit: 500 })).deployments.length).toBeGreaterThanOrEqual(7);
+    for (const token of ['not-a-token', Buffer.from(`1.${all[0]!.id}x`).toString('base64url')]) {
+      expect(await refused(deployments.ListDeployments({ modelName: model, pageToken: token }))).toMatchObject({ code: 3, details: `page_token "${token}" is not one this service gave` });
+    }
+    await deployments.RollbackDeployment({ modelName: model });
+  });
+
   it('waits with a promotion the registry refuses until it is approved, and lets operators abandon one', async () => {
     const model = newModel();
     await models.CreateRegisteredModel({ name: model, promotionPolicy: 'PROMOTION_POLICY_REQUIRES_APPROVAL' });

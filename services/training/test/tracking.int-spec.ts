@@ -83,4 +83,39 @@ describe('experiment tracking', () => {
     await expect(api.SearchRuns({ filter: `metrics.accuracy > 0.8 or 1=1` })).rejects.toMatchObject({ code: 3 });
     await expect(api.SearchRuns({ filter: `params.algorithm = 'x'; DROP TABLE runs` })).rejects.toMatchObject({ code: 3 });
   });
+
+  it('reads one metric of many runs in one call, in the order asked, thinned evenly', async () => {
+    const experiment = uniqueName('curves');
+    const [short, long, without] = await Promise.all([0, 1, 2].map(() => api.CreateRun({ experiment })));
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    await api.LogBatch({ runId: short.runId, metrics: [0.9, 0.7, 0.5, 0.4].map((value, step) => ({ key: 'loss', value, step })).concat([{ key: 'accuracy', value: 0.8, step: 3 }]) });
+    await api.LogBatch({ runId: long.runId, metrics: Array.from({ length: 1000 }, (_, step) => ({ key: 'loss', value: 1 / (step + 1), step })) });
+    await api.LogBatch({ runId: without.runId, metrics: [{ key: 'accuracy', value: 0.5, step: 0 }] });
+    type History = { runId: string; totalPoints: number; metrics: { key: string; value: number; step: number }[] };
+    const histories = async (request: object): Promise<History[]> => (await api.GetMetricHistories({ key: 'loss', ...request })).histories;
+
+    const thinned = await histories({ runIds: [long.runId, unknown, short.runId.toUpperCase(), without.runId], maxPointsPerRun: 50 });
+    expect(thinned.map((h) => [h.runId, h.totalPoints, h.metrics.length])).toEqual([
+      [long.runId, 1000, 50],
+      [unknown, 0, 0],
+      [short.runId.toUpperCase(), 4, 4],
+      [without.runId, 0, 0],
+    ]);
+    expect(thinned[2].metrics.map((m) => [m.key, m.step, m.value])).toEqual([['loss', 0, 0.9], ['loss', 1, 0.7], ['loss', 2, 0.5], ['loss', 3, 0.4]]);
+    // numpy.round(numpy.linspace(0, 999, 50)) starts so and ends at the last point.
+    const steps = thinned[0].metrics.map((m) => m.step);
+    expect([steps.slice(0, 5), steps.slice(-3)]).toEqual([[0, 20, 41, 61, 82], [958, 979, 999]]);
+    expect(thinned[0].metrics.every((m) => m.value === 1 / (m.step + 1))).toBe(true);
+    expect((await histories({ runIds: [long.runId] }))[0].metrics).toHaveLength(200);
+
+    // 1000 runs are allowed; what the unknown ones leave of the 200,000 points goes to the others.
+    const many = await histories({ runIds: [long.runId, ...Array.from({ length: 999 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)], maxPointsPerRun: 1000 });
+    expect([many.length, many[0].metrics.length, many[999].totalPoints]).toEqual([1000, 1000, 0]);
+
+    const refused = (request: object, details: string) => expect(histories(request)).rejects.toMatchObject({ code: 3, details });
+    await refused({ runIds: Array(1001).fill(unknown) }, 'run_ids has 1001 ids; at most 1000');
+    await refused({ runIds: [short.runId], key: '' }, 'key (the metric name) is required');
+    await refused({ runIds: [short.runId, 'run-7'] }, 'run id "run-7" is not a uuid');
+    await refused({ runIds: [short.runId], maxPointsPerRun: 1001 }, 'max_points_per_run must be 0 (for 200) to 1000, got 1001');
+  });
 });

@@ -1,10 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROLES, type Role, SERVICE_ROLES, generateIssuerKeys, issueToken } from '@mlops/auth';
-import type { platform, registry } from '@mlops/contracts';
-import { SERVICE_NAMES, type ServiceName } from '../addresses';
-import type { Wire } from '../clients';
-import type { CommandContext, CommandSpec } from '../command';
+import { SERVICE_NAMES, type ServiceName, mergedAuditLog } from '@mlops/client';
+import type { CommandSpec } from '../command';
 import { UsageError } from '../errors';
 import { formatDateTime } from '../render/format';
 import { LIMIT_OPTION, emit, table } from './shared';
@@ -112,8 +110,6 @@ const token: CommandSpec = {
   },
 };
 
-type AuditRecord = Wire<platform.AuditRecord>;
-
 const auditLog: CommandSpec = {
   path: 'audit-log',
   summary: "every service's audit log of changes and refusals, merged, newest first",
@@ -132,14 +128,12 @@ const auditLog: CommandSpec = {
     const asked = input.rest('service');
     const unknown = asked.find((s) => !(SERVICE_NAMES as readonly string[]).includes(s));
     if (unknown) throw new UsageError(`unknown service "${unknown}"; services: ${SERVICE_NAMES.join(', ')}`, 'audit-log');
-    const limit = input.num('limit') ?? 50;
-    const services = asked.length ? (asked as ServiceName[]) : SERVICE_NAMES;
-    const pages = await Promise.all(
-      services.map((s) => ctx.clients.platform(s).call<Wire<platform.ListAuditRecordsResponse>>('ListAuditRecords', { principal: input.str('principal') ?? '', pageSize: limit })),
-    );
-    const records: AuditRecord[] = pages.flatMap((p) => p.records);
-    if (!input.flag('api-only') && services.includes('registry')) records.push(...(await governance(ctx, limit, input.str('principal'))));
-    records.sort((a, b) => b.atMs - a.atMs).splice(limit);
+    const { records } = await mergedAuditLog(ctx.clients, {
+      services: asked as ServiceName[],
+      principal: input.str('principal'),
+      apiOnly: input.flag('api-only') ?? false,
+      pageSize: Math.min(input.num('limit') ?? 50, 1000),
+    });
     emit(ctx, { records }, () =>
       table(
         ctx,
@@ -150,34 +144,5 @@ const auditLog: CommandSpec = {
     );
   },
 };
-
-/** The registry's domain audit log (written in the same transaction as each change) as audit records. */
-async function governance(ctx: CommandContext, limit: number, principal: string | undefined): Promise<AuditRecord[]> {
-  const { events } = await ctx.clients.registry.call<Wire<registry.ListAuditEventsResponse>>('ListAuditEvents', { modelName: '', limit: Math.min(limit, 1000) });
-  return events
-    .filter((e) => !principal || e.actor === principal)
-    .map((e) => ({
-      id: e.id,
-      atMs: e.atMs,
-      service: 'registry',
-      principal: e.actor,
-      roles: [],
-      action: `registry:${e.action}`,
-      outcome: 'OK',
-      requestId: e.correlationId,
-      tokenId: '',
-      peer: '',
-      requestJson: JSON.stringify({ model: e.modelName, ...safeJson(e.details) }),
-    }));
-}
-
-function safeJson(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { details: value };
-  } catch {
-    return { details: text };
-  }
-}
 
 export const AUTH_COMMANDS: CommandSpec[] = [init, token, auditLog];

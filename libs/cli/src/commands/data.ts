@@ -1,5 +1,5 @@
 import type { features, ingestion } from '@mlops/contracts';
-import type { Wire } from '../clients';
+import type { Wire } from '@mlops/client';
 import type { CommandContext, CommandSpec } from '../command';
 import { enumLabel, formatDateTime, formatDuration, formatNumber, shortId } from '../render/format';
 import { renderKeyValues } from '../render/table';

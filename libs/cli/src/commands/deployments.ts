@@ -1,5 +1,5 @@
 import type { serving } from '@mlops/contracts';
-import type { Wire } from '../clients';
+import type { Wire } from '@mlops/client';
 import type { CommandContext, CommandSpec } from '../command';
 import { UsageError } from '../errors';
 import { enumLabel, formatDateTime, formatDuration, formatNumber, shortId } from '../render/format';

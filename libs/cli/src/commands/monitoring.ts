@@ -1,5 +1,5 @@
 import type { monitoring } from '@mlops/contracts';
-import { APIS, type Wire } from '../clients';
+import { APIS, type Wire } from '@mlops/client';
 import type { CommandContext, CommandSpec } from '../command';
 import { CliError, UsageError } from '../errors';
 import { enumLabel, formatDateTime, formatMap, formatNumber, formatPercent, shortId } from '../render/format';

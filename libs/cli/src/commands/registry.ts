@@ -1,5 +1,5 @@
 import type { registry } from '@mlops/contracts';
-import type { Wire } from '../clients';
+import type { Wire } from '@mlops/client';
 import type { CommandContext, CommandSpec } from '../command';
 import { enumLabel, formatDateTime, formatMap, shortId } from '../render/format';
 import { renderKeyValues } from '../render/table';

@@ -1,6 +1,6 @@
 import type { platform } from '@mlops/contracts';
-import { SERVICE_NAMES, type ServiceName } from '../addresses';
-import type { Wire } from '../clients';
+import { SERVICE_NAMES, type ServiceName } from '@mlops/client';
+import type { Wire } from '@mlops/client';
 import type { CommandContext, CommandSpec } from '../command';
 import { EXIT_FAILURE, EXIT_OK, UsageError, connectFailure, describeError } from '../errors';
 import { formatDuration } from '../render/format';

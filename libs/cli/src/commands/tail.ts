@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import type { CommandContext, CommandSpec } from '../command';
 import { CliError, EXIT_FAILURE, UsageError } from '../errors';
-import { type DecodedPayload, type EventCatalog, decodePayload, headerStrings, platformCatalog } from '../events';
+import { type DecodedPayload, type EventCatalog, decodePayload, headerStrings, platformCatalog } from '@mlops/client';
 import { formatDateTime } from '../render/format';
 import { emit, table } from './shared';
 

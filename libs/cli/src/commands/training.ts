@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { training } from '@mlops/contracts';
-import type { Wire } from '../clients';
+import type { Wire } from '@mlops/client';
 import type { CommandContext, CommandSpec } from '../command';
 import { CliError, EXIT_FAILURE, UsageError } from '../errors';
 import { JOB_TERMINAL_STATUSES, type JobProgress, jobProgress } from '../job-progress';

@@ -4,7 +4,7 @@ import { formatDuration } from '../render/format';
 import { ProgressReporter } from '../render/progress';
 import { type TimelineStep, renderSagaSummary, renderStepLine, summarizeSaga } from '../render/timeline';
 import { followTimeline } from '../commands/timeline';
-import { LoopScenario, type ScenarioEvent } from './scenario';
+import { LoopScenario, type ScenarioEvent } from '@mlops/client';
 
 /**
  * `mlops demo`: the closed loop on the running platform, narrated. Scenario 1: records stream

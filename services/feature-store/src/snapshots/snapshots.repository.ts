@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { schemaOf } from '@mlops/persistence';
 import type { NamedProfile } from './domain/profiles';
 import type { SnapshotRow } from './domain/point-in-time';
+import type { SnapshotPosition } from './domain/snapshot-page';
 
 export interface SnapshotMeta {
   id: string;
@@ -21,6 +22,8 @@ export interface SnapshotMeta {
 }
 
 const INSERT_CHUNK = 5000;
+/** Every column but the profiles (the largest, and not part of a listing). */
+const LISTED_COLUMNS = 'id, view, view_version, dataset, dataset_version, dataset_hash, row_count, content_hash, feature_names, requested_by, build_ms, created_at';
 
 @Injectable()
 export class SnapshotsRepository {
@@ -31,23 +34,25 @@ export class SnapshotsRepository {
   }
 
   async find(id: string): Promise<SnapshotMeta | undefined> {
-    const [row] = await this.dataSource.query(`SELECT * FROM "${this.s}".snapshots WHERE id = $1`, [id]);
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      view: row.view,
-      viewVersion: row.view_version,
-      dataset: row.dataset,
-      datasetVersion: row.dataset_version,
-      datasetHash: row.dataset_hash,
-      rowCount: Number(row.row_count),
-      contentHash: row.content_hash,
-      featureNames: row.feature_names,
-      profiles: row.profiles,
-      requestedBy: row.requested_by,
-      buildMs: Number(row.build_ms),
-      createdAt: row.created_at,
-    };
+    const [row]: Record<string, unknown>[] = await this.dataSource.query(`SELECT * FROM "${this.s}".snapshots WHERE id = $1`, [id]);
+    return row && toMeta(row, row.profiles as NamedProfile[]);
+  }
+
+  /** Newest first, without profiles: at most `limit` snapshots after `after` (when given), of the view (when given). */
+  async list(filter: { view: string; after?: SnapshotPosition; limit: number }): Promise<{ meta: SnapshotMeta; position: SnapshotPosition }[]> {
+    const params: unknown[] = [filter.limit];
+    const where: string[] = [];
+    if (filter.view) where.push(`view = $${params.push(filter.view)}`);
+    if (filter.after) {
+      const [us, id] = [params.push(filter.after.createdUs), params.push(filter.after.id)];
+      where.push(`(created_at, id) < ('epoch'::timestamptz + $${us}::bigint * interval '1 microsecond', $${id})`);
+    }
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT ${LISTED_COLUMNS}, (extract(epoch FROM created_at) * 1000000)::bigint::text AS created_us FROM "${this.s}".snapshots
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $1`,
+      params,
+    );
+    return rows.map((row) => ({ meta: toMeta(row, []), position: { createdUs: row.created_us as string, id: row.id as string } }));
   }
 
   /** Stores the snapshot and its rows; false when the same snapshot was stored already. */
@@ -81,4 +86,22 @@ export class SnapshotsRepository {
       after = page[page.length - 1].idx;
     }
   }
+}
+
+function toMeta(row: Record<string, unknown>, profiles: NamedProfile[]): SnapshotMeta {
+  return {
+    id: row.id as string,
+    view: row.view as string,
+    viewVersion: row.view_version as number,
+    dataset: row.dataset as string,
+    datasetVersion: row.dataset_version as number,
+    datasetHash: row.dataset_hash as string,
+    rowCount: Number(row.row_count),
+    contentHash: row.content_hash as string,
+    featureNames: row.feature_names as string[],
+    profiles,
+    requestedBy: row.requested_by as string,
+    buildMs: Number(row.build_ms),
+    createdAt: row.created_at as Date,
+  };
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Topics } from '@mlops/contracts';
-import { failedPrecondition, notFound } from '@mlops/errors';
+import { failedPrecondition, invalidArgument, notFound } from '@mlops/errors';
 import { Outbox, OutboxRelay } from '@mlops/messaging';
 import { JsonLogger } from '@mlops/observability';
 import type { FeatureOutput } from '../feature-views/domain/transforms';
@@ -9,6 +9,7 @@ import { FeatureViewsService } from '../feature-views/feature-views.service';
 import { IngestionClient } from '../ingestion-client/ingestion.client';
 import { type SpineRow, groupByEntity, pointInTimeJoin, snapshotHash } from './domain/point-in-time';
 import { profileSnapshot } from './domain/profiles';
+import { MAX_SNAPSHOT_LIMIT, positionOfToken, snapshotPageSize, tokenOfPosition } from './domain/snapshot-page';
 import { type SnapshotMeta, SnapshotsRepository } from './snapshots.repository';
 
 export interface SnapshotRequest {
@@ -21,6 +22,13 @@ export interface SnapshotRequest {
   fromMs: number;
   toMs: number;
   requestedBy: string;
+}
+
+export interface SnapshotQuery {
+  /** Empty: every view's. */
+  view: string;
+  limit: number;
+  pageToken: string;
 }
 
 /**
@@ -93,6 +101,18 @@ export class SnapshotsService {
     const found = await this.repository.find(id);
     if (!found) throw notFound(`snapshot "${id}" does not exist`);
     return found;
+  }
+
+  /** A page of snapshots, newest first, without their profiles; the token continues after it. */
+  async list(query: SnapshotQuery): Promise<{ snapshots: SnapshotMeta[]; nextPageToken: string }> {
+    const limit = snapshotPageSize(query.limit);
+    if (limit === undefined) throw invalidArgument(`limit must be between 0 and ${MAX_SNAPSHOT_LIMIT} (0 means 50), got ${query.limit}`);
+    const after = query.pageToken ? positionOfToken(query.pageToken) : undefined;
+    if (query.pageToken && !after) throw invalidArgument(`page_token "${query.pageToken}" is not one this service gave`);
+    // One more than the page: whether it comes back says whether older snapshots follow.
+    const rows = await this.repository.list({ view: query.view, after, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    return { snapshots: page.map((r) => r.meta), nextPageToken: rows.length > limit ? tokenOfPosition(page[page.length - 1]!.position) : '' };
   }
 
   async *read(id: string) {

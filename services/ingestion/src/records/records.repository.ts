@@ -19,7 +19,17 @@ export interface RejectionToStore extends Rejection {
 }
 
 export interface StoredRejection extends RejectionToStore {
+  id: number;
   rejectedAt: Date;
+}
+
+export interface RejectionFilter {
+  /** Empty: every dataset's. */
+  dataset: string;
+  /** Empty: every reason's. */
+  reasonCode: string;
+  beforeId?: number;
+  limit: number;
 }
 
 @Injectable()
@@ -86,14 +96,16 @@ export class RecordsRepository {
     return rejections.filter((r) => r.sourceKey === null || newKeys.has(r.sourceKey));
   }
 
-  async listRejections(dataset: string, reasonCode: string, limit: number): Promise<StoredRejection[]> {
-    const rows: { dataset: string; reason_code: string; reason: string; payload: Buffer; source: string; source_key: string | null; rejected_at: Date }[] =
+  /** Newest first: at most `limit` rejections with an id below `beforeId` (when given). */
+  async listRejections(filter: RejectionFilter): Promise<StoredRejection[]> {
+    const rows: { id: string; dataset: string; reason_code: string; reason: string; payload: Buffer; source: string; source_key: string | null; rejected_at: Date }[] =
       await this.dataSource.query(
-        `SELECT dataset, reason_code, reason, payload, source, source_key, rejected_at FROM "${this.s}".rejected_records
-         WHERE ($1 = '' OR dataset = $1) AND ($2 = '' OR reason_code = $2) ORDER BY id DESC LIMIT $3`,
-        [dataset, reasonCode, limit],
+        `SELECT id, dataset, reason_code, reason, payload, source, source_key, rejected_at FROM "${this.s}".rejected_records
+         WHERE ($1 = '' OR dataset = $1) AND ($2 = '' OR reason_code = $2) AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4`,
+        [filter.dataset, filter.reasonCode, filter.beforeId ?? null, filter.limit],
       );
     return rows.map((r) => ({
+      id: Number(r.id),
       dataset: r.dataset,
       code: r.reason_code as Rejection['code'],
       reason: r.reason,

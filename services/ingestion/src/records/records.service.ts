@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Topics } from '@mlops/contracts';
+import { invalidArgument } from '@mlops/errors';
 import { Outbox, OutboxRelay } from '@mlops/messaging';
 import { JsonLogger } from '@mlops/observability';
 import { DatasetsService } from '../datasets/datasets.service';
@@ -10,7 +11,8 @@ import { toProtoFields } from './domain/field-values';
 import { type IncomingRecord, sourceLabel } from './domain/incoming-record';
 import { type Rejection, isRejection, validateRecord } from './domain/record-validation';
 import { RecordsMetrics } from './records.metrics';
-import { RecordsRepository, type RejectionToStore, type RowToStore } from './records.repository';
+import { MAX_REJECTION_LIMIT, rejectionIdOfToken, rejectionPageSize, tokenOfRejectionId } from './domain/rejection-page';
+import { RecordsRepository, type RejectionToStore, type RowToStore, type StoredRejection } from './records.repository';
 
 export type RecordOutcome = 'accepted' | 'duplicate' | 'rejected';
 
@@ -19,6 +21,15 @@ export interface RecordResult {
   recordId: string;
   outcome: RecordOutcome;
   rejection?: Rejection;
+}
+
+export interface RejectionQuery {
+  /** Empty: every dataset's. */
+  dataset: string;
+  /** Empty: every reason's. */
+  reasonCode: string;
+  limit: number;
+  pageToken: string;
 }
 
 /** Records per RecordsAccepted event: keeps each Kafka message well under the 1 MB default. */
@@ -72,8 +83,16 @@ export class RecordsService {
     return results;
   }
 
-  listRejections(dataset: string, reasonCode: string, limit: number) {
-    return this.repository.listRejections(dataset, reasonCode, limit <= 0 ? 100 : Math.min(limit, 1000));
+  /** A page of rejected records, newest first; the token continues after it. */
+  async listRejections(query: RejectionQuery): Promise<{ records: StoredRejection[]; nextPageToken: string }> {
+    const limit = rejectionPageSize(query.limit);
+    if (limit === undefined) throw invalidArgument(`limit must be between 0 and ${MAX_REJECTION_LIMIT} (0 means 100), got ${query.limit}`);
+    const beforeId = query.pageToken ? rejectionIdOfToken(query.pageToken) : undefined;
+    if (query.pageToken && beforeId === undefined) throw invalidArgument(`page_token "${query.pageToken}" is not one this service gave`);
+    // One more than the page: whether it comes back says whether older rejections follow.
+    const rows = await this.repository.listRejections({ dataset: query.dataset, reasonCode: query.reasonCode, beforeId, limit: limit + 1 });
+    const records = rows.slice(0, limit);
+    return { records, nextPageToken: rows.length > limit ? tokenOfRejectionId(records[records.length - 1]!.id) : '' };
   }
 
   private async validate(records: IncomingRecord[]) {

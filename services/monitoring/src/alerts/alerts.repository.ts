@@ -4,6 +4,7 @@ import { Topics } from '@mlops/contracts';
 import type { FeatureDrift } from '@mlops/ml';
 import { Outbox } from '@mlops/messaging';
 import { schemaOf } from '@mlops/persistence';
+import type { AlertCursor } from './domain/alert-page-token';
 import { type AlertState, INITIAL_ALERT_STATE, stateForVersion } from './domain/alerting';
 
 type Row = Record<string, unknown>;
@@ -107,25 +108,41 @@ export class AlertsRepository {
     }
   }
 
-  async listAlerts(model: string, limit: number): Promise<AlertRecord[]> {
-    const rows: Row[] = await this.dataSource.query(`SELECT * FROM "${this.s}".alerts WHERE ($1 = '' OR model_name = $1) ORDER BY raised_at DESC LIMIT $2`, [model, limit]);
-    return rows.map((r) => ({
-      alertId: r.alert_id as string,
-      modelName: r.model_name as string,
-      version: r.version as number,
-      kind: r.kind as AlertKind,
-      driftedShare: r.drifted_share as number,
-      features: r.features as FeatureDrift[],
-      metric: r.metric as string,
-      baseline: r.baseline as number,
-      current: r.current as number,
-      sampleSize: Number(r.sample_size),
-      retrainRequested: r.retrain_requested as boolean,
-      retrainNote: r.retrain_note as string,
-      correlationId: r.correlation_id as string,
-      raisedAt: r.raised_at as Date,
-    }));
+  /** Newest first (ties by id), after `after` when given; `next` is set when older alerts follow. */
+  async listAlerts(model: string, limit: number, after?: AlertCursor): Promise<{ alerts: AlertRecord[]; next?: AlertCursor }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (model) where.push(`model_name = $${params.push(model)}`);
+    // Microseconds back to a timestamptz exactly (an interval is counted in whole microseconds).
+    if (after) where.push(`(raised_at, alert_id) < (timestamptz 'epoch' + $${params.push(after.raisedAtUs)} * interval '1 microsecond', $${params.push(after.alertId)}::uuid)`);
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT *, (extract(epoch FROM raised_at) * 1000000)::bigint AS raised_at_us FROM "${this.s}".alerts
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC, alert_id DESC LIMIT $${params.push(limit + 1)}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { alerts: page.map(toAlertRecord), next: rows.length > limit && last ? { raisedAtUs: Number(last.raised_at_us), alertId: last.alert_id as string } : undefined };
   }
+}
+
+function toAlertRecord(r: Row): AlertRecord {
+  return {
+    alertId: r.alert_id as string,
+    modelName: r.model_name as string,
+    version: r.version as number,
+    kind: r.kind as AlertKind,
+    driftedShare: r.drifted_share as number,
+    features: r.features as FeatureDrift[],
+    metric: r.metric as string,
+    baseline: r.baseline as number,
+    current: r.current as number,
+    sampleSize: Number(r.sample_size),
+    retrainRequested: r.retrain_requested as boolean,
+    retrainNote: r.retrain_note as string,
+    correlationId: r.correlation_id as string,
+    raisedAt: r.raised_at as Date,
+  };
 }
 
 /** JSON has no infinities (a chi-squared statistic can be one): store them as the largest double. */

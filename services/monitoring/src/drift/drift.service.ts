@@ -6,8 +6,11 @@ import { OutboxRelay } from '@mlops/messaging';
 import { JsonLogger, withCorrelation } from '@mlops/observability';
 import { DriftMetrics } from './drift.metrics';
 import { AlertsRepository, type AlertRecord } from '../alerts/alerts.repository';
+import { decodeAlertPageToken, encodeAlertPageToken } from '../alerts/domain/alert-page-token';
 import { observeEvaluation } from '../alerts/domain/alerting';
+import { resolveLimit } from '../paging/limit';
 import { DriftRepository, type StoredReport } from './drift.repository';
+import type { FeatureDistribution } from './domain/distribution';
 import { type DriftEvaluation, type Reference, evaluateWindow } from './domain/evaluation';
 import type { MonitoringPolicy } from './domain/policy';
 import { PolicyStore } from './policy.store';
@@ -42,8 +45,16 @@ export class DriftService {
     return report;
   }
 
-  listAlerts(model: string, limit: number): Promise<AlertRecord[]> {
-    return this.alerts.listAlerts(model, limit > 0 ? Math.min(limit, 1000) : 50);
+  /** Past evaluations, newest first, without distributions: 200 unless `limit` (at most 1000). */
+  history(model: string, sinceMs: number, limit: number): Promise<StoredReport[]> {
+    return this.repository.listHistory(model, Math.max(0, sinceMs), resolveLimit(limit, 200, 1000));
+  }
+
+  /** Alerts newest first, a page of 50 unless `limit` (at most 500), after `pageToken`'s page. */
+  async listAlerts(model: string, limit: number, pageToken: string): Promise<{ alerts: AlertRecord[]; nextPageToken: string }> {
+    const pageSize = resolveLimit(limit, 50, 500);
+    const page = await this.alerts.listAlerts(model, pageSize, decodeAlertPageToken(model, pageToken));
+    return { alerts: page.alerts, nextPageToken: page.next ? encodeAlertPageToken(model, page.next) : '' };
   }
 
   /** The production version moved: the reference is the new version's training data. */
@@ -106,7 +117,9 @@ export class DriftService {
           const retrain = claim.claimed ? { fromTimeMs: now - policy.retrainWindowSeconds * 1000, toTimeMs: now } : undefined;
           await this.alerts.insertAlert(manager, { alertId, modelName: reference.modelName, version: reference.version, kind: 'data_drift', driftedShare: evaluation.driftedShare, features: evaluation.features, metric: '', baseline: 0, current: 0, sampleSize: evaluation.windowRows, retrainRequested: claim.claimed, retrainNote: claim.note, correlationId: alertId, raisedAt: new Date(now) }, retrain);
         }
-        await this.repository.saveReport(manager, this.toReport(reference, evaluation, fire ? alertId : '', now));
+        const report = this.toReport(reference, evaluation, fire ? alertId : '', now);
+        await this.repository.saveReport(manager, withDistributions(report, evaluation.distributions));
+        await this.repository.appendHistory(manager, report);
         return fire;
       }),
     );
@@ -143,4 +156,10 @@ export class DriftService {
       computedAtMs: now,
     };
   }
+}
+
+/** The latest report carries what each test compared; the history and the alerts do not. */
+function withDistributions(report: StoredReport, distributions: DriftEvaluation['distributions']): StoredReport {
+  const add = <F extends object>(f: F, d: FeatureDistribution | undefined) => (d ? { ...f, ...d } : f);
+  return { ...report, features: report.features.map((f, i) => add(f, distributions.features[i])), prediction: report.prediction && add(report.prediction, distributions.prediction) };
 }

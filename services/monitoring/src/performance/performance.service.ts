@@ -12,7 +12,8 @@ import type { MonitoringPolicy } from '../drift/domain/policy';
 import { PolicyStore } from '../drift/policy.store';
 import { ReferenceStore } from '../drift/reference.store';
 import { DriftMetrics } from '../drift/drift.metrics';
-import { type LabelledPrediction, defaultMetric, judgeDegradation, windowMetrics } from './domain/performance';
+import { resolveLimit } from '../paging/limit';
+import { type DegradationJudgement, type LabelledPrediction, defaultMetric, judgeDegradation, windowMetrics } from './domain/performance';
 import { type JoinOutcome, LabelJoinStore, type PendingLabel, type PendingPrediction, type WindowRule } from './label-join.store';
 import { PerformanceMetrics } from './performance.metrics';
 import { PerformanceRepository, type StoredPerformanceReport } from './performance.repository';
@@ -80,6 +81,11 @@ export class PerformanceService implements OnModuleInit, OnModuleDestroy {
     const report = await this.repository.findReport(model);
     if (!report) throw notFound(`model "${model}" has no performance report yet (fewer labelled predictions of its production version than its label window)`);
     return report;
+  }
+
+  /** Past evaluations, newest first: 200 unless `limit` (at most 1000). */
+  history(model: string, sinceMs: number, limit: number): Promise<StoredPerformanceReport[]> {
+    return this.repository.listHistory(model, Math.max(0, sinceMs), resolveLimit(limit, 200, 1000));
   }
 
   /** Served rows wait for their labels (shadow rows were never answers). */
@@ -199,22 +205,9 @@ export class PerformanceService implements OnModuleInit, OnModuleDestroy {
             policy.maxDegradation,
           );
         }
-        await this.repository.saveReport(manager, {
-          modelName: model,
-          version: reference.version,
-          task: reference.task,
-          metric,
-          current,
-          baseline: reference.metrics,
-          degradation: judged.degradation ?? 0,
-          maxDegradation: policy.maxDegradation,
-          degraded: judged.degraded,
-          labelled: rows.length,
-          windowFromMs: rows.reduce((m, r) => Math.min(m, r.servedAtMs), Infinity),
-          windowToMs: rows.reduce((m, r) => Math.max(m, r.servedAtMs), 0),
-          alertId: fire ? alertId : '',
-          computedAtMs: now,
-        });
+        const report = { ...toReport(reference, policy, metric, current, judged, rows, now), alertId: fire ? alertId : '' };
+        await this.repository.saveReport(manager, report);
+        await this.repository.appendHistory(manager, report);
         return fire;
       }),
     );
@@ -231,4 +224,23 @@ export class PerformanceService implements OnModuleInit, OnModuleDestroy {
     for (const [metric, value] of Object.entries(reference.metrics)) this.metrics.baseline.labels(reference.modelName, version, metric).set(value);
     this.metrics.degraded.labels(reference.modelName, version).set(degraded ? 1 : 0);
   }
+}
+
+function toReport(reference: Reference, policy: MonitoringPolicy, metric: string, current: Record<string, number>, judged: DegradationJudgement, rows: LabelledPrediction[], now: number): StoredPerformanceReport {
+  return {
+    modelName: reference.modelName,
+    version: reference.version,
+    task: reference.task,
+    metric,
+    current,
+    baseline: reference.metrics,
+    degradation: judged.degradation ?? 0,
+    maxDegradation: policy.maxDegradation,
+    degraded: judged.degraded,
+    labelled: rows.length,
+    windowFromMs: rows.reduce((m, r) => Math.min(m, r.servedAtMs), Infinity),
+    windowToMs: rows.reduce((m, r) => Math.max(m, r.servedAtMs), 0),
+    alertId: '',
+    computedAtMs: now,
+  };
 }

@@ -13,6 +13,15 @@ export interface AuditEntry {
   at: Date;
 }
 
+export interface AuditFilter {
+  /** Empty: every model's. */
+  modelName: string;
+  /** Empty: everybody's. */
+  actor: string;
+  beforeId?: number;
+  limit: number;
+}
+
 /** The append-only audit log: written in the transaction of the change it records. */
 @Injectable()
 export class AuditRepository {
@@ -32,10 +41,21 @@ export class AuditRepository {
     ]);
   }
 
-  async list(modelName: string, limit: number): Promise<AuditEntry[]> {
+  /** Newest first: at most `limit` events with an id below `beforeId` (when given), of the model and actor (when given). */
+  async list(filter: AuditFilter): Promise<AuditEntry[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (condition: string, value: unknown) => {
+      params.push(value);
+      where.push(condition.replace('?', `$${params.length}`));
+    };
+    if (filter.modelName) add('model_name = ?', filter.modelName);
+    if (filter.actor) add('actor = ?', filter.actor);
+    if (filter.beforeId !== undefined) add('id < ?', filter.beforeId);
+    params.push(filter.limit);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT * FROM "${this.s}".audit_log WHERE ($1 = '' OR model_name = $1) ORDER BY id DESC LIMIT $2`,
-      [modelName, limit <= 0 ? 100 : Math.min(limit, 1000)],
+      `SELECT * FROM "${this.s}".audit_log ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+      params,
     );
     return rows.map((r) => ({
       id: Number(r.id),

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { returnedRows, schemaOf } from '@mlops/persistence';
-import type { Lineage, ModelVersion, PromotionPolicy, RegisteredModel, Signature, VersionStatus } from './domain/model';
+import type { Approval, Lineage, ModelVersion, PromotionPolicy, RegisteredModel, Signature, VersionStatus } from './domain/model';
 
 type Row = Record<string, unknown>;
 
@@ -118,6 +118,22 @@ export class ModelsRepository {
   async isApproved(manager: EntityManager, name: string, version: number, alias: string): Promise<boolean> {
     const rows = await manager.query(`SELECT 1 FROM "${this.s}".approvals WHERE model_name = $1 AND version = $2 AND alias = $3`, [name, version, alias]);
     return rows.length > 0;
+  }
+
+  /** Newest first; an approval given again counts from its latest time. */
+  async listApprovals(name: string): Promise<Approval[]> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT * FROM "${this.s}".approvals WHERE model_name = $1 ORDER BY approved_at DESC, version DESC, alias`,
+      [name],
+    );
+    return rows.map((r) => ({
+      modelName: r.model_name as string,
+      version: r.version as number,
+      alias: r.alias as string,
+      approvedBy: r.approved_by as string,
+      reason: r.reason as string,
+      approvedAt: r.approved_at as Date,
+    }));
   }
 
   private async withAliases(version: ModelVersion, manager?: EntityManager): Promise<ModelVersion> {

@@ -8,7 +8,7 @@ import { JsonLogger } from '@mlops/observability';
 import { AuditRepository } from '../audit/audit.repository';
 import { ARTIFACT_STORE } from '../artifacts/artifacts.tokens';
 import { ArtifactCorruptError, ArtifactMissingError, type ArtifactStore } from '../artifacts/artifact-store';
-import { type Lineage, type ModelVersion, PRODUCTION, type PromotionPolicy, type RegisteredModel, type Signature, aliasProblem, nameProblem } from './domain/model';
+import { type Approval, type Lineage, type ModelVersion, PRODUCTION, type PromotionPolicy, type RegisteredModel, type Signature, aliasProblem, nameProblem } from './domain/model';
 import { ModelsRepository } from './models.repository';
 
 export interface NewVersion {
@@ -154,7 +154,7 @@ export class ModelsService {
     return this.getModel(name);
   }
 
-  async approve(actor: string, name: string, versionNumber: number, alias: string, reason: string) {
+  async approve(actor: string, name: string, versionNumber: number, alias: string, reason: string): Promise<Approval> {
     return this.dataSource.transaction(async (manager) => {
       const version = await this.repository.findVersion(name, versionNumber, manager);
       if (!version || versionNumber <= 0) throw notFound(`model "${name}" has no version ${versionNumber}`);
@@ -163,6 +163,12 @@ export class ModelsService {
       await this.audit.append(manager, actor, 'version.approve', name, { version: versionNumber, alias, reason });
       return { modelName: name, version: versionNumber, alias, approvedBy: actor, reason, approvedAt };
     });
+  }
+
+  /** The model's approvals, newest first. */
+  async listApprovals(name: string): Promise<Approval[]> {
+    await this.getModel(name);
+    return this.repository.listApprovals(name);
   }
 
   /**

@@ -5,6 +5,7 @@ import { Outbox } from '@mlops/messaging';
 import { returnedRows, schemaOf } from '@mlops/persistence';
 import type { CheckResult } from './domain/analysis';
 import { ACTIVE_STATES, type Deployment, type DeploymentChange, type Phase, type VerdictName } from './domain/deployment';
+import type { DeploymentPosition } from './domain/deployment-page';
 import type { Policy, PolicyInput } from './domain/policy';
 import { type WindowStats, emptyStats } from './domain/window-stats';
 
@@ -101,13 +102,16 @@ export class DeploymentsRepository {
     return row && toDeployment(row);
   }
 
-  async list(filter: { model?: string; activeOnly?: boolean; limit: number }): Promise<Deployment[]> {
+  /** Newest first: at most `limit` deployments after `after` (when given), of the model (when given). */
+  async list(filter: { model?: string; activeOnly?: boolean; after?: DeploymentPosition; limit: number }): Promise<{ deployment: Deployment; position: DeploymentPosition }[]> {
     const rows: Row[] = await this.dataSource.query(
-      `SELECT * FROM "${this.s}".deployments WHERE ($1 = '' OR model_name = $1) ${filter.activeOnly ? `AND state IN (${ACTIVE})` : ''}
-       ORDER BY created_at DESC LIMIT $2`,
-      [filter.model ?? '', filter.limit],
+      `SELECT *, (extract(epoch FROM created_at) * 1000000)::bigint::text AS created_us FROM "${this.s}".deployments
+        WHERE ($1 = '' OR model_name = $1) ${filter.activeOnly ? `AND state IN (${ACTIVE})` : ''}
+          ${filter.after ? `AND (created_at, id) < ('epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4::uuid)` : ''}
+       ORDER BY created_at DESC, id DESC LIMIT $2`,
+      [filter.model ?? '', filter.limit, ...(filter.after ? [filter.after.createdUs, filter.after.id] : [])],
     );
-    return rows.map(toDeployment);
+    return rows.map((row) => ({ deployment: toDeployment(row), position: { createdUs: row.created_us as string, id: row.id as string } }));
   }
 
   /** Every active deployment (the routing table). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { failedPrecondition, isDomainError, notFound } from '@mlops/errors';
+import { failedPrecondition, invalidArgument, isDomainError, notFound } from '@mlops/errors';
 import { OutboxRelay } from '@mlops/messaging';
 import { JsonLogger, withCorrelation } from '@mlops/observability';
 import type { EntityManager } from 'typeorm';
@@ -9,11 +9,20 @@ import { RoutingTable } from '../routing/routing-table';
 import { ServingMetrics } from '../serving.metrics';
 import { type AnalysisRecord, DeploymentsRepository } from './deployments.repository';
 import { type AnalysisResult, type CheckResult, analyseWindow } from './domain/analysis';
+import { MAX_DEPLOYMENT_LIMIT, deploymentPageSize, positionOfToken, tokenOfPosition } from './domain/deployment-page';
 import { type Deployment, type DeploymentChange, TransitionRefused, afterAnalysis, pause, promote, resume, rollback } from './domain/deployment';
 import { mergeStats } from './domain/window-stats';
 import { RegistryClient } from './registry.client';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface DeploymentQuery {
+  /** Empty: every model's. */
+  model: string;
+  activeOnly: boolean;
+  limit: number;
+  pageToken: string;
+}
 
 /**
  * Deployments under way: the analysis of each interval and what it leads to, promotion through
@@ -44,8 +53,16 @@ export class DeploymentsService {
     return { deployment, last };
   }
 
-  list(model: string, activeOnly: boolean, limit: number): Promise<Deployment[]> {
-    return this.repository.list({ model, activeOnly, limit: limit > 0 ? Math.min(limit, 1000) : 50 });
+  /** A page of deployments, newest first; the token continues after it. */
+  async list(query: DeploymentQuery): Promise<{ deployments: Deployment[]; nextPageToken: string }> {
+    const limit = deploymentPageSize(query.limit);
+    if (limit === undefined) throw invalidArgument(`limit must be between 0 and ${MAX_DEPLOYMENT_LIMIT} (0 means 50), got ${query.limit}`);
+    const after = query.pageToken ? positionOfToken(query.pageToken) : undefined;
+    if (query.pageToken && !after) throw invalidArgument(`page_token "${query.pageToken}" is not one this service gave`);
+    // One more than the page: whether it comes back says whether older deployments follow.
+    const rows = await this.repository.list({ model: query.model, activeOnly: query.activeOnly, after, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    return { deployments: page.map((r) => r.deployment), nextPageToken: rows.length > limit ? tokenOfPosition(page[page.length - 1]!.position) : '' };
   }
 
   async listAnalyses(deploymentId: string): Promise<AnalysisRecord[]> {

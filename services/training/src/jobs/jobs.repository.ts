@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { returnedRows, schemaOf } from '@mlops/persistence';
+import type { JobPosition } from './domain/job-page';
 import type { JobSpec } from './domain/job-spec';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
@@ -55,9 +56,19 @@ export class JobsRepository {
     return row && toJob(row);
   }
 
-  async list(modelName: string, limit: number): Promise<Job[]> {
-    const rows = await this.dataSource.query(`SELECT * FROM "${this.s}".jobs WHERE ($1 = '' OR spec->>'modelName' = $1) ORDER BY created_at DESC LIMIT $2`, [modelName, limit]);
-    return rows.map(toJob);
+  /** Jobs newest first (job id breaking ties), after the given one; `next` is set when more follow. */
+  async list(modelName: string, limit: number, after?: JobPosition): Promise<{ jobs: Job[]; next?: JobPosition }> {
+    const params: unknown[] = [modelName, limit + 1];
+    if (after) params.push(after.createdMicros, after.jobId);
+    const start = after ? `AND (created_at, job_id) < (timestamptz 'epoch' + $3::bigint * interval '1 microsecond', $4::uuid)` : '';
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT *, (extract(epoch FROM created_at) * 1000000)::bigint AS created_micros FROM "${this.s}".jobs
+       WHERE ($1 = '' OR spec->>'modelName' = $1) ${start} ORDER BY created_at DESC, job_id DESC LIMIT $2`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { jobs: page.map(toJob), next: rows.length > limit ? { createdMicros: String(last.created_micros), jobId: last.job_id as string } : undefined };
   }
 
   /** The spec of the model's latest successful job: how to retrain it. */

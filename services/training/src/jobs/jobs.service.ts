@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { invalidArgument, notFound } from '@mlops/errors';
 import { JsonLogger, currentCorrelationId } from '@mlops/observability';
+import { jobsPageToken, jobsPosition } from './domain/job-page';
 import { type JobSpec, specProblems } from './domain/job-spec';
 import { type Job, JobsRepository } from './jobs.repository';
 
@@ -29,7 +30,10 @@ export class JobsService {
     return job;
   }
 
-  list(modelName: string, limit: number): Promise<Job[]> {
-    return this.repository.list(modelName, limit <= 0 ? 100 : Math.min(limit, 1000));
+  /** A page of jobs, newest first; a limit over 1000 is cut to 1000, as before paging. */
+  async list(modelName: string, limit: number, pageToken: string): Promise<{ jobs: Job[]; nextPageToken: string }> {
+    const after = pageToken ? jobsPosition(pageToken) : undefined;
+    const { jobs, next } = await this.repository.list(modelName, limit <= 0 ? 100 : Math.min(limit, 1000), after);
+    return { jobs, nextPageToken: next ? jobsPageToken(next) : '' };
   }
 }

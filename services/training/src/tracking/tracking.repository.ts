@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { schemaOf } from '@mlops/persistence';
-import type { ArtifactRef, MetricPoint, Reproducibility, Run, RunStatus } from './domain/run';
+import type { ExperimentPosition } from './domain/pages';
+import type { ArtifactRef, Experiment, MetricPoint, Reproducibility, Run, RunStatus } from './domain/run';
 import type { Clause, OrderTerm } from './domain/run-filter';
 
 type Row = Record<string, unknown>;
+/** The timestamp of a position's microseconds (exact: integer microseconds, no float seconds). */
+const AT_MICROS = (param: string) => `(timestamptz 'epoch' + ${param}::bigint * interval '1 microsecond')`;
 const ATTRIBUTE_COLUMN: Record<string, string> = { status: 'r.status', run_name: 'r.run_name', start_time: 'r.start_time', end_time: 'r.end_time', run_id: 'r.run_id::text' };
 
 @Injectable()
@@ -19,17 +22,45 @@ export class TrackingRepository {
     return this.dataSource.transaction(fn);
   }
 
+  /** Reads in one snapshot: what one statement counted, the next one finds. */
+  snapshot<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction('REPEATABLE READ', fn);
+  }
+
   async ensureExperiment(manager: EntityManager, name: string, tags: Record<string, string>): Promise<boolean> {
     const rows = await manager.query(`INSERT INTO "${this.s}".experiments (name, tags) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING name`, [name, JSON.stringify(tags)]);
     return rows.length > 0;
   }
 
-  async experiment(name: string): Promise<{ name: string; tags: Record<string, string>; runCount: number; createdAt: Date } | undefined> {
+  async experiment(name: string): Promise<Experiment | undefined> {
     const [row] = await this.dataSource.query(
       `SELECT e.name, e.tags, e.created_at, (SELECT count(*)::int FROM "${this.s}".runs r WHERE r.experiment = e.name) AS run_count FROM "${this.s}".experiments e WHERE e.name = $1`,
       [name],
     );
-    return row && { name: row.name, tags: row.tags, runCount: row.run_count, createdAt: row.created_at };
+    return row && toExperiment(row);
+  }
+
+  /**
+   * Experiments whose name contains the text (any case), newest first then by name (byte order),
+   * after the given one; `next` is the last one returned when more follow.
+   */
+  async experiments(nameContains: string, limit: number, after?: ExperimentPosition): Promise<{ experiments: Experiment[]; next?: ExperimentPosition }> {
+    const params: unknown[] = [nameContains, limit + 1];
+    const start = after ? `AND (e.created_at < ${AT_MICROS('$3')} OR (e.created_at = ${AT_MICROS('$3')} AND e.name COLLATE "C" > $4))` : '';
+    if (after) params.push(after.createdMicros, after.name);
+    const rows: Row[] = await this.dataSource.query(
+      `WITH page AS (
+         SELECT e.name, e.tags, e.created_at FROM "${this.s}".experiments e
+         WHERE strpos(lower(e.name), lower($1)) > 0 ${start}
+         ORDER BY e.created_at DESC, e.name COLLATE "C" LIMIT $2)
+       SELECT p.name, p.tags, p.created_at, (extract(epoch FROM p.created_at) * 1000000)::bigint AS created_micros,
+         (SELECT count(*)::int FROM "${this.s}".runs r WHERE r.experiment = p.name) AS run_count
+       FROM page p ORDER BY p.created_at DESC, p.name COLLATE "C"`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { experiments: page.map(toExperiment), next: rows.length > limit ? { createdMicros: String(last.created_micros), name: last.name as string } : undefined };
   }
 
   async insertRun(manager: EntityManager, run: Pick<Run, 'runId' | 'experiment' | 'runName' | 'startTimeMs' | 'tags' | 'reproducibility'>): Promise<void> {
@@ -94,8 +125,40 @@ export class TrackingRepository {
     return rows.map((r) => ({ key: r.key as string, value: r.value as number, step: Number(r.step), timestampMs: Number(r.ts) }));
   }
 
+  /** How many values of the metric each run has; runs without any are left out. */
+  async metricCounts(manager: EntityManager, runIds: string[], key: string): Promise<Map<string, number>> {
+    const rows: Row[] = await manager.query(`SELECT run_id, count(*)::int AS n FROM "${this.s}".metrics WHERE run_id = ANY($1::uuid[]) AND key = $2 GROUP BY run_id`, [runIds, key]);
+    return new Map(rows.map((r) => [r.run_id as string, r.n as number]));
+  }
+
+  /** The metric's values at the given positions (0-based, by step then time) of each run's series, in one query. */
+  async metricPointsAt(manager: EntityManager, key: string, positions: Map<string, number[]>): Promise<Map<string, MetricPoint[]>> {
+    const runIds: string[] = [];
+    const indices: number[] = [];
+    for (const [runId, at] of positions) {
+      runIds.push(...at.map(() => runId));
+      indices.push(...at);
+    }
+    const series = new Map<string, MetricPoint[]>();
+    if (runIds.length === 0) return series;
+    const rows: Row[] = await manager.query(
+      `WITH numbered AS (
+         SELECT m.run_id, m.value, m.step, m.ts, (row_number() OVER (PARTITION BY m.run_id ORDER BY m.step, m.ts) - 1)::int AS i
+         FROM "${this.s}".metrics m WHERE m.key = $1 AND m.run_id = ANY($4::uuid[]))
+       SELECT n.run_id, n.value, n.step, n.ts FROM numbered n JOIN unnest($2::uuid[], $3::int[]) AS k(run_id, i) ON k.run_id = n.run_id AND k.i = n.i
+       ORDER BY n.run_id, n.i`,
+      [key, runIds, indices, [...positions.keys()]],
+    );
+    for (const r of rows) {
+      const points = series.get(r.run_id as string) ?? [];
+      points.push({ key, value: r.value as number, step: Number(r.step), timestampMs: Number(r.ts) });
+      series.set(r.run_id as string, points);
+    }
+    return series;
+  }
+
   /** Runs matching every clause, ordered; clause values are bound parameters, keys too. */
-  async search(experiments: string[], clauses: Clause[], order: OrderTerm[], limit: number): Promise<string[]> {
+  async search(experiments: string[], clauses: Clause[], order: OrderTerm[], limit: number, offset = 0): Promise<string[]> {
     const params: unknown[] = [];
     const bind = (value: unknown) => `$${params.push(value)}`;
     const where = experiments.length > 0 ? [`r.experiment = ANY(${bind(experiments)})`] : [];
@@ -103,7 +166,7 @@ export class TrackingRepository {
     const orderBy = order.map((o) => `${this.orderExpression(o, bind)} ${o.descending ? 'DESC' : 'ASC'} NULLS LAST`);
     orderBy.push('r.start_time DESC', 'r.run_id');
     const rows: { run_id: string }[] = await this.dataSource.query(
-      `SELECT r.run_id FROM "${this.s}".runs r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy.join(', ')} LIMIT ${bind(limit)}`,
+      `SELECT r.run_id FROM "${this.s}".runs r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy.join(', ')} LIMIT ${bind(limit)} OFFSET ${bind(offset)}`,
       params,
     );
     return rows.map((r) => r.run_id);
@@ -159,4 +222,8 @@ export class TrackingRepository {
     if (o.entity === 'tags') return `(r.tags ->> ${bind(o.key)})`;
     return ATTRIBUTE_COLUMN[o.key];
   }
+}
+
+function toExperiment(row: Row): Experiment {
+  return { name: row.name as string, tags: row.tags as Record<string, string>, runCount: row.run_count as number, createdAt: row.created_at as Date };
 }

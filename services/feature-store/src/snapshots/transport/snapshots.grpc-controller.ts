@@ -38,6 +38,12 @@ export class SnapshotsGrpcController {
     return toSnapshotMessage(await this.snapshots.get(request.snapshotId));
   }
 
+  @GrpcMethod('FeatureStoreService', 'ListSnapshots')
+  async listSnapshots(request: features.ListSnapshotsRequest): Promise<features.ListSnapshotsResponse> {
+    const { snapshots, nextPageToken } = await this.snapshots.list({ view: request.featureView, limit: request.limit, pageToken: request.pageToken });
+    return { snapshots: snapshots.map(toSnapshotMessage), nextPageToken };
+  }
+
   @GrpcMethod('FeatureStoreService', 'ReadSnapshot')
   readSnapshot(request: features.GetSnapshotRequest): Observable<features.SnapshotRow> {
     return from(this.snapshots.read(request.snapshotId)).pipe(

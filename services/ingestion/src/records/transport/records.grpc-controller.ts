@@ -42,9 +42,9 @@ export class RecordsGrpcController {
 
   @GrpcMethod('IngestionService', 'ListRejectedRecords')
   async listRejectedRecords(request: ingestion.ListRejectedRecordsRequest): Promise<ingestion.ListRejectedRecordsResponse> {
-    const rows = await this.records.listRejections(request.dataset, request.reasonCode, request.limit);
+    const { records, nextPageToken } = await this.records.listRejections({ dataset: request.dataset, reasonCode: request.reasonCode, limit: request.limit, pageToken: request.pageToken });
     return {
-      records: rows.map((r) => ({
+      records: records.map((r) => ({
         dataset: r.dataset,
         reasonCode: r.code,
         reason: r.reason,
@@ -52,6 +52,7 @@ export class RecordsGrpcController {
         source: r.source,
         rejectedAtMs: r.rejectedAt.getTime(),
       })),
+      nextPageToken,
     };
   }
 

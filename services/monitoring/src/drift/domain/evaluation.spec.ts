@@ -38,4 +38,24 @@ describe('evaluateWindow', () => {
     // A small reference gets hypothesis tests instead.
     expect(evaluateWindow(reference(500), window(1, 0), 0.5).features.map((f) => f.test)).toEqual(['ks', 'ks']);
   });
+
+  it('keeps what each test compared: the current shares of the shifted feature move, those of the other stay', () => {
+    const e = evaluateWindow(reference(3000), window(1, 0), 0.5);
+    const [x, y] = e.distributions.features;
+    const sum = (v: number[]) => v.reduce((s, n) => s + n, 0);
+    for (const d of [x, y]) {
+      expect([d.binEdges.length, d.referenceShares.length, d.currentShares.length, d.categories]).toEqual([31, 30, 30, []]);
+      expect(sum(d.referenceShares)).toBeCloseTo(1, 12);
+      expect(sum(d.currentShares)).toBeCloseTo(1, 12);
+    }
+    // Mean of the bin centres, weighted by the shares: x moved by 1, y did not.
+    const mean = (edges: number[], shares: number[]) => sum(shares.map((share, i) => share * (edges[i] + edges[i + 1]) / 2));
+    expect(mean(x.binEdges, x.currentShares) - mean(x.binEdges, x.referenceShares)).toBeGreaterThan(0.8);
+    expect(Math.abs(mean(y.binEdges, y.currentShares) - mean(y.binEdges, y.referenceShares))).toBeLessThan(0.3);
+    // Predictions of a classifier are categories; more 1s once x moved up.
+    const p = e.distributions.prediction!;
+    expect(p.categories).toEqual(expect.arrayContaining(['0', '1']));
+    const one = p.categories.indexOf('1');
+    expect(p.currentShares[one]).toBeGreaterThan(p.referenceShares[one] + 0.2);
+  });
 });

@@ -32,8 +32,14 @@ export class DriftGrpcController {
     return toReportMessage(await this.drift.report(r.modelName));
   }
 
+  @GrpcMethod('MonitoringService', 'ListDriftReports')
+  async listDriftReports(r: monitoring.ListReportsRequest): Promise<monitoring.ListDriftReportsResponse> {
+    return { reports: (await this.drift.history(r.modelName, r.sinceMs, r.limit)).map(toReportMessage) };
+  }
+
   @GrpcMethod('MonitoringService', 'ListAlerts')
   async listAlerts(r: monitoring.ListAlertsRequest): Promise<monitoring.ListAlertsResponse> {
-    return { alerts: (await this.drift.listAlerts(r.modelName, r.limit)).map(toAlertMessage) };
+    const { alerts, nextPageToken } = await this.drift.listAlerts(r.modelName, r.limit, r.pageToken);
+    return { alerts: alerts.map(toAlertMessage), nextPageToken };
   }
 }

@@ -1,7 +1,6 @@
 import { monitoring } from '@mlops/contracts';
-import type { FeatureDrift } from '@mlops/ml';
 import type { AlertRecord } from '../../alerts/alerts.repository';
-import type { StoredReport } from '../drift.repository';
+import type { ReportedFeature, StoredReport } from '../drift.repository';
 import type { MonitoringPolicy, MonitoringPolicyInput } from '../domain/policy';
 
 const { RetrainPolicy } = monitoring;
@@ -33,8 +32,20 @@ export function toPolicyMessage(p: MonitoringPolicy, updatedAt?: Date): monitori
   };
 }
 
-function toFeature(f: FeatureDrift): monitoring.FeatureDriftResult {
-  return { feature: f.feature, test: f.test, statistic: f.statistic ?? Number.MAX_VALUE, threshold: f.threshold, drifted: f.drifted, referenceSize: f.referenceSize, currentSize: f.currentSize };
+function toFeature(f: ReportedFeature): monitoring.FeatureDriftResult {
+  return {
+    feature: f.feature,
+    test: f.test,
+    statistic: f.statistic ?? Number.MAX_VALUE,
+    threshold: f.threshold,
+    drifted: f.drifted,
+    referenceSize: f.referenceSize,
+    currentSize: f.currentSize,
+    binEdges: f.binEdges ?? [],
+    categories: f.categories ?? [],
+    referenceShares: f.referenceShares ?? [],
+    currentShares: f.currentShares ?? [],
+  };
 }
 
 export function toReportMessage(r: StoredReport): monitoring.DriftReport {

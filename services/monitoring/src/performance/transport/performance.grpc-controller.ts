@@ -12,4 +12,9 @@ export class PerformanceGrpcController {
   async getPerformanceReport(r: monitoring.GetPerformanceReportRequest): Promise<monitoring.PerformanceReport> {
     return await this.performance.report(r.modelName);
   }
+
+  @GrpcMethod('MonitoringService', 'ListPerformanceReports')
+  async listPerformanceReports(r: monitoring.ListReportsRequest): Promise<monitoring.ListPerformanceReportsResponse> {
+    return { reports: await this.performance.history(r.modelName, r.sinceMs, r.limit) };
+  }
 }

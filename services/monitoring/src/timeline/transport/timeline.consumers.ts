@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { Topics, type events } from '@mlops/contracts';
 import { type ConsumedEvent, Headers, headerString } from '@mlops/messaging';
 import { HandleEvent } from '@mlops/nest-platform';
-import { type Step, completedStep, degradedStep, deploymentStep, driftStep, failedStep, registeredStep, requestedStep } from '../domain/steps';
+import { type SagaStep as Step, completedStep, degradedStep, deploymentStep, driftStep, failedStep, registeredStep, requestedStep } from '@mlops/client';
 import { TimelineRepository } from '../timeline.repository';
 
 /**

@@ -1,18 +1,26 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { monitoring } from '@mlops/contracts';
-import { notFound } from '@mlops/errors';
-import { TimelineRepository } from '../timeline.repository';
+import type { StoredStep } from '../timeline.repository';
+import { TimelineService } from '../timeline.service';
 
-/** A saga's steps over gRPC. */
+/** Sagas' steps over gRPC. */
 @Controller()
 export class TimelineGrpcController {
-  constructor(private readonly timeline: TimelineRepository) {}
+  constructor(private readonly timeline: TimelineService) {}
 
   @GrpcMethod('MonitoringService', 'GetTimeline')
   async getTimeline(r: monitoring.GetTimelineRequest): Promise<monitoring.Timeline> {
-    const steps = await this.timeline.steps(r.correlationId);
-    if (steps.length === 0) throw notFound(`no event carried the correlation id "${r.correlationId}"`);
-    return { correlationId: r.correlationId, steps: steps.map((s) => ({ atMs: s.at.getTime(), kind: s.kind, service: s.service, modelName: s.modelName, version: s.version, summary: s.summary, details: s.details })) };
+    return { correlationId: r.correlationId, steps: (await this.timeline.timeline(r.correlationId)).map(toStepMessage) };
   }
+
+  @GrpcMethod('MonitoringService', 'ListTimelines')
+  async listTimelines(r: monitoring.ListTimelinesRequest): Promise<monitoring.ListTimelinesResponse> {
+    const sagas = await this.timeline.latest(r.modelName, r.limit);
+    return { timelines: sagas.map((saga) => ({ correlationId: saga.correlationId, steps: saga.steps.map(toStepMessage) })) };
+  }
+}
+
+function toStepMessage(s: StoredStep): monitoring.TimelineStep {
+  return { atMs: s.at.getTime(), kind: s.kind, service: s.service, modelName: s.modelName, version: s.version, summary: s.summary, details: s.details };
 }

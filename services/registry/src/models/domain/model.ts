@@ -52,6 +52,16 @@ export interface ModelVersion {
   createdAt: Date;
 }
 
+/** Someone's approval of a version for an alias (for production when the policy asks for one). */
+export interface Approval {
+  modelName: string;
+  version: number;
+  alias: string;
+  approvedBy: string;
+  reason: string;
+  approvedAt: Date;
+}
+
 export const PRODUCTION = 'production';
 const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 

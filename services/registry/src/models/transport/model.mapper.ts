@@ -1,5 +1,5 @@
 import { registry } from '@mlops/contracts';
-import type { Lineage, ModelVersion, PromotionPolicy, RegisteredModel } from '../domain/model';
+import type { Approval, Lineage, ModelVersion, PromotionPolicy, RegisteredModel } from '../domain/model';
 
 const POLICY: Record<PromotionPolicy, registry.PromotionPolicy> = {
   automatic: registry.PromotionPolicy.PROMOTION_POLICY_AUTOMATIC,
@@ -60,4 +60,9 @@ export function toVersionMessage(v: ModelVersion): registry.ModelVersion {
     aliases: v.aliases,
     createdAtMs: new Date(v.createdAt).getTime(),
   };
+}
+
+export function toApprovalMessage(a: Approval): registry.Approval {
+  const { approvedAt, ...rest } = a;
+  return { ...rest, approvedAtMs: new Date(approvedAt).getTime() };
 }

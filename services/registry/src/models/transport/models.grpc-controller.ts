@@ -2,18 +2,14 @@ import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import type { Metadata } from '@grpc/grpc-js';
 import { registry } from '@mlops/contracts';
-import { AuditRepository } from '../../audit/audit.repository';
 import type { Lineage } from '../domain/model';
 import { ModelsService } from '../models.service';
-import { toLineage, toModelMessage, toPolicy, toVersionMessage } from './model.mapper';
+import { toApprovalMessage, toLineage, toModelMessage, toPolicy, toVersionMessage } from './model.mapper';
 import { principalOf, requireRole } from '@mlops/nest-platform';
 
 @Controller()
 export class ModelsGrpcController {
-  constructor(
-    private readonly models: ModelsService,
-    private readonly audit: AuditRepository,
-  ) {}
+  constructor(private readonly models: ModelsService) {}
 
   @GrpcMethod('RegistryService', 'CreateRegisteredModel')
   async createRegisteredModel(r: registry.CreateRegisteredModelRequest, md: Metadata): Promise<registry.RegisteredModel> {
@@ -81,7 +77,12 @@ export class ModelsGrpcController {
   @GrpcMethod('RegistryService', 'ApproveVersion')
   async approveVersion(r: registry.ApproveVersionRequest, md: Metadata): Promise<registry.Approval> {
     const a = await this.models.approve(principalOf(md), r.modelName, r.version, r.alias || 'production', r.reason);
-    return { ...a, approvedAtMs: new Date(a.approvedAt).getTime() };
+    return toApprovalMessage(a);
+  }
+
+  @GrpcMethod('RegistryService', 'ListApprovals')
+  async listApprovals(r: registry.ListApprovalsRequest): Promise<registry.ListApprovalsResponse> {
+    return { approvals: (await this.models.listApprovals(r.modelName)).map(toApprovalMessage) };
   }
 
   @GrpcMethod('RegistryService', 'GetLineage')
@@ -90,11 +91,5 @@ export class ModelsGrpcController {
     const message = toVersionMessage(version);
     const atRegistration = (version.lineage as Lineage & { productionVersionAtRegistration?: number }).productionVersionAtRegistration ?? 0;
     return { version: message, lineage: message.lineage, productionVersionAtRegistration: atRegistration };
-  }
-
-  @GrpcMethod('RegistryService', 'ListAuditEvents')
-  async listAuditEvents(r: registry.ListAuditEventsRequest): Promise<registry.ListAuditEventsResponse> {
-    const entries = await this.audit.list(r.modelName, r.limit);
-    return { events: entries.map((e) => ({ id: e.id, actor: e.actor, action: e.action, modelName: e.modelName, details: JSON.stringify(e.details), correlationId: e.correlationId, atMs: e.at.getTime() })) };
   }
 }

@@ -44,7 +44,8 @@ export class DeploymentsGrpcController {
 
   @GrpcMethod('DeploymentService', 'ListDeployments')
   async listDeployments(r: serving.ListDeploymentsRequest): Promise<serving.ListDeploymentsResponse> {
-    return { deployments: (await this.deployments.list(r.modelName, r.activeOnly, r.limit)).map((d) => toDeploymentMessage(d)) };
+    const { deployments, nextPageToken } = await this.deployments.list({ model: r.modelName, activeOnly: r.activeOnly, limit: r.limit, pageToken: r.pageToken });
+    return { deployments: deployments.map((d) => toDeploymentMessage(d)), nextPageToken };
   }
 
   @GrpcMethod('DeploymentService', 'ListAnalyses')

@@ -20,6 +20,7 @@ export class JobsGrpcController {
 
   @GrpcMethod('TrainingService', 'ListTrainingJobs')
   async listTrainingJobs(r: training.ListTrainingJobsRequest): Promise<training.ListTrainingJobsResponse> {
-    return { jobs: (await this.jobs.list(r.modelName, r.limit)).map(toJobMessage) };
+    const page = await this.jobs.list(r.modelName ?? '', r.limit ?? 0, r.pageToken ?? '');
+    return { jobs: page.jobs.map(toJobMessage), nextPageToken: page.nextPageToken };
   }
 }

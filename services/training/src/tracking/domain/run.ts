@@ -1,6 +1,13 @@
 /** Experiment tracking, as the domain sees it. */
 export type RunStatus = 'running' | 'finished' | 'failed' | 'killed';
 
+export interface Experiment {
+  name: string;
+  tags: Record<string, string>;
+  runCount: number;
+  createdAt: Date;
+}
+
 export interface MetricPoint {
   key: string;
   value: number;
@@ -33,6 +40,13 @@ export interface Run {
   metrics: Record<string, number>;
   artifacts: ArtifactRef[];
   reproducibility: Reproducibility;
+}
+
+/** One run's series of one metric, maybe thinned; totalPoints counts the values before. */
+export interface RunMetricHistory {
+  runId: string;
+  metrics: MetricPoint[];
+  totalPoints: number;
 }
 
 export const MAX_METRICS_PER_BATCH = 10_000;

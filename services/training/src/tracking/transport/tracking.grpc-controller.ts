@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { training } from '@mlops/contracts';
 import { invalidArgument } from '@mlops/errors';
-import type { Run, RunStatus } from '../domain/run';
+import type { Experiment, Run, RunStatus } from '../domain/run';
 import { TrackingService } from '../tracking.service';
 
 const STATUS: [training.RunStatus, RunStatus][] = [
@@ -26,6 +26,12 @@ export class TrackingGrpcController {
   @GrpcMethod('TrainingService', 'GetExperiment')
   async getExperiment(r: training.GetExperimentRequest): Promise<training.Experiment> {
     return toExperiment(await this.tracking.getExperiment(r.name));
+  }
+
+  @GrpcMethod('TrainingService', 'ListExperiments')
+  async listExperiments(r: training.ListExperimentsRequest): Promise<training.ListExperimentsResponse> {
+    const page = await this.tracking.listExperiments(r.nameContains ?? '', r.maxResults ?? 0, r.pageToken ?? '');
+    return { experiments: page.experiments.map(toExperiment), nextPageToken: page.nextPageToken };
   }
 
   @GrpcMethod('TrainingService', 'CreateRun')
@@ -62,13 +68,19 @@ export class TrackingGrpcController {
     return { metrics: await this.tracking.metricHistory(r.runId, r.key) };
   }
 
+  @GrpcMethod('TrainingService', 'GetMetricHistories')
+  async getMetricHistories(r: training.GetMetricHistoriesRequest): Promise<training.GetMetricHistoriesResponse> {
+    return { histories: await this.tracking.metricHistories(r.runIds ?? [], r.key ?? '', r.maxPointsPerRun ?? 0) };
+  }
+
   @GrpcMethod('TrainingService', 'SearchRuns')
   async searchRuns(r: training.SearchRunsRequest): Promise<training.SearchRunsResponse> {
-    return { runs: (await this.tracking.search(r.experiments ?? [], r.filter, r.orderBy ?? [], r.maxResults)).map(toRun) };
+    const page = await this.tracking.search(r.experiments ?? [], r.filter ?? '', r.orderBy ?? [], r.maxResults ?? 0, r.pageToken ?? '');
+    return { runs: page.runs.map(toRun), nextPageToken: page.nextPageToken };
   }
 }
 
-function toExperiment(e: { name: string; tags: Record<string, string>; runCount: number; createdAt: Date }): training.Experiment {
+function toExperiment(e: Experiment): training.Experiment {
   return { name: e.name, tags: e.tags, runCount: e.runCount, createdAtMs: new Date(e.createdAt).getTime() };
 }
 

@@ -425,6 +425,24 @@ export interface GetSnapshotRequest {
   snapshotId: string;
 }
 
+/** Lists snapshots, newest first. */
+export interface ListSnapshotsRequest {
+  /** Only this feature view's; empty for all. */
+  featureView: string;
+  /** At most this many; 0 means 50 (at most 500). */
+  limit: number;
+  /** Continue after the last page: its next_page_token. */
+  pageToken: string;
+}
+
+/** Snapshots, newest first, without their profiles (GetSnapshot has them). */
+export interface ListSnapshotsResponse {
+  /** The snapshots. */
+  snapshots: Snapshot[];
+  /** Set when older snapshots follow. */
+  nextPageToken: string;
+}
+
 /** One row of a snapshot. */
 export interface SnapshotRow {
   /** Entity key. */
@@ -3449,6 +3467,206 @@ export const GetSnapshotRequest: MessageFns<GetSnapshotRequest> = {
   },
 };
 
+function createBaseListSnapshotsRequest(): ListSnapshotsRequest {
+  return { featureView: "", limit: 0, pageToken: "" };
+}
+
+export const ListSnapshotsRequest: MessageFns<ListSnapshotsRequest> = {
+  encode(message: ListSnapshotsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.featureView !== "") {
+      writer.uint32(10).string(message.featureView);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(16).int32(message.limit);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSnapshotsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSnapshotsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.featureView = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSnapshotsRequest {
+    return {
+      featureView: isSet(object.featureView)
+        ? globalThis.String(object.featureView)
+        : isSet(object.feature_view)
+        ? globalThis.String(object.feature_view)
+        : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListSnapshotsRequest): unknown {
+    const obj: any = {};
+    if (message.featureView !== "") {
+      obj.featureView = message.featureView;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListSnapshotsRequest>, I>>(base?: I): ListSnapshotsRequest {
+    return ListSnapshotsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListSnapshotsRequest>, I>>(object: I): ListSnapshotsRequest {
+    const message = createBaseListSnapshotsRequest();
+    message.featureView = object.featureView ?? "";
+    message.limit = object.limit ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListSnapshotsResponse(): ListSnapshotsResponse {
+  return { snapshots: [], nextPageToken: "" };
+}
+
+export const ListSnapshotsResponse: MessageFns<ListSnapshotsResponse> = {
+  encode(message: ListSnapshotsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.snapshots) {
+      Snapshot.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSnapshotsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSnapshotsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.snapshots.push(Snapshot.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSnapshotsResponse {
+    return {
+      snapshots: globalThis.Array.isArray(object?.snapshots)
+        ? object.snapshots.map((e: any) => Snapshot.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListSnapshotsResponse): unknown {
+    const obj: any = {};
+    if (message.snapshots?.length) {
+      obj.snapshots = message.snapshots.map((e) => Snapshot.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListSnapshotsResponse>, I>>(base?: I): ListSnapshotsResponse {
+    return ListSnapshotsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListSnapshotsResponse>, I>>(object: I): ListSnapshotsResponse {
+    const message = createBaseListSnapshotsResponse();
+    message.snapshots = object.snapshots?.map((e) => Snapshot.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
 function createBaseSnapshotRow(): SnapshotRow {
   return { entityKey: "", timestampMs: 0, values: [], label: undefined };
 }
@@ -3603,6 +3821,10 @@ export interface FeatureStoreServiceClient {
 
   getSnapshot(request: GetSnapshotRequest, metadata?: Metadata): Observable<Snapshot>;
 
+  /** Lists snapshots. */
+
+  listSnapshots(request: ListSnapshotsRequest, metadata?: Metadata): Observable<ListSnapshotsResponse>;
+
   /** Streams a snapshot's rows. */
 
   readSnapshot(request: GetSnapshotRequest, metadata?: Metadata): Observable<SnapshotRow>;
@@ -3650,6 +3872,13 @@ export interface FeatureStoreServiceController {
 
   getSnapshot(request: GetSnapshotRequest, metadata?: Metadata): Promise<Snapshot> | Observable<Snapshot> | Snapshot;
 
+  /** Lists snapshots. */
+
+  listSnapshots(
+    request: ListSnapshotsRequest,
+    metadata?: Metadata,
+  ): Promise<ListSnapshotsResponse> | Observable<ListSnapshotsResponse> | ListSnapshotsResponse;
+
   /** Streams a snapshot's rows. */
 
   readSnapshot(request: GetSnapshotRequest, metadata?: Metadata): Observable<SnapshotRow>;
@@ -3664,6 +3893,7 @@ export function FeatureStoreServiceControllerMethods() {
       "getOnlineFeatures",
       "createSnapshot",
       "getSnapshot",
+      "listSnapshots",
       "readSnapshot",
     ];
     for (const method of grpcMethods) {

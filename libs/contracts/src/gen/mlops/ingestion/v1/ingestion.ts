@@ -287,8 +287,10 @@ export interface ListRejectedRecordsRequest {
   dataset: string;
   /** Only this reason code; empty for all. */
   reasonCode: string;
-  /** At most this many, newest first; 0 means 100. */
+  /** At most this many, newest first; 0 means 100 (at most 1000). */
   limit: number;
+  /** Continue after the last page: its next_page_token. */
+  pageToken: string;
 }
 
 /** One rejected record. */
@@ -311,6 +313,8 @@ export interface RejectedRecord {
 export interface ListRejectedRecordsResponse {
   /** The records. */
   records: RejectedRecord[];
+  /** Set when older records follow. */
+  nextPageToken: string;
 }
 
 /** An immutable, content-addressed cut of a dataset. */
@@ -2004,7 +2008,7 @@ export const IngestRecordsResponse: MessageFns<IngestRecordsResponse> = {
 };
 
 function createBaseListRejectedRecordsRequest(): ListRejectedRecordsRequest {
-  return { dataset: "", reasonCode: "", limit: 0 };
+  return { dataset: "", reasonCode: "", limit: 0, pageToken: "" };
 }
 
 export const ListRejectedRecordsRequest: MessageFns<ListRejectedRecordsRequest> = {
@@ -2017,6 +2021,9 @@ export const ListRejectedRecordsRequest: MessageFns<ListRejectedRecordsRequest> 
     }
     if (message.limit !== 0) {
       writer.uint32(24).int32(message.limit);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(34).string(message.pageToken);
     }
     return writer;
   },
@@ -2058,6 +2065,14 @@ export const ListRejectedRecordsRequest: MessageFns<ListRejectedRecordsRequest> 
             message.limit = reader.int32();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2079,6 +2094,11 @@ export const ListRejectedRecordsRequest: MessageFns<ListRejectedRecordsRequest> 
         ? globalThis.String(object.reason_code)
         : "",
       limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
     };
   },
 
@@ -2093,6 +2113,9 @@ export const ListRejectedRecordsRequest: MessageFns<ListRejectedRecordsRequest> 
     if (message.limit !== 0) {
       obj.limit = Math.round(message.limit);
     }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
     return obj;
   },
 
@@ -2104,6 +2127,7 @@ export const ListRejectedRecordsRequest: MessageFns<ListRejectedRecordsRequest> 
     message.dataset = object.dataset ?? "";
     message.reasonCode = object.reasonCode ?? "";
     message.limit = object.limit ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
@@ -2266,13 +2290,16 @@ export const RejectedRecord: MessageFns<RejectedRecord> = {
 };
 
 function createBaseListRejectedRecordsResponse(): ListRejectedRecordsResponse {
-  return { records: [] };
+  return { records: [], nextPageToken: "" };
 }
 
 export const ListRejectedRecordsResponse: MessageFns<ListRejectedRecordsResponse> = {
   encode(message: ListRejectedRecordsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.records) {
       RejectedRecord.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -2298,6 +2325,14 @@ export const ListRejectedRecordsResponse: MessageFns<ListRejectedRecordsResponse
             message.records.push(RejectedRecord.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2315,6 +2350,11 @@ export const ListRejectedRecordsResponse: MessageFns<ListRejectedRecordsResponse
       records: globalThis.Array.isArray(object?.records)
         ? object.records.map((e: any) => RejectedRecord.fromJSON(e))
         : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
@@ -2322,6 +2362,9 @@ export const ListRejectedRecordsResponse: MessageFns<ListRejectedRecordsResponse
     const obj: any = {};
     if (message.records?.length) {
       obj.records = message.records.map((e) => RejectedRecord.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -2332,6 +2375,7 @@ export const ListRejectedRecordsResponse: MessageFns<ListRejectedRecordsResponse
   fromPartial<I extends Exact<DeepPartial<ListRejectedRecordsResponse>, I>>(object: I): ListRejectedRecordsResponse {
     const message = createBaseListRejectedRecordsResponse();
     message.records = object.records?.map((e) => RejectedRecord.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };

@@ -168,6 +168,14 @@ export interface FeatureDriftResult {
   referenceSize: number;
   /** Current window sample size. */
   currentSize: number;
+  /** Numeric features: edges of the bins the distributions are counted in (one more than the shares). */
+  binEdges: number[];
+  /** Categorical features: the categories the distributions are counted in. */
+  categories: string[];
+  /** Share of the reference in each bin or category (filled in the latest report only). */
+  referenceShares: number[];
+  /** Share of the current window in each bin or category (filled in the latest report only). */
+  currentShares: number[];
 }
 
 /** The latest evaluation of a model's window. */
@@ -206,6 +214,22 @@ export interface DriftReport {
 export interface GetDriftReportRequest {
   /** Registered model name. */
   modelName: string;
+}
+
+/** Asks for a model's past evaluations, newest first. */
+export interface ListReportsRequest {
+  /** Registered model name. */
+  modelName: string;
+  /** Only evaluations at or after this time, Unix epoch milliseconds. */
+  sinceMs: number;
+  /** At most this many; 0 means 200 (at most 1000). */
+  limit: number;
+}
+
+/** A model's past drift evaluations, newest first (without distributions). */
+export interface ListDriftReportsResponse {
+  /** The reports. */
+  reports: DriftReport[];
 }
 
 /** A drift or degradation alert. */
@@ -247,14 +271,18 @@ export interface Alert {
 export interface ListAlertsRequest {
   /** Only this model's; empty for all. */
   modelName: string;
-  /** At most this many, newest first; 0 means 50. */
+  /** At most this many, newest first; 0 means 50 (at most 500). */
   limit: number;
+  /** Continue after the last page: its next_page_token. */
+  pageToken: string;
 }
 
 /** Alerts, newest first. */
 export interface ListAlertsResponse {
   /** The alerts. */
   alerts: Alert[];
+  /** Set when older alerts follow. */
+  nextPageToken: string;
 }
 
 /** Live performance of a model's production version, from predictions joined to late labels. */
@@ -309,6 +337,12 @@ export interface GetPerformanceReportRequest {
   modelName: string;
 }
 
+/** A model's past performance evaluations, newest first. */
+export interface ListPerformanceReportsResponse {
+  /** The reports. */
+  reports: PerformanceReport[];
+}
+
 /** One step of a saga, from the event that announced it. */
 export interface TimelineStep {
   /** When it happened (the event's occurred-at), Unix epoch milliseconds. */
@@ -347,6 +381,20 @@ export interface Timeline {
   correlationId: string;
   /** The steps, oldest first. */
   steps: TimelineStep[];
+}
+
+/** Asks for the latest sagas. */
+export interface ListTimelinesRequest {
+  /** Only sagas with steps of this model; empty for all. */
+  modelName: string;
+  /** At most this many sagas, the most recently active first; 0 means 10 (at most 50). */
+  limit: number;
+}
+
+/** The latest sagas, the most recently active first, each with its steps (at most 200 per saga). */
+export interface ListTimelinesResponse {
+  /** The sagas. */
+  timelines: Timeline[];
 }
 
 function createBaseServiceInstance(): ServiceInstance {
@@ -1085,7 +1133,19 @@ export const GetMonitoringPolicyRequest: MessageFns<GetMonitoringPolicyRequest> 
 };
 
 function createBaseFeatureDriftResult(): FeatureDriftResult {
-  return { feature: "", test: "", statistic: 0, threshold: 0, drifted: false, referenceSize: 0, currentSize: 0 };
+  return {
+    feature: "",
+    test: "",
+    statistic: 0,
+    threshold: 0,
+    drifted: false,
+    referenceSize: 0,
+    currentSize: 0,
+    binEdges: [],
+    categories: [],
+    referenceShares: [],
+    currentShares: [],
+  };
 }
 
 export const FeatureDriftResult: MessageFns<FeatureDriftResult> = {
@@ -1110,6 +1170,30 @@ export const FeatureDriftResult: MessageFns<FeatureDriftResult> = {
     }
     if (message.currentSize !== 0) {
       writer.uint32(56).int64(message.currentSize);
+    }
+    if (message.binEdges.length !== 0) {
+      writer.uint32(66).fork();
+      for (const v of message.binEdges) {
+        writer.double(v);
+      }
+      writer.join();
+    }
+    for (const v of message.categories) {
+      writer.uint32(74).string(v!);
+    }
+    if (message.referenceShares.length !== 0) {
+      writer.uint32(82).fork();
+      for (const v of message.referenceShares) {
+        writer.double(v);
+      }
+      writer.join();
+    }
+    if (message.currentShares.length !== 0) {
+      writer.uint32(90).fork();
+      for (const v of message.currentShares) {
+        writer.double(v);
+      }
+      writer.join();
     }
     return writer;
   },
@@ -1183,6 +1267,68 @@ export const FeatureDriftResult: MessageFns<FeatureDriftResult> = {
             message.currentSize = longToNumber(reader.int64());
             continue;
           }
+          case 8: {
+            if (tag === 65) {
+              message.binEdges.push(reader.double());
+
+              continue;
+            }
+
+            if (tag === 66) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.binEdges.push(reader.double());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.categories.push(reader.string());
+            continue;
+          }
+          case 10: {
+            if (tag === 81) {
+              message.referenceShares.push(reader.double());
+
+              continue;
+            }
+
+            if (tag === 82) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.referenceShares.push(reader.double());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 11: {
+            if (tag === 89) {
+              message.currentShares.push(reader.double());
+
+              continue;
+            }
+
+            if (tag === 90) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.currentShares.push(reader.double());
+              }
+
+              continue;
+            }
+
+            break;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1212,6 +1358,24 @@ export const FeatureDriftResult: MessageFns<FeatureDriftResult> = {
         : isSet(object.current_size)
         ? globalThis.Number(object.current_size)
         : 0,
+      binEdges: globalThis.Array.isArray(object?.binEdges)
+        ? object.binEdges.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.bin_edges)
+        ? object.bin_edges.map((e: any) => globalThis.Number(e))
+        : [],
+      categories: globalThis.Array.isArray(object?.categories)
+        ? object.categories.map((e: any) => globalThis.String(e))
+        : [],
+      referenceShares: globalThis.Array.isArray(object?.referenceShares)
+        ? object.referenceShares.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.reference_shares)
+        ? object.reference_shares.map((e: any) => globalThis.Number(e))
+        : [],
+      currentShares: globalThis.Array.isArray(object?.currentShares)
+        ? object.currentShares.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.current_shares)
+        ? object.current_shares.map((e: any) => globalThis.Number(e))
+        : [],
     };
   },
 
@@ -1238,6 +1402,18 @@ export const FeatureDriftResult: MessageFns<FeatureDriftResult> = {
     if (message.currentSize !== 0) {
       obj.currentSize = Math.round(message.currentSize);
     }
+    if (message.binEdges?.length) {
+      obj.binEdges = message.binEdges.map((e) => floatToJson(e));
+    }
+    if (message.categories?.length) {
+      obj.categories = message.categories;
+    }
+    if (message.referenceShares?.length) {
+      obj.referenceShares = message.referenceShares.map((e) => floatToJson(e));
+    }
+    if (message.currentShares?.length) {
+      obj.currentShares = message.currentShares.map((e) => floatToJson(e));
+    }
     return obj;
   },
 
@@ -1253,6 +1429,10 @@ export const FeatureDriftResult: MessageFns<FeatureDriftResult> = {
     message.drifted = object.drifted ?? false;
     message.referenceSize = object.referenceSize ?? 0;
     message.currentSize = object.currentSize ?? 0;
+    message.binEdges = object.binEdges?.map((e) => e) || [];
+    message.categories = object.categories?.map((e) => e) || [];
+    message.referenceShares = object.referenceShares?.map((e) => e) || [];
+    message.currentShares = object.currentShares?.map((e) => e) || [];
     return message;
   },
 };
@@ -1649,6 +1829,184 @@ export const GetDriftReportRequest: MessageFns<GetDriftReportRequest> = {
   },
 };
 
+function createBaseListReportsRequest(): ListReportsRequest {
+  return { modelName: "", sinceMs: 0, limit: 0 };
+}
+
+export const ListReportsRequest: MessageFns<ListReportsRequest> = {
+  encode(message: ListReportsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelName !== "") {
+      writer.uint32(10).string(message.modelName);
+    }
+    if (message.sinceMs !== 0) {
+      writer.uint32(16).int64(message.sinceMs);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(24).int32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListReportsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListReportsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.sinceMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListReportsRequest {
+    return {
+      modelName: isSet(object.modelName)
+        ? globalThis.String(object.modelName)
+        : isSet(object.model_name)
+        ? globalThis.String(object.model_name)
+        : "",
+      sinceMs: isSet(object.sinceMs)
+        ? globalThis.Number(object.sinceMs)
+        : isSet(object.since_ms)
+        ? globalThis.Number(object.since_ms)
+        : 0,
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: ListReportsRequest): unknown {
+    const obj: any = {};
+    if (message.modelName !== "") {
+      obj.modelName = message.modelName;
+    }
+    if (message.sinceMs !== 0) {
+      obj.sinceMs = Math.round(message.sinceMs);
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListReportsRequest>, I>>(base?: I): ListReportsRequest {
+    return ListReportsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListReportsRequest>, I>>(object: I): ListReportsRequest {
+    const message = createBaseListReportsRequest();
+    message.modelName = object.modelName ?? "";
+    message.sinceMs = object.sinceMs ?? 0;
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseListDriftReportsResponse(): ListDriftReportsResponse {
+  return { reports: [] };
+}
+
+export const ListDriftReportsResponse: MessageFns<ListDriftReportsResponse> = {
+  encode(message: ListDriftReportsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.reports) {
+      DriftReport.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDriftReportsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDriftReportsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reports.push(DriftReport.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDriftReportsResponse {
+    return {
+      reports: globalThis.Array.isArray(object?.reports) ? object.reports.map((e: any) => DriftReport.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListDriftReportsResponse): unknown {
+    const obj: any = {};
+    if (message.reports?.length) {
+      obj.reports = message.reports.map((e) => DriftReport.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListDriftReportsResponse>, I>>(base?: I): ListDriftReportsResponse {
+    return ListDriftReportsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListDriftReportsResponse>, I>>(object: I): ListDriftReportsResponse {
+    const message = createBaseListDriftReportsResponse();
+    message.reports = object.reports?.map((e) => DriftReport.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseAlert(): Alert {
   return {
     alertId: "",
@@ -1976,7 +2334,7 @@ export const Alert: MessageFns<Alert> = {
 };
 
 function createBaseListAlertsRequest(): ListAlertsRequest {
-  return { modelName: "", limit: 0 };
+  return { modelName: "", limit: 0, pageToken: "" };
 }
 
 export const ListAlertsRequest: MessageFns<ListAlertsRequest> = {
@@ -1986,6 +2344,9 @@ export const ListAlertsRequest: MessageFns<ListAlertsRequest> = {
     }
     if (message.limit !== 0) {
       writer.uint32(16).int32(message.limit);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -2019,6 +2380,14 @@ export const ListAlertsRequest: MessageFns<ListAlertsRequest> = {
             message.limit = reader.int32();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2039,6 +2408,11 @@ export const ListAlertsRequest: MessageFns<ListAlertsRequest> = {
         ? globalThis.String(object.model_name)
         : "",
       limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
     };
   },
 
@@ -2050,6 +2424,9 @@ export const ListAlertsRequest: MessageFns<ListAlertsRequest> = {
     if (message.limit !== 0) {
       obj.limit = Math.round(message.limit);
     }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
     return obj;
   },
 
@@ -2060,18 +2437,22 @@ export const ListAlertsRequest: MessageFns<ListAlertsRequest> = {
     const message = createBaseListAlertsRequest();
     message.modelName = object.modelName ?? "";
     message.limit = object.limit ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseListAlertsResponse(): ListAlertsResponse {
-  return { alerts: [] };
+  return { alerts: [], nextPageToken: "" };
 }
 
 export const ListAlertsResponse: MessageFns<ListAlertsResponse> = {
   encode(message: ListAlertsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.alerts) {
       Alert.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -2097,6 +2478,14 @@ export const ListAlertsResponse: MessageFns<ListAlertsResponse> = {
             message.alerts.push(Alert.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2110,13 +2499,23 @@ export const ListAlertsResponse: MessageFns<ListAlertsResponse> = {
   },
 
   fromJSON(object: any): ListAlertsResponse {
-    return { alerts: globalThis.Array.isArray(object?.alerts) ? object.alerts.map((e: any) => Alert.fromJSON(e)) : [] };
+    return {
+      alerts: globalThis.Array.isArray(object?.alerts) ? object.alerts.map((e: any) => Alert.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
   },
 
   toJSON(message: ListAlertsResponse): unknown {
     const obj: any = {};
     if (message.alerts?.length) {
       obj.alerts = message.alerts.map((e) => Alert.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -2127,6 +2526,7 @@ export const ListAlertsResponse: MessageFns<ListAlertsResponse> = {
   fromPartial<I extends Exact<DeepPartial<ListAlertsResponse>, I>>(object: I): ListAlertsResponse {
     const message = createBaseListAlertsResponse();
     message.alerts = object.alerts?.map((e) => Alert.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -2754,6 +3154,79 @@ export const GetPerformanceReportRequest: MessageFns<GetPerformanceReportRequest
   },
 };
 
+function createBaseListPerformanceReportsResponse(): ListPerformanceReportsResponse {
+  return { reports: [] };
+}
+
+export const ListPerformanceReportsResponse: MessageFns<ListPerformanceReportsResponse> = {
+  encode(message: ListPerformanceReportsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.reports) {
+      PerformanceReport.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPerformanceReportsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPerformanceReportsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reports.push(PerformanceReport.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPerformanceReportsResponse {
+    return {
+      reports: globalThis.Array.isArray(object?.reports)
+        ? object.reports.map((e: any) => PerformanceReport.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListPerformanceReportsResponse): unknown {
+    const obj: any = {};
+    if (message.reports?.length) {
+      obj.reports = message.reports.map((e) => PerformanceReport.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPerformanceReportsResponse>, I>>(base?: I): ListPerformanceReportsResponse {
+    return ListPerformanceReportsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPerformanceReportsResponse>, I>>(
+    object: I,
+  ): ListPerformanceReportsResponse {
+    const message = createBaseListPerformanceReportsResponse();
+    message.reports = object.reports?.map((e) => PerformanceReport.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseTimelineStep(): TimelineStep {
   return { atMs: 0, kind: "", service: "", modelName: "", version: 0, summary: "", details: {} };
 }
@@ -3204,6 +3677,166 @@ export const Timeline: MessageFns<Timeline> = {
   },
 };
 
+function createBaseListTimelinesRequest(): ListTimelinesRequest {
+  return { modelName: "", limit: 0 };
+}
+
+export const ListTimelinesRequest: MessageFns<ListTimelinesRequest> = {
+  encode(message: ListTimelinesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelName !== "") {
+      writer.uint32(10).string(message.modelName);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(16).int32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTimelinesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTimelinesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTimelinesRequest {
+    return {
+      modelName: isSet(object.modelName)
+        ? globalThis.String(object.modelName)
+        : isSet(object.model_name)
+        ? globalThis.String(object.model_name)
+        : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: ListTimelinesRequest): unknown {
+    const obj: any = {};
+    if (message.modelName !== "") {
+      obj.modelName = message.modelName;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTimelinesRequest>, I>>(base?: I): ListTimelinesRequest {
+    return ListTimelinesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTimelinesRequest>, I>>(object: I): ListTimelinesRequest {
+    const message = createBaseListTimelinesRequest();
+    message.modelName = object.modelName ?? "";
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseListTimelinesResponse(): ListTimelinesResponse {
+  return { timelines: [] };
+}
+
+export const ListTimelinesResponse: MessageFns<ListTimelinesResponse> = {
+  encode(message: ListTimelinesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.timelines) {
+      Timeline.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTimelinesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTimelinesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.timelines.push(Timeline.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTimelinesResponse {
+    return {
+      timelines: globalThis.Array.isArray(object?.timelines)
+        ? object.timelines.map((e: any) => Timeline.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListTimelinesResponse): unknown {
+    const obj: any = {};
+    if (message.timelines?.length) {
+      obj.timelines = message.timelines.map((e) => Timeline.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTimelinesResponse>, I>>(base?: I): ListTimelinesResponse {
+    return ListTimelinesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTimelinesResponse>, I>>(object: I): ListTimelinesResponse {
+    const message = createBaseListTimelinesResponse();
+    message.timelines = object.timelines?.map((e) => Timeline.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** Monitoring API. */
 
 export interface MonitoringServiceClient {
@@ -3226,9 +3859,17 @@ export interface MonitoringServiceClient {
 
   getDriftReport(request: GetDriftReportRequest, metadata?: Metadata): Observable<DriftReport>;
 
+  /** Past drift evaluations of a model. */
+
+  listDriftReports(request: ListReportsRequest, metadata?: Metadata): Observable<ListDriftReportsResponse>;
+
   /** The latest performance evaluation of a model from late labels (NOT_FOUND before the first). */
 
   getPerformanceReport(request: GetPerformanceReportRequest, metadata?: Metadata): Observable<PerformanceReport>;
+
+  /** Past performance evaluations of a model. */
+
+  listPerformanceReports(request: ListReportsRequest, metadata?: Metadata): Observable<ListPerformanceReportsResponse>;
 
   /** Alerts raised. */
 
@@ -3237,6 +3878,10 @@ export interface MonitoringServiceClient {
   /** Every step of one saga (NOT_FOUND when nothing carried the id). */
 
   getTimeline(request: GetTimelineRequest, metadata?: Metadata): Observable<Timeline>;
+
+  /** The latest sagas with their steps. */
+
+  listTimelines(request: ListTimelinesRequest, metadata?: Metadata): Observable<ListTimelinesResponse>;
 }
 
 /** Monitoring API. */
@@ -3270,12 +3915,29 @@ export interface MonitoringServiceController {
     metadata?: Metadata,
   ): Promise<DriftReport> | Observable<DriftReport> | DriftReport;
 
+  /** Past drift evaluations of a model. */
+
+  listDriftReports(
+    request: ListReportsRequest,
+    metadata?: Metadata,
+  ): Promise<ListDriftReportsResponse> | Observable<ListDriftReportsResponse> | ListDriftReportsResponse;
+
   /** The latest performance evaluation of a model from late labels (NOT_FOUND before the first). */
 
   getPerformanceReport(
     request: GetPerformanceReportRequest,
     metadata?: Metadata,
   ): Promise<PerformanceReport> | Observable<PerformanceReport> | PerformanceReport;
+
+  /** Past performance evaluations of a model. */
+
+  listPerformanceReports(
+    request: ListReportsRequest,
+    metadata?: Metadata,
+  ):
+    | Promise<ListPerformanceReportsResponse>
+    | Observable<ListPerformanceReportsResponse>
+    | ListPerformanceReportsResponse;
 
   /** Alerts raised. */
 
@@ -3287,6 +3949,13 @@ export interface MonitoringServiceController {
   /** Every step of one saga (NOT_FOUND when nothing carried the id). */
 
   getTimeline(request: GetTimelineRequest, metadata?: Metadata): Promise<Timeline> | Observable<Timeline> | Timeline;
+
+  /** The latest sagas with their steps. */
+
+  listTimelines(
+    request: ListTimelinesRequest,
+    metadata?: Metadata,
+  ): Promise<ListTimelinesResponse> | Observable<ListTimelinesResponse> | ListTimelinesResponse;
 }
 
 export function MonitoringServiceControllerMethods() {
@@ -3296,9 +3965,12 @@ export function MonitoringServiceControllerMethods() {
       "setMonitoringPolicy",
       "getMonitoringPolicy",
       "getDriftReport",
+      "listDriftReports",
       "getPerformanceReport",
+      "listPerformanceReports",
       "listAlerts",
       "getTimeline",
+      "listTimelines",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);

@@ -377,6 +377,18 @@ export interface Approval {
   approvedAtMs: number;
 }
 
+/** Asks for a model's approvals. */
+export interface ListApprovalsRequest {
+  /** Registered model name. */
+  modelName: string;
+}
+
+/** A model's approvals, newest first. */
+export interface ListApprovalsResponse {
+  /** The approvals. */
+  approvals: Approval[];
+}
+
 /** Asks for a version's lineage. */
 export interface GetLineageRequest {
   /** Model name. */
@@ -403,8 +415,12 @@ export interface LineageResponse {
 export interface ListAuditEventsRequest {
   /** Only this model; empty for all. */
   modelName: string;
-  /** At most this many, newest first; 0 means 100. */
+  /** At most this many, newest first; 0 means 100 (at most 1000). */
   limit: number;
+  /** Continue after the last page: its next_page_token. */
+  pageToken: string;
+  /** Only this actor's events. */
+  actor: string;
 }
 
 /** One mutation on record. */
@@ -429,6 +445,8 @@ export interface AuditEvent {
 export interface ListAuditEventsResponse {
   /** The records. */
   events: AuditEvent[];
+  /** Set when older events follow. */
+  nextPageToken: string;
 }
 
 /** A chunk of an artifact upload or download. */
@@ -3826,6 +3844,150 @@ export const Approval: MessageFns<Approval> = {
   },
 };
 
+function createBaseListApprovalsRequest(): ListApprovalsRequest {
+  return { modelName: "" };
+}
+
+export const ListApprovalsRequest: MessageFns<ListApprovalsRequest> = {
+  encode(message: ListApprovalsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelName !== "") {
+      writer.uint32(10).string(message.modelName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListApprovalsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListApprovalsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListApprovalsRequest {
+    return {
+      modelName: isSet(object.modelName)
+        ? globalThis.String(object.modelName)
+        : isSet(object.model_name)
+        ? globalThis.String(object.model_name)
+        : "",
+    };
+  },
+
+  toJSON(message: ListApprovalsRequest): unknown {
+    const obj: any = {};
+    if (message.modelName !== "") {
+      obj.modelName = message.modelName;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListApprovalsRequest>, I>>(base?: I): ListApprovalsRequest {
+    return ListApprovalsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListApprovalsRequest>, I>>(object: I): ListApprovalsRequest {
+    const message = createBaseListApprovalsRequest();
+    message.modelName = object.modelName ?? "";
+    return message;
+  },
+};
+
+function createBaseListApprovalsResponse(): ListApprovalsResponse {
+  return { approvals: [] };
+}
+
+export const ListApprovalsResponse: MessageFns<ListApprovalsResponse> = {
+  encode(message: ListApprovalsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.approvals) {
+      Approval.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListApprovalsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListApprovalsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.approvals.push(Approval.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListApprovalsResponse {
+    return {
+      approvals: globalThis.Array.isArray(object?.approvals)
+        ? object.approvals.map((e: any) => Approval.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListApprovalsResponse): unknown {
+    const obj: any = {};
+    if (message.approvals?.length) {
+      obj.approvals = message.approvals.map((e) => Approval.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListApprovalsResponse>, I>>(base?: I): ListApprovalsResponse {
+    return ListApprovalsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListApprovalsResponse>, I>>(object: I): ListApprovalsResponse {
+    const message = createBaseListApprovalsResponse();
+    message.approvals = object.approvals?.map((e) => Approval.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseGetLineageRequest(): GetLineageRequest {
   return { modelName: "", version: 0 };
 }
@@ -4025,7 +4187,7 @@ export const LineageResponse: MessageFns<LineageResponse> = {
 };
 
 function createBaseListAuditEventsRequest(): ListAuditEventsRequest {
-  return { modelName: "", limit: 0 };
+  return { modelName: "", limit: 0, pageToken: "", actor: "" };
 }
 
 export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
@@ -4035,6 +4197,12 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
     }
     if (message.limit !== 0) {
       writer.uint32(16).int32(message.limit);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
+    }
+    if (message.actor !== "") {
+      writer.uint32(34).string(message.actor);
     }
     return writer;
   },
@@ -4068,6 +4236,22 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
             message.limit = reader.int32();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4088,6 +4272,12 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
         ? globalThis.String(object.model_name)
         : "",
       limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
     };
   },
 
@@ -4099,6 +4289,12 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
     if (message.limit !== 0) {
       obj.limit = Math.round(message.limit);
     }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
     return obj;
   },
 
@@ -4109,6 +4305,8 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
     const message = createBaseListAuditEventsRequest();
     message.modelName = object.modelName ?? "";
     message.limit = object.limit ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    message.actor = object.actor ?? "";
     return message;
   },
 };
@@ -4291,13 +4489,16 @@ export const AuditEvent: MessageFns<AuditEvent> = {
 };
 
 function createBaseListAuditEventsResponse(): ListAuditEventsResponse {
-  return { events: [] };
+  return { events: [], nextPageToken: "" };
 }
 
 export const ListAuditEventsResponse: MessageFns<ListAuditEventsResponse> = {
   encode(message: ListAuditEventsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.events) {
       AuditEvent.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -4323,6 +4524,14 @@ export const ListAuditEventsResponse: MessageFns<ListAuditEventsResponse> = {
             message.events.push(AuditEvent.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4338,6 +4547,11 @@ export const ListAuditEventsResponse: MessageFns<ListAuditEventsResponse> = {
   fromJSON(object: any): ListAuditEventsResponse {
     return {
       events: globalThis.Array.isArray(object?.events) ? object.events.map((e: any) => AuditEvent.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
@@ -4345,6 +4559,9 @@ export const ListAuditEventsResponse: MessageFns<ListAuditEventsResponse> = {
     const obj: any = {};
     if (message.events?.length) {
       obj.events = message.events.map((e) => AuditEvent.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -4355,6 +4572,7 @@ export const ListAuditEventsResponse: MessageFns<ListAuditEventsResponse> = {
   fromPartial<I extends Exact<DeepPartial<ListAuditEventsResponse>, I>>(object: I): ListAuditEventsResponse {
     const message = createBaseListAuditEventsResponse();
     message.events = object.events?.map((e) => AuditEvent.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -5088,6 +5306,10 @@ export interface RegistryServiceClient {
 
   approveVersion(request: ApproveVersionRequest, metadata?: Metadata): Observable<Approval>;
 
+  /** Lists a model's approvals, newest first. */
+
+  listApprovals(request: ListApprovalsRequest, metadata?: Metadata): Observable<ListApprovalsResponse>;
+
   /** Lineage of a version in one call. */
 
   getLineage(request: GetLineageRequest, metadata?: Metadata): Observable<LineageResponse>;
@@ -5189,6 +5411,13 @@ export interface RegistryServiceController {
     metadata?: Metadata,
   ): Promise<Approval> | Observable<Approval> | Approval;
 
+  /** Lists a model's approvals, newest first. */
+
+  listApprovals(
+    request: ListApprovalsRequest,
+    metadata?: Metadata,
+  ): Promise<ListApprovalsResponse> | Observable<ListApprovalsResponse> | ListApprovalsResponse;
+
   /** Lineage of a version in one call. */
 
   getLineage(
@@ -5236,6 +5465,7 @@ export function RegistryServiceControllerMethods() {
       "setAlias",
       "deleteAlias",
       "approveVersion",
+      "listApprovals",
       "getLineage",
       "listAuditEvents",
       "downloadArtifact",

@@ -442,14 +442,18 @@ export interface ListDeploymentsRequest {
   modelName: string;
   /** Only active ones (progressing, paused, promoting, awaiting promotion). */
   activeOnly: boolean;
-  /** At most this many, newest first; 0 means 50. */
+  /** At most this many, newest first; 0 means 50 (at most 500). */
   limit: number;
+  /** Continue after the last page: its next_page_token. */
+  pageToken: string;
 }
 
 /** Deployments, newest first. */
 export interface ListDeploymentsResponse {
   /** The deployments. */
   deployments: Deployment[];
+  /** Set when older deployments follow. */
+  nextPageToken: string;
 }
 
 /** Lists the analyses of a deployment. */
@@ -2097,7 +2101,7 @@ export const GetDeploymentRequest: MessageFns<GetDeploymentRequest> = {
 };
 
 function createBaseListDeploymentsRequest(): ListDeploymentsRequest {
-  return { modelName: "", activeOnly: false, limit: 0 };
+  return { modelName: "", activeOnly: false, limit: 0, pageToken: "" };
 }
 
 export const ListDeploymentsRequest: MessageFns<ListDeploymentsRequest> = {
@@ -2110,6 +2114,9 @@ export const ListDeploymentsRequest: MessageFns<ListDeploymentsRequest> = {
     }
     if (message.limit !== 0) {
       writer.uint32(24).int32(message.limit);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(34).string(message.pageToken);
     }
     return writer;
   },
@@ -2151,6 +2158,14 @@ export const ListDeploymentsRequest: MessageFns<ListDeploymentsRequest> = {
             message.limit = reader.int32();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2176,6 +2191,11 @@ export const ListDeploymentsRequest: MessageFns<ListDeploymentsRequest> = {
         ? globalThis.Boolean(object.active_only)
         : false,
       limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
     };
   },
 
@@ -2190,6 +2210,9 @@ export const ListDeploymentsRequest: MessageFns<ListDeploymentsRequest> = {
     if (message.limit !== 0) {
       obj.limit = Math.round(message.limit);
     }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
     return obj;
   },
 
@@ -2201,18 +2224,22 @@ export const ListDeploymentsRequest: MessageFns<ListDeploymentsRequest> = {
     message.modelName = object.modelName ?? "";
     message.activeOnly = object.activeOnly ?? false;
     message.limit = object.limit ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseListDeploymentsResponse(): ListDeploymentsResponse {
-  return { deployments: [] };
+  return { deployments: [], nextPageToken: "" };
 }
 
 export const ListDeploymentsResponse: MessageFns<ListDeploymentsResponse> = {
   encode(message: ListDeploymentsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.deployments) {
       Deployment.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -2238,6 +2265,14 @@ export const ListDeploymentsResponse: MessageFns<ListDeploymentsResponse> = {
             message.deployments.push(Deployment.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2255,6 +2290,11 @@ export const ListDeploymentsResponse: MessageFns<ListDeploymentsResponse> = {
       deployments: globalThis.Array.isArray(object?.deployments)
         ? object.deployments.map((e: any) => Deployment.fromJSON(e))
         : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
@@ -2262,6 +2302,9 @@ export const ListDeploymentsResponse: MessageFns<ListDeploymentsResponse> = {
     const obj: any = {};
     if (message.deployments?.length) {
       obj.deployments = message.deployments.map((e) => Deployment.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -2272,6 +2315,7 @@ export const ListDeploymentsResponse: MessageFns<ListDeploymentsResponse> = {
   fromPartial<I extends Exact<DeepPartial<ListDeploymentsResponse>, I>>(object: I): ListDeploymentsResponse {
     const message = createBaseListDeploymentsResponse();
     message.deployments = object.deployments?.map((e) => Deployment.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };

@@ -210,6 +210,24 @@ export interface GetExperimentRequest {
   name: string;
 }
 
+/** Lists experiments, newest first. */
+export interface ListExperimentsRequest {
+  /** Only experiments whose name contains this (case-insensitive); empty for all. */
+  nameContains: string;
+  /** At most this many; 0 means 100 (at most 1000). */
+  maxResults: number;
+  /** Continue after the last page: its next_page_token. */
+  pageToken: string;
+}
+
+/** Experiments, newest first. */
+export interface ListExperimentsResponse {
+  /** The experiments. */
+  experiments: Experiment[];
+  /** Set when more follow. */
+  nextPageToken: string;
+}
+
 /** One value of a metric series. */
 export interface Metric {
   /** Metric name. */
@@ -371,6 +389,35 @@ export interface GetMetricHistoryResponse {
   metrics: Metric[];
 }
 
+/** Asks for one metric's history in many runs at once (to overlay their curves). */
+export interface GetMetricHistoriesRequest {
+  /** Run ids, at most 1000. */
+  runIds: string[];
+  /** Metric name. */
+  key: string;
+  /**
+   * Points per run at most (default 200, at most 1000); longer series are thinned evenly,
+   * keeping the first and the last point; all runs together get at most 200,000 points.
+   */
+  maxPointsPerRun: number;
+}
+
+/** One run's series of the metric. */
+export interface RunMetricHistory {
+  /** Run id. */
+  runId: string;
+  /** The values, by step then time (thinned as asked). */
+  metrics: Metric[];
+  /** Values the run has in all (before thinning). */
+  totalPoints: number;
+}
+
+/** The metric's history per run, in the order asked; runs without the metric have no points. */
+export interface GetMetricHistoriesResponse {
+  /** One per run asked. */
+  histories: RunMetricHistory[];
+}
+
 /** Searches runs. */
 export interface SearchRunsRequest {
   /** Experiments to search; empty for all. */
@@ -382,14 +429,18 @@ export interface SearchRunsRequest {
   filter: string;
   /** e.g. ["metrics.accuracy DESC", "attributes.start_time"]. */
   orderBy: string[];
-  /** At most this many; 0 means 100. */
+  /** At most this many; 0 means 100 (at most 1000). */
   maxResults: number;
+  /** Continue after the last page: its next_page_token (the same filter and order must be given). */
+  pageToken: string;
 }
 
 /** Matching runs, in order. */
 export interface SearchRunsResponse {
   /** The runs. */
   runs: Run[];
+  /** Set when more runs match. */
+  nextPageToken: string;
 }
 
 /** Candidate values of one hyperparameter (grid search). */
@@ -545,14 +596,18 @@ export interface GetTrainingJobRequest {
 export interface ListTrainingJobsRequest {
   /** Only this model; empty for all. */
   modelName: string;
-  /** At most this many, newest first; 0 means 100. */
+  /** At most this many, newest first; 0 means 100 (at most 1000). */
   limit: number;
+  /** Continue after the last page: its next_page_token. */
+  pageToken: string;
 }
 
 /** Jobs, newest first. */
 export interface ListTrainingJobsResponse {
   /** The jobs. */
   jobs: TrainingJob[];
+  /** Set when older jobs follow. */
+  nextPageToken: string;
 }
 
 function createBaseExperiment(): Experiment {
@@ -1062,6 +1117,210 @@ export const GetExperimentRequest: MessageFns<GetExperimentRequest> = {
   fromPartial<I extends Exact<DeepPartial<GetExperimentRequest>, I>>(object: I): GetExperimentRequest {
     const message = createBaseGetExperimentRequest();
     message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseListExperimentsRequest(): ListExperimentsRequest {
+  return { nameContains: "", maxResults: 0, pageToken: "" };
+}
+
+export const ListExperimentsRequest: MessageFns<ListExperimentsRequest> = {
+  encode(message: ListExperimentsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nameContains !== "") {
+      writer.uint32(10).string(message.nameContains);
+    }
+    if (message.maxResults !== 0) {
+      writer.uint32(16).int32(message.maxResults);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListExperimentsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListExperimentsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.nameContains = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.maxResults = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListExperimentsRequest {
+    return {
+      nameContains: isSet(object.nameContains)
+        ? globalThis.String(object.nameContains)
+        : isSet(object.name_contains)
+        ? globalThis.String(object.name_contains)
+        : "",
+      maxResults: isSet(object.maxResults)
+        ? globalThis.Number(object.maxResults)
+        : isSet(object.max_results)
+        ? globalThis.Number(object.max_results)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListExperimentsRequest): unknown {
+    const obj: any = {};
+    if (message.nameContains !== "") {
+      obj.nameContains = message.nameContains;
+    }
+    if (message.maxResults !== 0) {
+      obj.maxResults = Math.round(message.maxResults);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListExperimentsRequest>, I>>(base?: I): ListExperimentsRequest {
+    return ListExperimentsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListExperimentsRequest>, I>>(object: I): ListExperimentsRequest {
+    const message = createBaseListExperimentsRequest();
+    message.nameContains = object.nameContains ?? "";
+    message.maxResults = object.maxResults ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListExperimentsResponse(): ListExperimentsResponse {
+  return { experiments: [], nextPageToken: "" };
+}
+
+export const ListExperimentsResponse: MessageFns<ListExperimentsResponse> = {
+  encode(message: ListExperimentsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.experiments) {
+      Experiment.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListExperimentsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListExperimentsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.experiments.push(Experiment.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListExperimentsResponse {
+    return {
+      experiments: globalThis.Array.isArray(object?.experiments)
+        ? object.experiments.map((e: any) => Experiment.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListExperimentsResponse): unknown {
+    const obj: any = {};
+    if (message.experiments?.length) {
+      obj.experiments = message.experiments.map((e) => Experiment.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListExperimentsResponse>, I>>(base?: I): ListExperimentsResponse {
+    return ListExperimentsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListExperimentsResponse>, I>>(object: I): ListExperimentsResponse {
+    const message = createBaseListExperimentsResponse();
+    message.experiments = object.experiments?.map((e) => Experiment.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -3209,8 +3468,297 @@ export const GetMetricHistoryResponse: MessageFns<GetMetricHistoryResponse> = {
   },
 };
 
+function createBaseGetMetricHistoriesRequest(): GetMetricHistoriesRequest {
+  return { runIds: [], key: "", maxPointsPerRun: 0 };
+}
+
+export const GetMetricHistoriesRequest: MessageFns<GetMetricHistoriesRequest> = {
+  encode(message: GetMetricHistoriesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.runIds) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.key !== "") {
+      writer.uint32(18).string(message.key);
+    }
+    if (message.maxPointsPerRun !== 0) {
+      writer.uint32(24).int32(message.maxPointsPerRun);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetMetricHistoriesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetMetricHistoriesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.runIds.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.maxPointsPerRun = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetMetricHistoriesRequest {
+    return {
+      runIds: globalThis.Array.isArray(object?.runIds)
+        ? object.runIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.run_ids)
+        ? object.run_ids.map((e: any) => globalThis.String(e))
+        : [],
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      maxPointsPerRun: isSet(object.maxPointsPerRun)
+        ? globalThis.Number(object.maxPointsPerRun)
+        : isSet(object.max_points_per_run)
+        ? globalThis.Number(object.max_points_per_run)
+        : 0,
+    };
+  },
+
+  toJSON(message: GetMetricHistoriesRequest): unknown {
+    const obj: any = {};
+    if (message.runIds?.length) {
+      obj.runIds = message.runIds;
+    }
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.maxPointsPerRun !== 0) {
+      obj.maxPointsPerRun = Math.round(message.maxPointsPerRun);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetMetricHistoriesRequest>, I>>(base?: I): GetMetricHistoriesRequest {
+    return GetMetricHistoriesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetMetricHistoriesRequest>, I>>(object: I): GetMetricHistoriesRequest {
+    const message = createBaseGetMetricHistoriesRequest();
+    message.runIds = object.runIds?.map((e) => e) || [];
+    message.key = object.key ?? "";
+    message.maxPointsPerRun = object.maxPointsPerRun ?? 0;
+    return message;
+  },
+};
+
+function createBaseRunMetricHistory(): RunMetricHistory {
+  return { runId: "", metrics: [], totalPoints: 0 };
+}
+
+export const RunMetricHistory: MessageFns<RunMetricHistory> = {
+  encode(message: RunMetricHistory, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.runId !== "") {
+      writer.uint32(10).string(message.runId);
+    }
+    for (const v of message.metrics) {
+      Metric.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.totalPoints !== 0) {
+      writer.uint32(24).int64(message.totalPoints);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RunMetricHistory {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRunMetricHistory();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.runId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.metrics.push(Metric.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.totalPoints = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RunMetricHistory {
+    return {
+      runId: isSet(object.runId)
+        ? globalThis.String(object.runId)
+        : isSet(object.run_id)
+        ? globalThis.String(object.run_id)
+        : "",
+      metrics: globalThis.Array.isArray(object?.metrics) ? object.metrics.map((e: any) => Metric.fromJSON(e)) : [],
+      totalPoints: isSet(object.totalPoints)
+        ? globalThis.Number(object.totalPoints)
+        : isSet(object.total_points)
+        ? globalThis.Number(object.total_points)
+        : 0,
+    };
+  },
+
+  toJSON(message: RunMetricHistory): unknown {
+    const obj: any = {};
+    if (message.runId !== "") {
+      obj.runId = message.runId;
+    }
+    if (message.metrics?.length) {
+      obj.metrics = message.metrics.map((e) => Metric.toJSON(e));
+    }
+    if (message.totalPoints !== 0) {
+      obj.totalPoints = Math.round(message.totalPoints);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RunMetricHistory>, I>>(base?: I): RunMetricHistory {
+    return RunMetricHistory.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RunMetricHistory>, I>>(object: I): RunMetricHistory {
+    const message = createBaseRunMetricHistory();
+    message.runId = object.runId ?? "";
+    message.metrics = object.metrics?.map((e) => Metric.fromPartial(e)) || [];
+    message.totalPoints = object.totalPoints ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetMetricHistoriesResponse(): GetMetricHistoriesResponse {
+  return { histories: [] };
+}
+
+export const GetMetricHistoriesResponse: MessageFns<GetMetricHistoriesResponse> = {
+  encode(message: GetMetricHistoriesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.histories) {
+      RunMetricHistory.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetMetricHistoriesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetMetricHistoriesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.histories.push(RunMetricHistory.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetMetricHistoriesResponse {
+    return {
+      histories: globalThis.Array.isArray(object?.histories)
+        ? object.histories.map((e: any) => RunMetricHistory.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetMetricHistoriesResponse): unknown {
+    const obj: any = {};
+    if (message.histories?.length) {
+      obj.histories = message.histories.map((e) => RunMetricHistory.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetMetricHistoriesResponse>, I>>(base?: I): GetMetricHistoriesResponse {
+    return GetMetricHistoriesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetMetricHistoriesResponse>, I>>(object: I): GetMetricHistoriesResponse {
+    const message = createBaseGetMetricHistoriesResponse();
+    message.histories = object.histories?.map((e) => RunMetricHistory.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseSearchRunsRequest(): SearchRunsRequest {
-  return { experiments: [], filter: "", orderBy: [], maxResults: 0 };
+  return { experiments: [], filter: "", orderBy: [], maxResults: 0, pageToken: "" };
 }
 
 export const SearchRunsRequest: MessageFns<SearchRunsRequest> = {
@@ -3226,6 +3774,9 @@ export const SearchRunsRequest: MessageFns<SearchRunsRequest> = {
     }
     if (message.maxResults !== 0) {
       writer.uint32(32).int32(message.maxResults);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(42).string(message.pageToken);
     }
     return writer;
   },
@@ -3275,6 +3826,14 @@ export const SearchRunsRequest: MessageFns<SearchRunsRequest> = {
             message.maxResults = reader.int32();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3303,6 +3862,11 @@ export const SearchRunsRequest: MessageFns<SearchRunsRequest> = {
         : isSet(object.max_results)
         ? globalThis.Number(object.max_results)
         : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
     };
   },
 
@@ -3320,6 +3884,9 @@ export const SearchRunsRequest: MessageFns<SearchRunsRequest> = {
     if (message.maxResults !== 0) {
       obj.maxResults = Math.round(message.maxResults);
     }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
     return obj;
   },
 
@@ -3332,18 +3899,22 @@ export const SearchRunsRequest: MessageFns<SearchRunsRequest> = {
     message.filter = object.filter ?? "";
     message.orderBy = object.orderBy?.map((e) => e) || [];
     message.maxResults = object.maxResults ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseSearchRunsResponse(): SearchRunsResponse {
-  return { runs: [] };
+  return { runs: [], nextPageToken: "" };
 }
 
 export const SearchRunsResponse: MessageFns<SearchRunsResponse> = {
   encode(message: SearchRunsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.runs) {
       Run.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -3369,6 +3940,14 @@ export const SearchRunsResponse: MessageFns<SearchRunsResponse> = {
             message.runs.push(Run.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3382,13 +3961,23 @@ export const SearchRunsResponse: MessageFns<SearchRunsResponse> = {
   },
 
   fromJSON(object: any): SearchRunsResponse {
-    return { runs: globalThis.Array.isArray(object?.runs) ? object.runs.map((e: any) => Run.fromJSON(e)) : [] };
+    return {
+      runs: globalThis.Array.isArray(object?.runs) ? object.runs.map((e: any) => Run.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
   },
 
   toJSON(message: SearchRunsResponse): unknown {
     const obj: any = {};
     if (message.runs?.length) {
       obj.runs = message.runs.map((e) => Run.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -3399,6 +3988,7 @@ export const SearchRunsResponse: MessageFns<SearchRunsResponse> = {
   fromPartial<I extends Exact<DeepPartial<SearchRunsResponse>, I>>(object: I): SearchRunsResponse {
     const message = createBaseSearchRunsResponse();
     message.runs = object.runs?.map((e) => Run.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -5270,7 +5860,7 @@ export const GetTrainingJobRequest: MessageFns<GetTrainingJobRequest> = {
 };
 
 function createBaseListTrainingJobsRequest(): ListTrainingJobsRequest {
-  return { modelName: "", limit: 0 };
+  return { modelName: "", limit: 0, pageToken: "" };
 }
 
 export const ListTrainingJobsRequest: MessageFns<ListTrainingJobsRequest> = {
@@ -5280,6 +5870,9 @@ export const ListTrainingJobsRequest: MessageFns<ListTrainingJobsRequest> = {
     }
     if (message.limit !== 0) {
       writer.uint32(16).int32(message.limit);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -5313,6 +5906,14 @@ export const ListTrainingJobsRequest: MessageFns<ListTrainingJobsRequest> = {
             message.limit = reader.int32();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5333,6 +5934,11 @@ export const ListTrainingJobsRequest: MessageFns<ListTrainingJobsRequest> = {
         ? globalThis.String(object.model_name)
         : "",
       limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
     };
   },
 
@@ -5344,6 +5950,9 @@ export const ListTrainingJobsRequest: MessageFns<ListTrainingJobsRequest> = {
     if (message.limit !== 0) {
       obj.limit = Math.round(message.limit);
     }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
     return obj;
   },
 
@@ -5354,18 +5963,22 @@ export const ListTrainingJobsRequest: MessageFns<ListTrainingJobsRequest> = {
     const message = createBaseListTrainingJobsRequest();
     message.modelName = object.modelName ?? "";
     message.limit = object.limit ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseListTrainingJobsResponse(): ListTrainingJobsResponse {
-  return { jobs: [] };
+  return { jobs: [], nextPageToken: "" };
 }
 
 export const ListTrainingJobsResponse: MessageFns<ListTrainingJobsResponse> = {
   encode(message: ListTrainingJobsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.jobs) {
       TrainingJob.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -5391,6 +6004,14 @@ export const ListTrainingJobsResponse: MessageFns<ListTrainingJobsResponse> = {
             message.jobs.push(TrainingJob.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5404,13 +6025,23 @@ export const ListTrainingJobsResponse: MessageFns<ListTrainingJobsResponse> = {
   },
 
   fromJSON(object: any): ListTrainingJobsResponse {
-    return { jobs: globalThis.Array.isArray(object?.jobs) ? object.jobs.map((e: any) => TrainingJob.fromJSON(e)) : [] };
+    return {
+      jobs: globalThis.Array.isArray(object?.jobs) ? object.jobs.map((e: any) => TrainingJob.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
   },
 
   toJSON(message: ListTrainingJobsResponse): unknown {
     const obj: any = {};
     if (message.jobs?.length) {
       obj.jobs = message.jobs.map((e) => TrainingJob.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -5421,6 +6052,7 @@ export const ListTrainingJobsResponse: MessageFns<ListTrainingJobsResponse> = {
   fromPartial<I extends Exact<DeepPartial<ListTrainingJobsResponse>, I>>(object: I): ListTrainingJobsResponse {
     const message = createBaseListTrainingJobsResponse();
     message.jobs = object.jobs?.map((e) => TrainingJob.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -5448,6 +6080,10 @@ export interface TrainingServiceClient {
 
   getExperiment(request: GetExperimentRequest, metadata?: Metadata): Observable<Experiment>;
 
+  /** Lists experiments. */
+
+  listExperiments(request: ListExperimentsRequest, metadata?: Metadata): Observable<ListExperimentsResponse>;
+
   /** Starts a run. */
 
   createRun(request: CreateRunRequest, metadata?: Metadata): Observable<Run>;
@@ -5471,6 +6107,10 @@ export interface TrainingServiceClient {
   /** A metric's values over steps. */
 
   getMetricHistory(request: GetMetricHistoryRequest, metadata?: Metadata): Observable<GetMetricHistoryResponse>;
+
+  /** One metric's values over steps in many runs. */
+
+  getMetricHistories(request: GetMetricHistoriesRequest, metadata?: Metadata): Observable<GetMetricHistoriesResponse>;
 
   /** Finds runs by params, metrics, tags and attributes. */
 
@@ -5515,6 +6155,13 @@ export interface TrainingServiceController {
     metadata?: Metadata,
   ): Promise<Experiment> | Observable<Experiment> | Experiment;
 
+  /** Lists experiments. */
+
+  listExperiments(
+    request: ListExperimentsRequest,
+    metadata?: Metadata,
+  ): Promise<ListExperimentsResponse> | Observable<ListExperimentsResponse> | ListExperimentsResponse;
+
   /** Starts a run. */
 
   createRun(request: CreateRunRequest, metadata?: Metadata): Promise<Run> | Observable<Run> | Run;
@@ -5545,6 +6192,13 @@ export interface TrainingServiceController {
     metadata?: Metadata,
   ): Promise<GetMetricHistoryResponse> | Observable<GetMetricHistoryResponse> | GetMetricHistoryResponse;
 
+  /** One metric's values over steps in many runs. */
+
+  getMetricHistories(
+    request: GetMetricHistoriesRequest,
+    metadata?: Metadata,
+  ): Promise<GetMetricHistoriesResponse> | Observable<GetMetricHistoriesResponse> | GetMetricHistoriesResponse;
+
   /** Finds runs by params, metrics, tags and attributes. */
 
   searchRuns(
@@ -5561,12 +6215,14 @@ export function TrainingServiceControllerMethods() {
       "listTrainingJobs",
       "createExperiment",
       "getExperiment",
+      "listExperiments",
       "createRun",
       "logBatch",
       "logArtifact",
       "updateRun",
       "getRun",
       "getMetricHistory",
+      "getMetricHistories",
       "searchRuns",
     ];
     for (const method of grpcMethods) {

@@ -1,7 +1,7 @@
 import { Kafka, type Producer, logLevel } from 'kafkajs';
 import { RawTopics, Topics } from '@mlops/contracts';
 import type { ApiClient, PlatformClients } from '../clients';
-import type { TimelineStep } from '../render/timeline';
+import type { TimelineStep } from '../sagas';
 import { FEATURES, type Phase, normalSource, ride } from './data';
 import { type LoopLatency, loopLatency } from './stages';
 

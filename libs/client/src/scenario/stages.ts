@@ -1,4 +1,4 @@
-import { type TimelineStep, findMilestones } from '../render/timeline';
+import { type TimelineStep, findMilestones } from '../sagas';
 
 /** How long the loop took from the shift to the new version serving canary traffic, split into
  * what the data decides (detection), what training takes, and the platform's own hand-offs. */

@@ -3,7 +3,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type Env, type ServiceName, serviceAddresses } from './addresses';
-import { CliError, RemoteCallError } from './errors';
+import { ClientError, RemoteCallError } from './errors';
 
 /**
  * gRPC clients of the platform's services, as any external client would build them: plain
@@ -54,7 +54,7 @@ export function findProtoRoot(env: Env = process.env): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'proto');
     if (existsSync(path.join(candidate, 'mlops'))) return candidate;
-    if (path.dirname(dir) === dir) throw new CliError(`cannot find the platform's proto/ directory above ${__dirname}; set MLOPS_PROTO_DIR`);
+    if (path.dirname(dir) === dir) throw new ClientError(`cannot find the platform's proto/ directory above ${__dirname}; set MLOPS_PROTO_DIR`);
   }
 }
 
@@ -83,8 +83,8 @@ export class ApiClient {
 
   call<T>(method: string, request: object = {}, options: CallOptions = {}): Promise<T> {
     const spec = this.definition[method];
-    if (!spec) return Promise.reject(new CliError(`the ${this.service} API has no method ${method} in this checkout's proto files`));
-    if (spec.requestStream || spec.responseStream) return Promise.reject(new CliError(`${method} is a streaming method; only unary calls are supported`));
+    if (!spec) return Promise.reject(new ClientError(`the ${this.service} API has no method ${method} in this checkout's proto files`));
+    if (spec.requestStream || spec.responseStream) return Promise.reject(new ClientError(`${method} is a streaming method; only unary calls are supported`));
     const fn = (this.client as unknown as Record<string, UnaryMethod>)[method].bind(this.client);
     const metadata = new grpc.Metadata();
     for (const [key, value] of Object.entries({ ...this.defaults.metadata, ...options.metadata })) if (value) metadata.set(key, value);
@@ -162,7 +162,7 @@ export class PlatformClients {
   /** camelCase field names of a message type (e.g. to check options against the loaded proto). */
   messageFields(protoFile: string, messageType: string): string[] {
     const type = this.definition(protoFile)[messageType] as { type?: { field?: { name: string }[] } } | undefined;
-    if (!type?.type?.field) throw new CliError(`no message ${messageType} in ${protoFile}`);
+    if (!type?.type?.field) throw new ClientError(`no message ${messageType} in ${protoFile}`);
     return type.type.field.map((f) => f.name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
   }
 
@@ -187,7 +187,7 @@ export class PlatformClients {
       this.packages.set(spec.protoFile, loaded);
     }
     const ctor = spec.service.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], loaded);
-    if (typeof ctor !== 'function') throw new CliError(`no service ${spec.service} in ${spec.protoFile}`);
+    if (typeof ctor !== 'function') throw new ClientError(`no service ${spec.service} in ${spec.protoFile}`);
     return ctor as grpc.ServiceClientConstructor;
   }
 }
@@ -204,7 +204,7 @@ export function bearerFromEnv(env: Env): string | undefined {
   try {
     return readFileSync(env.MLOPS_TOKEN_FILE, 'utf8').trim();
   } catch (error) {
-    throw new CliError(`MLOPS_TOKEN_FILE=${env.MLOPS_TOKEN_FILE} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ClientError(`MLOPS_TOKEN_FILE=${env.MLOPS_TOKEN_FILE} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }
 
@@ -212,7 +212,7 @@ export function bearerFromEnv(env: Env): string | undefined {
 function channelCredentials(env: Env): grpc.ChannelCredentials {
   const files = [env.MLOPS_TLS_CA_FILE, env.MLOPS_TLS_KEY_FILE, env.MLOPS_TLS_CERT_FILE];
   if (files.every((f) => !f)) return grpc.credentials.createInsecure();
-  if (!files.every(Boolean)) throw new CliError('MLOPS_TLS_CA_FILE, MLOPS_TLS_CERT_FILE and MLOPS_TLS_KEY_FILE are needed together, or none of them');
+  if (!files.every(Boolean)) throw new ClientError('MLOPS_TLS_CA_FILE, MLOPS_TLS_CERT_FILE and MLOPS_TLS_KEY_FILE are needed together, or none of them');
   const [ca, key, cert] = files.map((f) => readFileSync(f!));
   return grpc.credentials.createSsl(ca, key, cert);
 }

@@ -1,4 +1,4 @@
-import { degradedStep, sagaRank } from './steps';
+import { degradedStep, sagaRank } from './sagas';
 
 describe('timeline steps', () => {
   it('orders steps of the same millisecond as the saga runs: alert, request, run, version, rollout', () => {

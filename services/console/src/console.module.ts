@@ -1,0 +1,48 @@
+import { Module } from '@nestjs/common';
+import { AuditHttpController } from './audit/audit.http-controller';
+import { CONSOLE_CONFIG, loadConsoleConfig } from './config/console.config';
+import { DataHttpController } from './data/data.http-controller';
+import { DataService } from './data/data.service';
+import { DeploymentsHttpController } from './deployments/deployments.http-controller';
+import { DeploymentsService } from './deployments/deployments.service';
+import { LiveFeed } from './live/live-feed';
+import { LiveHttpController } from './live/live.http-controller';
+import { ModelsHttpController } from './models/models.http-controller';
+import { ModelsService } from './models/models.service';
+import { MonitoringHttpController } from './monitoring/monitoring.http-controller';
+import { MonitoringService } from './monitoring/monitoring.service';
+import { OverviewHttpController } from './overview/overview.http-controller';
+import { OverviewService } from './overview/overview.service';
+import { RunsHttpController } from './runs/runs.http-controller';
+import { RunsService } from './runs/runs.service';
+import { SessionHttpController } from './session/session.http-controller';
+import { PlatformApi } from './upstream/platform-api';
+import { UpstreamErrorsFilter } from './upstream/upstream-errors.filter';
+
+/** The console's JSON API (one controller per page of the web app) and its live feed. */
+@Module({
+  controllers: [
+    SessionHttpController,
+    OverviewHttpController,
+    ModelsHttpController,
+    RunsHttpController,
+    DeploymentsHttpController,
+    MonitoringHttpController,
+    DataHttpController,
+    AuditHttpController,
+    LiveHttpController,
+  ],
+  providers: [
+    { provide: CONSOLE_CONFIG, useFactory: () => loadConsoleConfig() },
+    PlatformApi,
+    LiveFeed,
+    UpstreamErrorsFilter,
+    OverviewService,
+    ModelsService,
+    RunsService,
+    DeploymentsService,
+    MonitoringService,
+    DataService,
+  ],
+})
+export class ConsoleModule {}
