@@ -8,8 +8,10 @@
 #   3. Kubernetes: renders deploy/k8s/base and each overlay (offline kustomize subset; compared
 #      with `kubectl kustomize` when kubectl is on PATH), validates every object against the
 #      Kubernetes OpenAPI schema and for unknown fields, and checks the manifests against the
-#      services' ports, probes, env keys and volumes.
-# Exits non-zero on the first failing promtool step or on any problem of 2-3. See docs/deploy.md.
+#      services' ports, probes, env keys and volumes;
+#   4. compose, the scrape configs and the Dockerfile: every service (the console too) built,
+#      published, wired to its upstreams, scraped, and given only the keys and tokens it may read.
+# Exits non-zero on the first failing promtool step or on any problem of 2-4. See docs/deploy.md.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$MLOPS_ROOT"

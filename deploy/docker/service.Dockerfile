@@ -1,11 +1,12 @@
 # syntax=docker/dockerfile:1
 #
-# One image recipe for the six platform services; the build arg SERVICE picks which one.
+# One image recipe for the six platform services and the console; the build arg SERVICE picks
+# which one.
 # Build from the repository root (the build context must be the repo, see /.dockerignore):
 #
 #   docker build -f deploy/docker/service.Dockerfile --build-arg SERVICE=serving -t mlops/serving .
 #
-# SERVICE       ingestion | feature-store | training | registry | serving | monitoring
+# SERVICE       ingestion | feature-store | training | registry | serving | monitoring | console
 # HTTP_PORT     optional: the HTTP port the HEALTHCHECK probes when <PREFIX>_HTTP_PORT is not set
 #               at run time (default: the service's default port below). It does not change the
 #               port the service listens on: that is <PREFIX>_HTTP_PORT, e.g. SERVING_HTTP_PORT.
@@ -21,10 +22,14 @@
 #   registry       50054   8084
 #   serving        50055   8085
 #   monitoring     50056   8086
+#   console        50057   8087 (also the web app and its JSON API under /api)
 #
 # The image contains only the service's production dependencies, the compiled dist/ of the
 # service and of the @mlops/* libs it depends on (node_modules/@mlops/<lib> are npm workspace
 # symlinks to libs/<lib>), and proto/ (loaded at run time, relative to libs/contracts/dist).
+# For the console, its dist/ includes the web app (dist/web, built by Vite in the build stage:
+# React, Vite and the rest of the web app's toolchain are devDependencies, so none of them is in
+# the runtime stage).
 # It also holds the operator CLI (libs/cli/dist, with its libs and dependencies): compose's
 # auth-init runs `node libs/cli/dist/main.js auth init` (and `auth token`) from this image.
 
@@ -58,8 +63,8 @@ COPY services services
 
 ARG SERVICE
 RUN case "$SERVICE" in \
-      ingestion|feature-store|training|registry|serving|monitoring) ;; \
-      *) echo "build arg SERVICE must be one of: ingestion feature-store training registry serving monitoring (got '$SERVICE')" >&2; exit 1 ;; \
+      ingestion|feature-store|training|registry|serving|monitoring|console) ;; \
+      *) echo "build arg SERVICE must be one of: ingestion feature-store training registry serving monitoring console (got '$SERVICE')" >&2; exit 1 ;; \
     esac \
  && npx nx run-many -t build --projects="@mlops/$SERVICE,@mlops/cli" --outputStyle=static
 
@@ -67,7 +72,7 @@ RUN case "$SERVICE" in \
 #   /out/manifests  package.json of the service, of @mlops/cli and of every @mlops/* workspace
 #                   they depend on (transitively, production dependencies only: not
 #                   @mlops/testing)
-#   /out/app        the same workspaces' package.json + dist/
+#   /out/app        the same workspaces' package.json + dist/ (the console's dist/web with it)
 RUN node <<'EOF'
 const fs = require('node:fs');
 const path = require('node:path');
@@ -131,7 +136,7 @@ USER node
 # Probes the port the service really listens on: <PREFIX>_HTTP_PORT, else HTTP_PORT, else the
 # service's default (the table above).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-  CMD node -e 'const s = process.env.SERVICE; const defaults = { ingestion: 8081, "feature-store": 8082, training: 8083, registry: 8084, serving: 8085, monitoring: 8086 }; const port = process.env[s.toUpperCase().replace(/-/g, "_") + "_HTTP_PORT"] || process.env.HTTP_PORT || defaults[s]; fetch(`http://127.0.0.1:${port}/health/live`, { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1));'
+  CMD node -e 'const s = process.env.SERVICE; const defaults = { ingestion: 8081, "feature-store": 8082, training: 8083, registry: 8084, serving: 8085, monitoring: 8086, console: 8087 }; const port = process.env[s.toUpperCase().replace(/-/g, "_") + "_HTTP_PORT"] || process.env.HTTP_PORT || defaults[s]; fetch(`http://127.0.0.1:${port}/health/live`, { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1));'
 
 # exec: node is PID 1 and gets SIGTERM itself (the services stop gracefully, up to 30 s).
 CMD ["sh", "-c", "exec node \"services/$SERVICE/dist/main.js\""]

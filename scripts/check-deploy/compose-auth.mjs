@@ -2,7 +2,9 @@
 // run compose): auth-init writes the issuer key and the tokens to a named volume before anything
 // starts; every service mounts that volume read-only and reads its issuer.pub.pem and its own
 // tokens/<service>.token; Prometheus scrapes /metrics with tokens/prometheus.token, in compose
-// from the same volume and on one machine from scripts/platform.sh's MLOPS_AUTH_DIR.
+// from the same volume and on one machine from scripts/platform.sh's MLOPS_AUTH_DIR. A service
+// without a token of its own (the console) must not mount that volume (the tokens are readable
+// there): a one-shot copies issuer.pub.pem alone into a volume of its own.
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -24,6 +26,42 @@ function scrapeCredentials(root, file) {
   if (!auth?.credentials_file || (auth.type ?? 'Bearer') !== 'Bearer') return { problem: `${file}: job mlops must scrape with authorization: { type: Bearer, credentials_file: ... } (/metrics needs a token)` };
   const credentials = auth.credentials_file;
   return { credentials, resolved: path.isAbsolute(credentials) ? credentials : path.resolve(path.dirname(path.join(root, file)), credentials) };
+}
+
+const commandOf = (svc) => (Array.isArray(svc.command) ? svc.command : String(svc.command ?? '').split(/\s+/).filter(Boolean));
+const dependsOn = (svc, name, condition) => {
+  const dep = Array.isArray(svc.depends_on) ? (svc.depends_on.includes(name) ? { condition: 'service_started' } : undefined) : svc.depends_on?.[name];
+  return dep !== undefined && (dep.condition ?? 'service_started') === condition;
+};
+
+/**
+ * A service that holds no token (the console): it reads the issuer's public key from a named
+ * volume that only a one-shot writes, with `cp <auth>/issuer.pub.pem <its volume>/...` after
+ * auth-init; it does not mount the volume of the tokens and sets no MLOPS_AUTH_TOKEN_FILE.
+ */
+function publicKeyOnlyProblems(compose, name, svc, authVolume) {
+  const problems = [];
+  const say = (what) => problems.push(`docker-compose.yml: ${name} ${what}`);
+  const env = svc.environment ?? {};
+  const mounts = (svc.volumes ?? []).map(volumeMount);
+  if (env.MLOPS_AUTH_TOKEN_FILE !== undefined) say('sets MLOPS_AUTH_TOKEN_FILE: it holds no token of its own');
+  if (mounts.some((m) => m.source === authVolume)) say(`must not mount the volume ${authVolume}: every service's token is readable there, and ${name} holds none (it calls with its caller's)`);
+  if (env.MLOPS_AUTH === 'disabled' || problems.length > 0) return problems;
+  const keyFile = String(env.MLOPS_AUTH_PUBLIC_KEYS_FILE ?? '');
+  const mount = mounts.filter((m) => keyFile.startsWith(`${m.target}/`)).sort((a, b) => b.target.length - a.target.length)[0];
+  if (!mount || !Object.hasOwn(compose.volumes ?? {}, mount.source)) return [...problems, `docker-compose.yml: ${name}: MLOPS_AUTH_PUBLIC_KEYS_FILE=${keyFile || 'nothing'} is in no named volume it mounts`];
+  if (!mount.readOnly) say(`must mount the volume ${mount.source} read-only (:ro)`);
+  const writers = Object.entries(compose.services ?? {}).filter(([, other]) => (other.volumes ?? []).map(volumeMount).some((m) => m.source === mount.source && !m.readOnly));
+  if (writers.length !== 1) return [...problems, `docker-compose.yml: the volume ${mount.source} (${name}'s public key) must be written by one one-shot service, not ${writers.length}`];
+  const [writerName, writer] = writers[0];
+  const from = (writer.volumes ?? []).map(volumeMount).find((m) => m.source === authVolume);
+  const to = (writer.volumes ?? []).map(volumeMount).find((m) => m.source === mount.source);
+  const expected = ['cp', `${from?.target}/issuer.pub.pem`, `${to.target}${keyFile.slice(mount.target.length)}`];
+  if (!from?.readOnly || commandOf(writer).join(' ') !== expected.join(' ')) problems.push(`docker-compose.yml: ${writerName} must mount ${authVolume} read-only and run only \`${expected.join(' ')}\` (the public key, no token)`);
+  if (writer.restart && writer.restart !== 'no') problems.push(`docker-compose.yml: ${writerName} is a one-shot: restart "no"`);
+  if (!dependsOn(writer, 'auth-init', 'service_completed_successfully')) problems.push(`docker-compose.yml: ${writerName} must depend on auth-init with condition service_completed_successfully`);
+  if (!dependsOn(svc, writerName, 'service_completed_successfully')) say(`must depend on ${writerName} with condition service_completed_successfully`);
+  return problems;
 }
 
 export function composeAuthProblems(root, services) {
@@ -57,6 +95,10 @@ export function composeAuthProblems(root, services) {
     const svc = compose.services?.[s.name];
     if (!svc) {
       problems.push(`docker-compose.yml: no service ${s.name}`);
+      continue;
+    }
+    if (!s.ownToken) {
+      problems.push(...publicKeyOnlyProblems(compose, s.name, svc, volume));
       continue;
     }
     const mount = authMount(s.name, svc);

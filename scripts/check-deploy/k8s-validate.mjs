@@ -4,7 +4,8 @@
 //  2. unknown fields: the OpenAPI schemas allow extra properties, the API server (kubectl's
 //     strict field validation) does not: each object is type-checked as an object literal of the
 //     model's TypeScript interface, whose excess-property check names any unknown field;
-//  3. the platform: the six services with the ports, probes, env keys and volumes the code expects.
+//  3. the platform: every service (the six and the console) with the ports, probes, env keys and
+//     volumes the code expects.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

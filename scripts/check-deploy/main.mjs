@@ -12,7 +12,8 @@ import { checkDashboards, checkRules, recordedNames } from './dashboards.mjs';
 import { schemaProblems, unknownFieldProblems } from './k8s-validate.mjs';
 import { render, sameObjects } from './kustomize.mjs';
 import { metricInventory } from './metrics-inventory.mjs';
-import { platformProblems, serviceDefinitions } from './platform-checks.mjs';
+import { platformProblems, serviceDefinitions, tokenHolderProblems, tokenHolders } from './platform-checks.mjs';
+import { composeServiceProblems, dockerfileProblems, overlayImageProblems, scrapeTargetProblems } from './wiring.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let failed = 0;
@@ -30,9 +31,20 @@ report('alert rules name existing metrics and labels', rules.problems, `${rules.
 const boards = checkDashboards(root, known);
 report('Grafana dashboards: structure, data source, metrics and labels', boards.problems, `${boards.count} dashboards`);
 
+// --- the services, from services/*/src/service.definition.ts -----------------------------------
+// What a definition does not say: the console calls all six services (libs/client's clients, on
+// the same <NAME>_GRPC_URL keys), always with the bearer token of the person using it; it holds
+// no token of its own (no MLOPS_AUTH_TOKEN_FILE, no <name>.token mounted, none from auth init).
+const holders = tokenHolders(root);
+const services = serviceDefinitions(root, { console: { calls: holders, ownToken: false } });
+const names = services.map((s) => s.name).join(', ');
+report('the services that call with their own token are those `mlops auth init` issues tokens to', tokenHolderProblems(services, holders), holders.join(', '));
+report('deploy/docker/service.Dockerfile builds and probes every service', dockerfileProblems(root, services), names);
+
 // --- compose and Prometheus: the tokens and keys that auth-init and scripts/platform.sh write ---
-const services = serviceDefinitions(root);
 report('docker-compose.yml and the scrape configs: auth-init, keys and tokens mounted and used', composeAuthProblems(root, services));
+report('docker-compose.yml: every service built, published on loopback, with its upstreams and start order', composeServiceProblems(root, services));
+report("both scrape configs scrape every service's /metrics", scrapeTargetProblems(root, services));
 
 // --- Kubernetes: render base and overlays, validate every object ------------------------------
 const k8s = path.join(root, 'deploy/k8s');
@@ -42,6 +54,7 @@ for (const name of ['base', ...overlays]) {
   try {
     renderings.push([name, render(path.join(k8s, name))]);
     report(`kustomize ${name}: rendered offline`, [], `${renderings.at(-1)[1].length} objects`);
+    if (name !== 'base' && renderings[0][0] === 'base') report(`${name}: renames the image of every Deployment or none`, overlayImageProblems(k8s, name, renderings[0][1]));
   } catch (error) {
     report(`kustomize ${name}: rendered offline`, [error.message]);
   }

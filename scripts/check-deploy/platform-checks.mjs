@@ -1,13 +1,26 @@
 // 3. The rendered manifests against the code: each service of services/*/src/service.definition.ts
 // runs with its ports and probes, its upstream addresses and the env keys the code reads, as a
 // non-root container with a read-only root filesystem; references between objects resolve; its
-// key, token and TLS files are files of Secret volumes mounted read-only (not subPath).
+// key, token and TLS files are files of Secret volumes mounted read-only (not subPath); it mounts
+// no token but its own (the console none: it calls with its caller's).
 import fs from 'node:fs';
 import path from 'node:path';
 import { objectId } from './kustomize.mjs';
 
-/** name, envPrefix, ports and upstreams of each service, and the env keys it reads. */
-export function serviceDefinitions(root) {
+/** The services `mlops auth init` issues tokens to: libs/client's SERVICE_NAMES (the six). */
+export function tokenHolders(root) {
+  const text = fs.readFileSync(path.join(root, 'libs/client/src/addresses.ts'), 'utf8');
+  const list = /SERVICE_NAMES\b[^=]*=\s*\[([^\]]*)\]/.exec(text)?.[1];
+  if (!list) throw new Error('libs/client/src/addresses.ts: no SERVICE_NAMES list');
+  return [...list.matchAll(/'([^']+)'/g)].map((m) => m[1]);
+}
+
+/**
+ * name, envPrefix, ports and upstreams of each service, and the env keys it reads. `facts` adds
+ * what a service.definition.ts does not say, by service name: `calls` (services it calls beyond
+ * its `upstream`, with their <NAME>_GRPC_URL) and `ownToken: false` (it holds no token).
+ */
+export function serviceDefinitions(root, facts = {}) {
   const platformConfig = fs.readFileSync(path.join(root, 'libs/nest-platform/src/platform-config.ts'), 'utf8');
   const platformKeys = [...platformConfig.matchAll(/\[\s*[`'"]([A-Z0-9_${}.a-zA-Z]+)[`'"]\s*,/g)].map((m) => m[1]);
   const services = [];
@@ -18,6 +31,8 @@ export function serviceDefinitions(root) {
     const field = (name) => new RegExp(`\\b${name}:\\s*['"]?([^'",\\s]+)`).exec(text)?.[1];
     const def = { name: field('name'), envPrefix: field('envPrefix'), grpcPort: Number(field('defaultGrpcPort')), httpPort: Number(field('defaultHttpPort')) };
     def.upstream = [...(/upstream:\s*\[([\s\S]*?)\]/.exec(text)?.[1] ?? '').matchAll(/name:\s*'([^']+)'/g)].map((m) => m[1]);
+    def.upstream = [...new Set([...def.upstream, ...(facts[def.name]?.calls ?? [])])];
+    def.ownToken = facts[def.name]?.ownToken ?? true;
     const configDir = path.join(root, 'services', dir, 'src/config');
     const own = fs.existsSync(configDir)
       ? fs.readdirSync(configDir).flatMap((f) => [...fs.readFileSync(path.join(configDir, f), 'utf8').matchAll(/\b([A-Z][A-Z0-9_]+):\s*[a-zA-Z]+\(/g)].map((m) => m[1]))
@@ -30,10 +45,23 @@ export function serviceDefinitions(root) {
   return services;
 }
 
+/** `mlops auth init` issues a token to exactly the services that call with their own. */
+export function tokenHolderProblems(services, holders) {
+  const problems = [];
+  for (const s of services) {
+    if (s.ownToken && !holders.includes(s.name)) problems.push(`${s.name} calls with its own token, but \`mlops auth init\` issues none to it (libs/client SERVICE_NAMES)`);
+    if (!s.ownToken && holders.includes(s.name)) problems.push(`${s.name} holds no token of its own, but \`mlops auth init\` issues ${s.name}.token`);
+  }
+  return problems;
+}
+
 const podSpecOf = (o) => o.spec?.template?.spec;
 
 const AUTH_FILE_KEYS = ['MLOPS_AUTH_PUBLIC_KEYS_FILE', 'MLOPS_AUTH_TOKEN_FILE'];
 const TLS_FILE_KEYS = ['MLOPS_TLS_CERT_FILE', 'MLOPS_TLS_KEY_FILE', 'MLOPS_TLS_CA_FILE'];
+
+/** The Secret sources of a volume: a secret volume's, or those of a projected volume. */
+const secretSources = (volume) => (volume?.secret ? [volume.secret] : (volume?.projected?.sources ?? []).filter((src) => src.secret).map((src) => src.secret));
 
 /**
  * Where a container finds `file`: { secret, key } when it is a file of a mounted Secret volume
@@ -49,7 +77,7 @@ function secretFile(spec, c, file) {
   if (mount.readOnly !== true) return { problem: `volume "${mount.name}" must be mounted readOnly` };
   const relative = file.slice(mount.mountPath.replace(/\/$/, '').length + 1);
   const volume = (spec.volumes ?? []).find((v) => v.name === mount.name);
-  const sources = volume?.secret ? [volume.secret] : (volume?.projected?.sources ?? []).filter((src) => src.secret).map((src) => src.secret);
+  const sources = secretSources(volume);
   if (sources.length === 0) return { problem: `volume "${mount.name}" is not a Secret volume` };
   for (const source of sources) {
     const secret = source.secretName ?? source.name;
@@ -60,6 +88,28 @@ function secretFile(spec, c, file) {
   return { problem: `volume "${mount.name}" projects no file ${relative} (its items)` };
 }
 const matches = (selector, labels) => Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
+
+/**
+ * The tokens a container can read: none but its own <name>.token (none for the console). The
+ * Secret with the issuer's public keys holds every service's token, so it is mounted with
+ * `items`, never whole.
+ */
+function tokenMountProblems(d, spec, c, service, env) {
+  const problems = [];
+  const keysFile = env.get('MLOPS_AUTH_PUBLIC_KEYS_FILE');
+  const authSecret = keysFile ? secretFile(spec, c, String(keysFile)).secret : undefined;
+  const allowed = service.ownToken ? [`${service.name}.token`] : [];
+  for (const m of c.volumeMounts ?? []) {
+    for (const source of secretSources((spec.volumes ?? []).find((v) => v.name === m.name))) {
+      const secret = source.secretName ?? source.name;
+      if (!source.items && secret === authSecret) problems.push(`${objectId(d)}: volume "${m.name}" mounts all of Secret ${secret}, every service's token with it: list items (issuer.pub.pem${allowed.length ? `, ${allowed[0]}` : ' only'})`);
+      for (const item of source.items ?? []) {
+        if (item.key.endsWith('.token') && !allowed.includes(item.key)) problems.push(`${objectId(d)}: volume "${m.name}" projects ${item.key} of Secret ${secret}: ${service.ownToken ? `${service.name} reads only its own token, ${allowed[0]}` : `${service.name} holds no token (it calls with its caller's)`}`);
+      }
+    }
+  }
+  return problems;
+}
 
 export function platformProblems(objects, services) {
   const problems = [];
@@ -117,17 +167,20 @@ export function platformProblems(objects, services) {
         if (env.has(key) && (!target || !target.spec.ports.some((p) => p.port === Number(port)) || Number(port) !== upstream?.grpcPort)) say(d, `${key}=${env.get(key)} is not the gRPC port of a Service in the rendering`);
       }
       // Authentication is on unless MLOPS_AUTH=disabled: the issuer's public keys and the
-      // service's own token (required with upstreams; the platform gives it to all six).
+      // service's own token (required with upstreams; the platform gives it to all six). The
+      // console has none: it calls with the token of the person using it.
       if (env.get('MLOPS_AUTH') !== 'disabled') {
-        for (const key of AUTH_FILE_KEYS) if (!env.get(key)) say(d, `${service.name} reads ${key}, which is not set (authentication is required unless MLOPS_AUTH=disabled)`);
+        for (const key of service.ownToken ? AUTH_FILE_KEYS : ['MLOPS_AUTH_PUBLIC_KEYS_FILE']) if (!env.get(key)) say(d, `${service.name} reads ${key}, which is not set (authentication is required unless MLOPS_AUTH=disabled)`);
       }
+      if (!service.ownToken && env.has('MLOPS_AUTH_TOKEN_FILE')) say(d, `MLOPS_AUTH_TOKEN_FILE is set: ${service.name} holds no token of its own (it calls with its caller's)`);
+      problems.push(...tokenMountProblems(d, spec, c, service, env));
       const tls = TLS_FILE_KEYS.filter((k) => env.get(k));
       if (tls.length !== 0 && tls.length !== TLS_FILE_KEYS.length) say(d, `${TLS_FILE_KEYS.join(', ')} go together (mutual TLS); only ${tls.join(', ')} set`);
       for (const key of [...AUTH_FILE_KEYS, ...TLS_FILE_KEYS]) {
         if (!env.get(key)) continue;
         const where = secretFile(spec, c, String(env.get(key)));
         if (where.problem) say(d, `${key}=${env.get(key)} ${where.problem}`);
-        else if (key === 'MLOPS_AUTH_TOKEN_FILE' && where.key !== `${service.name}.token`) say(d, `MLOPS_AUTH_TOKEN_FILE is key ${where.key} of Secret ${where.secret}: ${service.name} calls with its own token, ${service.name}.token`);
+        else if (key === 'MLOPS_AUTH_TOKEN_FILE' && service.ownToken && where.key !== `${service.name}.token`) say(d, `MLOPS_AUTH_TOKEN_FILE is key ${where.key} of Secret ${where.secret}: ${service.name} calls with its own token, ${service.name}.token`);
       }
       if (service.envKeys.has('REGISTRY_ARTIFACT_DIR')) {
         const dir = env.get('REGISTRY_ARTIFACT_DIR');

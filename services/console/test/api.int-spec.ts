@@ -171,4 +171,15 @@ describe('console API', () => {
       for (const s of open) s.close();
     }
   });
+
+  it('stops promptly with streams open: each ends with a shutdown event, and the process exits cleanly', async () => {
+    const second = await startConsole(platform);
+    const stream = await openStream(`${second.httpUrl}/api/events`, viewer);
+    const started = Date.now();
+    const code = await second.stop();
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect((await stream.next((e) => e.event === 'shutdown', 1000)).data.message).toMatch(/stopping/);
+    expect(second.proc.logs.some((l) => l.msg === 'graceful stop took too long, exiting')).toBe(false);
+  });
 });

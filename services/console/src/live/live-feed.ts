@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Consumer, Kafka } from 'kafkajs';
 import { Headers, decodeEvent, headerString } from '@mlops/messaging';
 import { INSTANCE, KAFKA, PLATFORM_CONFIG, type PlatformConfig } from '@mlops/nest-platform';
@@ -8,7 +8,11 @@ import { LIVE_ROUTES, type LiveEvent, toLiveEvent } from './live-events';
 /** Events kept for browsers that reconnect (they resume after their last event id). */
 const REPLAY_BUFFER = 500;
 
-export type LiveListener = (event: LiveEvent) => void;
+export interface LiveListener {
+  (event: LiveEvent): void;
+  /** Called once when the console stops: the stream ends (the browser reconnects to another replica). */
+  end?: () => void;
+}
 
 /**
  * The platform's events as they happen, for every browser this console serves: one consumer
@@ -17,7 +21,7 @@ export type LiveListener = (event: LiveEvent) => void;
  * and removed again when the process stops.
  */
 @Injectable()
-export class LiveFeed implements OnApplicationBootstrap, OnApplicationShutdown {
+export class LiveFeed implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly listeners = new Set<LiveListener>();
   private readonly recent: LiveEvent[] = [];
   private consumer?: Consumer;
@@ -46,6 +50,12 @@ export class LiveFeed implements OnApplicationBootstrap, OnApplicationShutdown {
 
   onApplicationBootstrap(): void {
     void this.start();
+  }
+
+  /** Open streams would hold the HTTP server's close (and the graceful stop) until they time out. */
+  beforeApplicationShutdown(): void {
+    for (const listener of [...this.listeners]) listener.end?.();
+    this.listeners.clear();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -4,7 +4,7 @@ import { bearerToken } from '@mlops/auth';
 import { PlatformSecurity } from '@mlops/nest-platform';
 import { CONSOLE_CONFIG, type ConsoleConfig } from '../config/console.config';
 import type { LiveEvent } from './live-events';
-import { LiveFeed } from './live-feed';
+import { LiveFeed, type LiveListener } from './live-feed';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -53,11 +53,12 @@ export class LiveHttpController {
       if (event) res.write(sseFrame(event, data));
       res.end();
     };
-    const send = (event: LiveEvent) => {
+    const send: LiveListener = (event: LiveEvent) => {
       if (closed) return;
       if (res.writableLength > this.config.streamBacklogBytes) return close('overflow', { message: 'the browser fell behind; reconnecting resumes the stream' });
       res.write(sseFrame('platform', event, event.seq));
     };
+    send.end = () => close('shutdown', { message: 'this console is stopping; reconnecting continues on another' });
     const after = lastEventId !== undefined && /^\d+$/.test(lastEventId) ? Number(lastEventId) : undefined;
     unsubscribe = this.feed.subscribe(send, after);
     req.on('close', () => close());

@@ -25,8 +25,10 @@ export const CONTENT_SECURITY_POLICY = [
 /** Paths Nest answers (the API, probes, metrics); everything else is the web app's. */
 const SERVER_PATHS = /^\/(api|health|metrics)(\/|$)/;
 
-function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+function securityHeaders(req: Request, res: Response, next: NextFunction): void {
   res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  // What the API says is the caller's, now: no shared or stored copies.
+  if (req.path.startsWith('/api/')) res.setHeader('Cache-Control', 'no-store');
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('X-Frame-Options', 'DENY');
@@ -42,6 +44,8 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction): void
 export function serveWebApp(app: INestApplication, webDir: string): void {
   const http = app.getHttpAdapter().getInstance() as express.Express;
   http.disable('x-powered-by');
+  // API answers are never revalidated (no-store below); hashing each body for an ETag is wasted work.
+  http.set('etag', false);
   http.use(securityHeaders);
   const index = path.join(webDir, 'index.html');
   http.use('/assets', express.static(path.join(webDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));

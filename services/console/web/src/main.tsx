@@ -1,27 +1,34 @@
 import '@mantine/core/styles.css';
 import { MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode } from 'react';
+import { type ComponentType, StrictMode, lazy } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Navigate, Outlet, RouterProvider, createBrowserRouter } from 'react-router';
 import { ApiError } from './api/client';
 import { LiveProvider } from './api/live';
 import { SessionProvider, useSession } from './api/session';
 import { Layout } from './components/Layout';
-import { Audit } from './pages/Audit';
-import { Compare } from './pages/Compare';
-import { Data } from './pages/Data';
-import { DatasetDetail, FeatureViewDetail, SnapshotDetail } from './pages/DataDetail';
-import { DeploymentDetail } from './pages/DeploymentDetail';
-import { Deployments } from './pages/Deployments';
-import { ModelDetail } from './pages/ModelDetail';
-import { Models } from './pages/Models';
-import { Monitoring } from './pages/Monitoring';
 import { Overview } from './pages/Overview';
-import { RunDetail } from './pages/RunDetail';
-import { Runs } from './pages/Runs';
 import { SignIn } from './pages/SignIn';
-import { VersionDetail } from './pages/VersionDetail';
+
+/** Pages load when first visited: the Overview needs no chart library, so it draws sooner. */
+function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+const Audit = page(() => import('./pages/Audit'), 'Audit');
+const Compare = page(() => import('./pages/Compare'), 'Compare');
+const Data = page(() => import('./pages/Data'), 'Data');
+const DatasetDetail = page(() => import('./pages/DataDetail'), 'DatasetDetail');
+const FeatureViewDetail = page(() => import('./pages/DataDetail'), 'FeatureViewDetail');
+const SnapshotDetail = page(() => import('./pages/DataDetail'), 'SnapshotDetail');
+const DeploymentDetail = page(() => import('./pages/DeploymentDetail'), 'DeploymentDetail');
+const Deployments = page(() => import('./pages/Deployments'), 'Deployments');
+const ModelDetail = page(() => import('./pages/ModelDetail'), 'ModelDetail');
+const Models = page(() => import('./pages/Models'), 'Models');
+const Monitoring = page(() => import('./pages/Monitoring'), 'Monitoring');
+const RunDetail = page(() => import('./pages/RunDetail'), 'RunDetail');
+const Runs = page(() => import('./pages/Runs'), 'Runs');
+const VersionDetail = page(() => import('./pages/VersionDetail'), 'VersionDetail');
 
 const queryClient = new QueryClient({
   defaultOptions: {

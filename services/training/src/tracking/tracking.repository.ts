@@ -181,9 +181,11 @@ export class TrackingRepository {
       this.dataSource.query(`SELECT run_id, path, sha256, size FROM "${this.s}".run_artifacts WHERE run_id = ANY($1) ORDER BY path`, [runIds]),
     ]);
     const byId = new Map(runs.map((r) => [r.run_id as string, r]));
+    // Grouped once (a search of 1,000 runs × 50 metrics is 50,000 metric rows).
+    const [paramsOf, metricsOf, artifactsOf] = [params, metrics, artifacts].map(groupByRun);
     return runIds.filter((id) => byId.has(id)).map((id) => {
       const r = byId.get(id)!;
-      const of = (rows: Row[]) => rows.filter((x) => x.run_id === id);
+      const of = (groups: Map<string, Row[]>) => groups.get(id) ?? [];
       return {
         runId: id,
         experiment: r.experiment as string,
@@ -191,10 +193,10 @@ export class TrackingRepository {
         status: r.status as RunStatus,
         startTimeMs: Number(r.start_time),
         endTimeMs: r.end_time === null ? 0 : Number(r.end_time),
-        params: Object.fromEntries(of(params).map((p) => [p.key, p.value])),
+        params: Object.fromEntries(of(paramsOf).map((p) => [p.key, p.value])),
         tags: r.tags as Record<string, string>,
-        metrics: Object.fromEntries(of(metrics).map((m) => [m.key, m.value])),
-        artifacts: of(artifacts).map((a) => ({ path: a.path as string, sha256: a.sha256 as string, size: Number(a.size) })),
+        metrics: Object.fromEntries(of(metricsOf).map((m) => [m.key, m.value])),
+        artifacts: of(artifactsOf).map((a) => ({ path: a.path as string, sha256: a.sha256 as string, size: Number(a.size) })),
         reproducibility: r.reproducibility as Reproducibility,
       };
     });
@@ -226,4 +228,15 @@ export class TrackingRepository {
 
 function toExperiment(row: Row): Experiment {
   return { name: row.name as string, tags: row.tags as Record<string, string>, runCount: row.run_count as number, createdAt: row.created_at as Date };
+}
+
+function groupByRun(rows: Row[]): Map<string, Row[]> {
+  const groups = new Map<string, Row[]>();
+  for (const row of rows) {
+    const id = row.run_id as string;
+    const group = groups.get(id);
+    if (group) group.push(row);
+    else groups.set(id, [row]);
+  }
+  return groups;
 }

@@ -1,4 +1,5 @@
-import { AppShell, Badge, Button, Group, NavLink, Text, Title } from '@mantine/core';
+import { AppShell, Badge, Button, Center, Group, Loader, NavLink, Text, Title } from '@mantine/core';
+import { Suspense } from 'react';
 import { NavLink as RouterLink, Outlet, useLocation } from 'react-router';
 import { useLiveStatus } from '../api/live';
 import { useSession } from '../api/session';
@@ -46,7 +47,9 @@ export function Layout() {
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
-        <Outlet />
+        <Suspense fallback={<Center p="lg"><Loader size="sm" /></Center>}>
+          <Outlet />
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   );

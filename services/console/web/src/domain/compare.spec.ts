@@ -23,6 +23,13 @@ describe('compareColumns', () => {
     expect(runs.map((r) => cellDiffers(r, byKey['param.lr']))).toEqual([false, false, false]);
   });
 
+  it('marks no cell of a column where no value is shared by most runs (a grid axis)', () => {
+    const grid = [run('a', { lr: '0.1' }, {}), run('b', { lr: '0.2' }, {}), run('c', { lr: '0.3' }, {})];
+    const [lr] = compareColumns(grid);
+    expect(lr).toMatchObject({ differs: true, distinct: 3 });
+    expect(grid.map((r) => cellDiffers(r, lr))).toEqual([false, false, false]);
+  });
+
   it('draws numeric params on value axes only when every value is a number', () => {
     expect(isNumericParam(runs, 'depth')).toBe(true);
     expect(isNumericParam(runs, 'extra')).toBe(false);

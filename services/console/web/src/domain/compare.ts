@@ -14,6 +14,8 @@ export interface ColumnDiff {
   mode: string;
   /** Distinct values seen. */
   distinct: number;
+  /** Share of the runs that have the most common value. */
+  modeShare: number;
 }
 
 const MISSING = '';
@@ -24,7 +26,7 @@ function diff(key: string, kind: ColumnDiff['kind'], values: string[]): ColumnDi
   let mode = MISSING;
   let best = -1;
   for (const [value, count] of counts) if (count > best || (count === best && value < mode)) [mode, best] = [value, count];
-  return { key, kind, differs: counts.size > 1, mode, distinct: counts.size };
+  return { key, kind, differs: counts.size > 1, mode, distinct: counts.size, modeShare: values.length ? best / values.length : 0 };
 }
 
 const keysOf = (runs: Run[], pick: (r: Run) => Record<string, unknown>) => [...new Set(runs.flatMap((r) => Object.keys(pick(r))))].sort();
@@ -39,9 +41,12 @@ export function cellText(run: Run, column: ColumnDiff): string {
   return column.kind === 'param' ? (run.params[column.key] ?? MISSING) : column.key in run.metrics ? String(run.metrics[column.key]) : MISSING;
 }
 
-/** Whether this run's value is not the column's most common one. */
+/**
+ * Whether this run's value stands out: it is not the value most runs share. Where no value is
+ * shared by most runs (a search's grid axis), no cell stands out; the column is marked instead.
+ */
 export function cellDiffers(run: Run, column: ColumnDiff): boolean {
-  return column.differs && cellText(run, column) !== column.mode;
+  return column.differs && column.modeShare > 0.5 && cellText(run, column) !== column.mode;
 }
 
 /** Params whose values are all numbers are drawn on value axes; the others on category axes. */
