@@ -7,7 +7,7 @@ export * from './readiness.service';
 export * from './service-definition';
 export * from './tokens';
 export * from './upstream';
-export { toGrpcStatusError } from './grpc/domain-errors.filter';
+export { GRPC_CODE, toGrpcStatusError } from './grpc/domain-errors.filter';
 export { PRINCIPAL_HEADER, ROLES_HEADER, principalOf, requireRole, rolesOf } from './grpc/principal';
 export { AuditLog, type AuditEntry, type AuditRecordRow, requestSummary } from './audit/audit-log';
 export { PlatformSecurity } from './auth/platform-security';

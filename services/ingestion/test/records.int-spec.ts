@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { RawTopics, Topics } from '@mlops/contracts';
-import { type RunningService, grpcClient, kcatProduce, readTopic, startPlatformService, testDatabaseUrl, testKafkaBrokers, uniqueName, waitFor, authHeaders } from '@mlops/testing';
+import { type RunningService, grpcClient, kcatProduce, readTopicUntil, startPlatformService, testDatabaseUrl, testKafkaBrokers, uniqueName, waitFor, authHeaders } from '@mlops/testing';
 import { trip, tripGrpc, tripProto, tripsDataset } from './ingestion-fixtures';
 
 /** The record pipeline against the real broker and database, through the service's public faces. */
@@ -82,9 +82,12 @@ describe('ingestion records', () => {
     expect(rejected.find((r) => r.reasonCode === 'OUT_OF_RANGE')!.reason).toBe('field "fare" = -1 is below the minimum 0');
     expect(rejected.find((r) => r.reasonCode === 'UNKNOWN_DATASET')!.reason).toBe(`dataset "${dataset}-unknown" is not registered`);
 
-    const deadLetters = (await readTopic(brokers, Topics.recordsRejected.name, 1, { settleMs: 1500 }))
-      .map((m) => Topics.recordsRejected.codec.decode(m.value!))
-      .filter((e) => mine(e.payload));
+    // Read until this test's ten are in: the topic holds every earlier run's dead letters too.
+    const deadLetters: ReturnType<typeof Topics.recordsRejected.codec.decode>[] = [];
+    await readTopicUntil(brokers, Topics.recordsRejected.name, (batch) => {
+      deadLetters.push(...batch.map((m) => Topics.recordsRejected.codec.decode(m.value!)).filter((e) => mine(e.payload)));
+      return deadLetters.length >= expected.length;
+    }, { timeoutMs: 60_000, what: 'the ten dead letters' });
     expect(deadLetters.map((e) => e.reasonCode).sort()).toEqual([...expected].sort());
     expect(deadLetters.find((e) => e.reasonCode === 'MISSING_FIELD')!.reason).toBe('field "fare" is required (float) but missing');
   });

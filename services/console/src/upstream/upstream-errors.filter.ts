@@ -1,7 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpStatus } from '@nestjs/common';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { AuditCursorError, RemoteCallError, connectFailure, statusName } from '@mlops/client';
-import { DomainError, type ErrorKind } from '@mlops/errors';
+import { DomainError } from '@mlops/errors';
+import { GRPC_CODE } from '@mlops/nest-platform';
 import { JsonLogger } from '@mlops/observability';
 
 /** How each gRPC status of a service reads over the console's HTTP API. */
@@ -29,17 +30,6 @@ export interface ApiError {
   method?: string;
 }
 
-const DOMAIN_CODE: Record<ErrorKind, number> = {
-  INVALID_ARGUMENT: GrpcStatus.INVALID_ARGUMENT,
-  NOT_FOUND: GrpcStatus.NOT_FOUND,
-  ALREADY_EXISTS: GrpcStatus.ALREADY_EXISTS,
-  FAILED_PRECONDITION: GrpcStatus.FAILED_PRECONDITION,
-  PERMISSION_DENIED: GrpcStatus.PERMISSION_DENIED,
-  RESOURCE_EXHAUSTED: GrpcStatus.RESOURCE_EXHAUSTED,
-  UNAVAILABLE: GrpcStatus.UNAVAILABLE,
-  DATA_LOSS: GrpcStatus.DATA_LOSS,
-};
-
 type JsonResponse = { status(code: number): { json(body: ApiError): void } };
 
 /**
@@ -55,7 +45,7 @@ export class UpstreamErrorsFilter implements ExceptionFilter {
   catch(error: RemoteCallError | DomainError | AuditCursorError, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<JsonResponse>();
     if (!(error instanceof RemoteCallError)) {
-      const code = error instanceof DomainError ? DOMAIN_CODE[error.kind] : GrpcStatus.INVALID_ARGUMENT;
+      const code = error instanceof DomainError ? GRPC_CODE[error.kind] : GrpcStatus.INVALID_ARGUMENT;
       response.status(HTTP_STATUS[code] ?? HttpStatus.BAD_REQUEST).json({ code: statusName(code), message: error.message });
       return;
     }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { schemaOf } from '@mlops/persistence';
+import { type KeysetPosition, schemaOf } from '@mlops/persistence';
 import type { NamedProfile } from './domain/profiles';
 import type { SnapshotRow } from './domain/point-in-time';
-import type { SnapshotPosition } from './domain/snapshot-page';
 
 export interface SnapshotMeta {
   id: string;
@@ -39,7 +38,7 @@ export class SnapshotsRepository {
   }
 
   /** Newest first, without profiles: at most `limit` snapshots after `after` (when given), of the view (when given). */
-  async list(filter: { view: string; after?: SnapshotPosition; limit: number }): Promise<{ meta: SnapshotMeta; position: SnapshotPosition }[]> {
+  async list(filter: { view: string; after?: KeysetPosition; limit: number }): Promise<{ meta: SnapshotMeta; position: KeysetPosition }[]> {
     const params: unknown[] = [filter.limit];
     const where: string[] = [];
     if (filter.view) where.push(`view = $${params.push(filter.view)}`);

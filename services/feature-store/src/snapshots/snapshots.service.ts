@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Topics } from '@mlops/contracts';
-import { failedPrecondition, invalidArgument, notFound } from '@mlops/errors';
+import { failedPrecondition, notFound } from '@mlops/errors';
 import { Outbox, OutboxRelay } from '@mlops/messaging';
 import { JsonLogger } from '@mlops/observability';
+import { keysetOfToken, keysetToken, pageFrom, pageSize } from '@mlops/persistence';
 import type { FeatureOutput } from '../feature-views/domain/transforms';
 import { FeatureViewsService } from '../feature-views/feature-views.service';
 import { IngestionClient } from '../ingestion-client/ingestion.client';
 import { type SpineRow, groupByEntity, pointInTimeJoin, snapshotHash } from './domain/point-in-time';
 import { profileSnapshot } from './domain/profiles';
-import { MAX_SNAPSHOT_LIMIT, positionOfToken, snapshotPageSize, tokenOfPosition } from './domain/snapshot-page';
 import { type SnapshotMeta, SnapshotsRepository } from './snapshots.repository';
 
 export interface SnapshotRequest {
@@ -36,6 +36,9 @@ export interface SnapshotQuery {
  * immutable dataset version (read from ingestion), so a snapshot can always be rebuilt and its
  * lineage is exact. Equal inputs give an equal snapshot (same id), stored once.
  */
+/** Snapshot ids: 32 hex digits. */
+const SNAPSHOT_ID = /[0-9a-f]{32}/;
+
 @Injectable()
 export class SnapshotsService {
   constructor(
@@ -105,14 +108,10 @@ export class SnapshotsService {
 
   /** A page of snapshots, newest first, without their profiles; the token continues after it. */
   async list(query: SnapshotQuery): Promise<{ snapshots: SnapshotMeta[]; nextPageToken: string }> {
-    const limit = snapshotPageSize(query.limit);
-    if (limit === undefined) throw invalidArgument(`limit must be between 0 and ${MAX_SNAPSHOT_LIMIT} (0 means 50), got ${query.limit}`);
-    const after = query.pageToken ? positionOfToken(query.pageToken) : undefined;
-    if (query.pageToken && !after) throw invalidArgument(`page_token "${query.pageToken}" is not one this service gave`);
-    // One more than the page: whether it comes back says whether older snapshots follow.
-    const rows = await this.repository.list({ view: query.view, after, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    return { snapshots: page.map((r) => r.meta), nextPageToken: rows.length > limit ? tokenOfPosition(page[page.length - 1]!.position) : '' };
+    const limit = pageSize(query.limit, { fallback: 50, max: 500 });
+    const after = keysetOfToken(query.pageToken, SNAPSHOT_ID);
+    const { page, nextPageToken } = pageFrom(await this.repository.list({ view: query.view, after, limit: limit + 1 }), limit, (last) => keysetToken(last.position));
+    return { snapshots: page.map((r) => r.meta), nextPageToken };
   }
 
   async *read(id: string) {

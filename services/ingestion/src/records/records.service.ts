@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Topics } from '@mlops/contracts';
-import { invalidArgument } from '@mlops/errors';
 import { Outbox, OutboxRelay } from '@mlops/messaging';
 import { JsonLogger } from '@mlops/observability';
+import { idOfToken, idToken, pageFrom, pageSize } from '@mlops/persistence';
 import { DatasetsService } from '../datasets/datasets.service';
 import type { DatasetSchema } from '../datasets/domain/dataset-schema';
 import { VersionsService } from '../versions/versions.service';
@@ -11,7 +11,6 @@ import { toProtoFields } from './domain/field-values';
 import { type IncomingRecord, sourceLabel } from './domain/incoming-record';
 import { type Rejection, isRejection, validateRecord } from './domain/record-validation';
 import { RecordsMetrics } from './records.metrics';
-import { MAX_REJECTION_LIMIT, rejectionIdOfToken, rejectionPageSize, tokenOfRejectionId } from './domain/rejection-page';
 import { RecordsRepository, type RejectionToStore, type RowToStore, type StoredRejection } from './records.repository';
 
 export type RecordOutcome = 'accepted' | 'duplicate' | 'rejected';
@@ -85,14 +84,10 @@ export class RecordsService {
 
   /** A page of rejected records, newest first; the token continues after it. */
   async listRejections(query: RejectionQuery): Promise<{ records: StoredRejection[]; nextPageToken: string }> {
-    const limit = rejectionPageSize(query.limit);
-    if (limit === undefined) throw invalidArgument(`limit must be between 0 and ${MAX_REJECTION_LIMIT} (0 means 100), got ${query.limit}`);
-    const beforeId = query.pageToken ? rejectionIdOfToken(query.pageToken) : undefined;
-    if (query.pageToken && beforeId === undefined) throw invalidArgument(`page_token "${query.pageToken}" is not one this service gave`);
-    // One more than the page: whether it comes back says whether older rejections follow.
-    const rows = await this.repository.listRejections({ dataset: query.dataset, reasonCode: query.reasonCode, beforeId, limit: limit + 1 });
-    const records = rows.slice(0, limit);
-    return { records, nextPageToken: rows.length > limit ? tokenOfRejectionId(records[records.length - 1]!.id) : '' };
+    const limit = pageSize(query.limit, { fallback: 100, max: 1000 });
+    const beforeId = idOfToken(query.pageToken);
+    const { page, nextPageToken } = pageFrom(await this.repository.listRejections({ dataset: query.dataset, reasonCode: query.reasonCode, beforeId, limit: limit + 1 }), limit, (last) => idToken(last.id));
+    return { records: page, nextPageToken };
   }
 
   private async validate(records: IncomingRecord[]) {

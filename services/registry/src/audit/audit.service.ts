@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { invalidArgument } from '@mlops/errors';
-import { auditPageSize, eventIdOfToken, tokenOfEventId } from './domain/audit-page';
+import { idOfToken, idToken, pageFrom } from '@mlops/persistence';
 import { type AuditEntry, AuditRepository } from './audit.repository';
 
 export interface AuditQuery {
@@ -22,12 +21,11 @@ export class AuditService {
   constructor(private readonly repository: AuditRepository) {}
 
   async list(query: AuditQuery): Promise<AuditPage> {
-    const limit = auditPageSize(query.limit);
-    const beforeId = query.pageToken ? eventIdOfToken(query.pageToken) : undefined;
-    if (query.pageToken && beforeId === undefined) throw invalidArgument(`page_token "${query.pageToken}" is not one this service gave`);
-    // One more than the page: whether it comes back says whether older events follow.
-    const rows = await this.repository.list({ modelName: query.modelName, actor: query.actor, beforeId, limit: limit + 1 });
-    const events = rows.slice(0, limit);
-    return { events, nextPageToken: rows.length > limit ? tokenOfEventId(events[events.length - 1]!.id) : '' };
+    // 0 (unset) or less means 100; more than 1000 is cut to it (as before paging came).
+    const limit = query.limit <= 0 ? 100 : Math.min(query.limit, 1000);
+    // The token is the last event's id in decimal: the console's merged audit trail (libs/client) relies on it.
+    const beforeId = idOfToken(query.pageToken);
+    const { page, nextPageToken } = pageFrom(await this.repository.list({ modelName: query.modelName, actor: query.actor, beforeId, limit: limit + 1 }), limit, (last) => idToken(last.id));
+    return { events: page, nextPageToken };
   }
 }

@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Topics } from '@mlops/contracts';
 import { Outbox } from '@mlops/messaging';
-import { returnedRows, schemaOf } from '@mlops/persistence';
+import { type KeysetPosition, returnedRows, schemaOf } from '@mlops/persistence';
 import type { CheckResult } from './domain/analysis';
 import { ACTIVE_STATES, type Deployment, type DeploymentChange, type Phase, type VerdictName } from './domain/deployment';
-import type { DeploymentPosition } from './domain/deployment-page';
 import type { Policy, PolicyInput } from './domain/policy';
 import { type WindowStats, emptyStats } from './domain/window-stats';
 
@@ -103,7 +102,7 @@ export class DeploymentsRepository {
   }
 
   /** Newest first: at most `limit` deployments after `after` (when given), of the model (when given). */
-  async list(filter: { model?: string; activeOnly?: boolean; after?: DeploymentPosition; limit: number }): Promise<{ deployment: Deployment; position: DeploymentPosition }[]> {
+  async list(filter: { model?: string; activeOnly?: boolean; after?: KeysetPosition; limit: number }): Promise<{ deployment: Deployment; position: KeysetPosition }[]> {
     const rows: Row[] = await this.dataSource.query(
       `SELECT *, (extract(epoch FROM created_at) * 1000000)::bigint::text AS created_us FROM "${this.s}".deployments
         WHERE ($1 = '' OR model_name = $1) ${filter.activeOnly ? `AND state IN (${ACTIVE})` : ''}

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { failedPrecondition, invalidArgument, isDomainError, notFound } from '@mlops/errors';
+import { failedPrecondition, isDomainError, notFound } from '@mlops/errors';
 import { OutboxRelay } from '@mlops/messaging';
 import { JsonLogger, withCorrelation } from '@mlops/observability';
+import { UUID_PATTERN, keysetOfToken, keysetToken, pageFrom, pageSize } from '@mlops/persistence';
 import type { EntityManager } from 'typeorm';
 import { ModelStore } from '../models/model-store';
 import { Measurements } from '../routing/measurements';
@@ -9,7 +10,6 @@ import { RoutingTable } from '../routing/routing-table';
 import { ServingMetrics } from '../serving.metrics';
 import { type AnalysisRecord, DeploymentsRepository } from './deployments.repository';
 import { type AnalysisResult, type CheckResult, analyseWindow } from './domain/analysis';
-import { MAX_DEPLOYMENT_LIMIT, deploymentPageSize, positionOfToken, tokenOfPosition } from './domain/deployment-page';
 import { type Deployment, type DeploymentChange, TransitionRefused, afterAnalysis, pause, promote, resume, rollback } from './domain/deployment';
 import { mergeStats } from './domain/window-stats';
 import { RegistryClient } from './registry.client';
@@ -55,14 +55,10 @@ export class DeploymentsService {
 
   /** A page of deployments, newest first; the token continues after it. */
   async list(query: DeploymentQuery): Promise<{ deployments: Deployment[]; nextPageToken: string }> {
-    const limit = deploymentPageSize(query.limit);
-    if (limit === undefined) throw invalidArgument(`limit must be between 0 and ${MAX_DEPLOYMENT_LIMIT} (0 means 50), got ${query.limit}`);
-    const after = query.pageToken ? positionOfToken(query.pageToken) : undefined;
-    if (query.pageToken && !after) throw invalidArgument(`page_token "${query.pageToken}" is not one this service gave`);
-    // One more than the page: whether it comes back says whether older deployments follow.
-    const rows = await this.repository.list({ model: query.model, activeOnly: query.activeOnly, after, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    return { deployments: page.map((r) => r.deployment), nextPageToken: rows.length > limit ? tokenOfPosition(page[page.length - 1]!.position) : '' };
+    const limit = pageSize(query.limit, { fallback: 50, max: 500 });
+    const after = keysetOfToken(query.pageToken, UUID_PATTERN);
+    const { page, nextPageToken } = pageFrom(await this.repository.list({ model: query.model, activeOnly: query.activeOnly, after, limit: limit + 1 }), limit, (last) => keysetToken(last.position));
+    return { deployments: page.map((r) => r.deployment), nextPageToken };
   }
 
   async listAnalyses(deploymentId: string): Promise<AnalysisRecord[]> {

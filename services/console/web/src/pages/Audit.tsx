@@ -2,6 +2,7 @@ import { Badge, Code, Group, MultiSelect, Stack, Table, Text, TextInput, Title }
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { usePageTokens } from '../components/usePageTokens';
 import { api } from '../api/client';
 import { useSession } from '../api/session';
 import type { AuditRecord } from '../api/types';
@@ -17,9 +18,8 @@ export function Audit() {
   const services = (params.get('service') ?? '').split(',').filter(Boolean);
   const principal = params.get('principal') ?? '';
   const action = params.get('action') ?? '';
-  const [tokens, setTokens] = useState<string[]>([]);
+  const { tokens, setTokens, pageToken } = usePageTokens();
   const [open, setOpen] = useState<string | null>(null);
-  const pageToken = tokens[tokens.length - 1] ?? '';
   const set = (next: Record<string, string>) => {
     setTokens([]);
     setParams({ ...Object.fromEntries(params), ...next }, { replace: true });

@@ -1,7 +1,7 @@
 import { Code, Group, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { usePageTokens } from '../components/usePageTokens';
 import { api, seg } from '../api/client';
 import type { Dataset, FeatureView, Page, RejectedRecord } from '../api/types';
 import { Loading, NumberPager, TextLink, TokenPager } from '../components/common';
@@ -64,8 +64,7 @@ function FeatureViews({ q, page, onPage }: { q: string; page: number; onPage(n: 
 
 /** Rejected records with their reasons; the payload is shown as the text it was (never as markup). */
 export function RejectedRecords({ dataset, reason }: { dataset: string; reason: string }) {
-  const [tokens, setTokens] = useState<string[]>([]);
-  const pageToken = tokens[tokens.length - 1] ?? '';
+  const { tokens, setTokens, pageToken } = usePageTokens();
   const list = useQuery({ queryKey: ['rejected', dataset, reason, pageToken], queryFn: () => api.get<{ records: RejectedRecord[]; nextPageToken: string }>('/api/rejected-records', { dataset, reason, pageSize: 20, pageToken }) });
   return (
     <Loading query={list}>

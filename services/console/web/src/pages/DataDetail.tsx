@@ -2,6 +2,7 @@ import { Badge, Card, Code, Group, Select, SimpleGrid, Stack, Table, Text, Title
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
+import { usePageTokens } from '../components/usePageTokens';
 import { api, seg } from '../api/client';
 import type { Dataset, DatasetVersion, FeatureView, Snapshot } from '../api/types';
 import { Chart } from '../components/Chart';
@@ -72,8 +73,7 @@ export function DatasetDetail() {
 /** A feature view: its features and transforms, and its snapshots. */
 export function FeatureViewDetail() {
   const { name = '' } = useParams();
-  const [tokens, setTokens] = useState<string[]>([]);
-  const pageToken = tokens[tokens.length - 1] ?? '';
+  const { tokens, setTokens, pageToken } = usePageTokens();
   const detail = useQuery({ queryKey: ['feature-view', name, pageToken], queryFn: () => api.get<{ view: FeatureView; snapshots: Snapshot[]; nextPageToken: string }>(`/api/feature-views/${seg(name)}`, { pageSize: 20, pageToken }) });
   return (
     <Loading query={detail}>

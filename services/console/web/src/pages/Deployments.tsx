@@ -1,7 +1,7 @@
 import { Group, Stack, Switch, Table, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { usePageTokens } from '../components/usePageTokens';
 import { api } from '../api/client';
 import type { Deployment } from '../api/types';
 import { Loading, StateBadge, TextLink, TokenPager } from '../components/common';
@@ -12,8 +12,7 @@ export function Deployments() {
   const [params, setParams] = useSearchParams();
   const model = params.get('model') ?? '';
   const active = params.get('active') === 'true';
-  const [tokens, setTokens] = useState<string[]>([]);
-  const pageToken = tokens[tokens.length - 1] ?? '';
+  const { tokens, setTokens, pageToken } = usePageTokens();
   const list = useQuery({ queryKey: ['deployments', model, active, pageToken], queryFn: () => api.get<{ deployments: Deployment[]; nextPageToken: string }>('/api/deployments', { model, active, pageSize: 20, pageToken }) });
   const set = (next: Record<string, string>) => {
     setTokens([]);

@@ -2,6 +2,7 @@ import { Badge, Card, Group, Select, SimpleGrid, Stack, Table, Text, Title } fro
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
+import { usePageTokens } from '../components/usePageTokens';
 import { api, seg } from '../api/client';
 import type { Alert, ModelMonitoring, Page, RegisteredModel } from '../api/types';
 import { Chart } from '../components/Chart';
@@ -11,8 +12,7 @@ import { formatDuration, formatNumber, formatPercent, formatTime } from '../doma
 import { alertOutcome } from '../domain/sagas';
 
 function Alerts({ model }: { model: string }) {
-  const [tokens, setTokens] = useState<string[]>([]);
-  const pageToken = tokens[tokens.length - 1] ?? '';
+  const { tokens, setTokens, pageToken } = usePageTokens();
   const alerts = useQuery({ queryKey: ['alerts', model, pageToken], queryFn: () => api.get<{ alerts: Alert[]; nextPageToken: string }>('/api/alerts', { model, pageSize: 10, pageToken }) });
   return (
     <Loading query={alerts}>

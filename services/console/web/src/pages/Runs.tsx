@@ -2,6 +2,7 @@ import { Button, Checkbox, Grid, Group, NavLink, ScrollArea, Stack, Table, Text,
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { usePageTokens } from '../components/usePageTokens';
 import { api } from '../api/client';
 import type { Experiment, Run } from '../api/types';
 import { ErrorAlert, Loading, StateBadge, TextLink, TokenPager } from '../components/common';
@@ -17,7 +18,7 @@ export function Runs() {
   const orderBy = params.get('orderBy') ?? '';
   const [draft, setDraft] = useState({ filter, orderBy });
   const [expQuery, setExpQuery] = useState('');
-  const [tokens, setTokens] = useState<string[]>([]);
+  const { tokens, setTokens, pageToken } = usePageTokens();
   const [selected, setSelected] = useState<string[]>([]);
   const set = (next: Record<string, string>) => {
     setTokens([]);
@@ -25,7 +26,6 @@ export function Runs() {
   };
 
   const experiments = useQuery({ queryKey: ['experiments', expQuery], queryFn: () => api.get<{ experiments: Experiment[] }>('/api/experiments', { q: expQuery, pageSize: 200 }) });
-  const pageToken = tokens[tokens.length - 1] ?? '';
   const runs = useQuery({
     queryKey: ['runs', experiment, filter, orderBy, pageToken],
     queryFn: () => api.get<{ runs: Run[]; nextPageToken: string }>('/api/runs', { experiment, filter, orderBy, pageSize: PAGE, pageToken }),
