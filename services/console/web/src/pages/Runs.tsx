@@ -25,7 +25,11 @@ export function Runs() {
     setParams({ ...Object.fromEntries(params), ...next });
   };
 
-  const experiments = useQuery({ queryKey: ['experiments', expQuery], queryFn: () => api.get<{ experiments: Experiment[] }>('/api/experiments', { q: expQuery, pageSize: 200 }) });
+  const expPages = usePageTokens();
+  const experiments = useQuery({
+    queryKey: ['experiments', expQuery, expPages.pageToken],
+    queryFn: () => api.get<{ experiments: Experiment[]; nextPageToken: string }>('/api/experiments', { q: expQuery, pageSize: 50, pageToken: expPages.pageToken }),
+  });
   const runs = useQuery({
     queryKey: ['runs', experiment, filter, orderBy, pageToken],
     queryFn: () => api.get<{ runs: Run[]; nextPageToken: string }>('/api/runs', { experiment, filter, orderBy, pageSize: PAGE, pageToken }),
@@ -38,7 +42,7 @@ export function Runs() {
       <Grid.Col span={{ base: 12, md: 3 }}>
         <Stack gap="xs">
           <Title order={4}>Experiments</Title>
-          <TextInput size="xs" placeholder="name contains…" value={expQuery} onChange={(e) => setExpQuery(e.currentTarget.value)} />
+          <TextInput size="xs" placeholder="name contains…" value={expQuery} onChange={(e) => { setExpQuery(e.currentTarget.value); expPages.reset(); }} />
           <ScrollArea h={600}>
             <NavLink label="all experiments" active={!experiment} onClick={() => set({ experiment: '' })} />
             <Loading query={experiments}>
@@ -47,6 +51,7 @@ export function Runs() {
               ))}
             </Loading>
           </ScrollArea>
+          <TokenPager tokens={expPages.tokens} next={experiments.data?.nextPageToken ?? ''} onChange={expPages.setTokens} />
         </Stack>
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 9 }}>
