@@ -84,21 +84,74 @@ export class ApiClient {
   call<T>(method: string, request: object = {}, options: CallOptions = {}): Promise<T> {
     const spec = this.definition[method];
     if (!spec) return Promise.reject(new ClientError(`the ${this.service} API has no method ${method} in this checkout's proto files`));
-    if (spec.requestStream || spec.responseStream) return Promise.reject(new ClientError(`${method} is a streaming method; only unary calls are supported`));
+    if (spec.requestStream || spec.responseStream) return Promise.reject(new ClientError(`${method} is a streaming method; use upload() or download()`));
     const fn = (this.client as unknown as Record<string, UnaryMethod>)[method].bind(this.client);
-    const metadata = new grpc.Metadata();
-    for (const [key, value] of Object.entries({ ...this.defaults.metadata, ...options.metadata })) if (value) metadata.set(key, value);
-    const deadline = Date.now() + (options.timeoutMs ?? this.defaults.timeoutMs);
     return new Promise<T>((resolve, reject) =>
-      fn(request, metadata, { deadline }, (error, response) => {
-        if (error) reject(new RemoteCallError(this.service, this.address, method, error.code ?? grpc.status.UNKNOWN, error.details ?? error.message));
+      fn(request, this.callMetadata(options), this.callOptions(options), (error, response) => {
+        if (error) reject(this.remoteError(method, error));
         else resolve(response as T);
       }),
     );
   }
 
+  /** A client-streaming call (e.g. UploadArtifact): sends every message of `requests`, then resolves with the response. */
+  async upload<T>(method: string, requests: AsyncIterable<object> | Iterable<object>, options: CallOptions = {}): Promise<T> {
+    const call = this.streamingCall(method, { requestStream: true, responseStream: false });
+    let settle!: (error: grpc.ServiceError | null, response: unknown) => void;
+    const done = new Promise<T>((resolve, reject) => {
+      settle = (error, response) => (error ? reject(this.remoteError(method, error)) : resolve(response as T));
+    });
+    const stream = (this.client as unknown as Record<string, (m: grpc.Metadata, o: grpc.CallOptions, cb: typeof settle) => grpc.ClientWritableStream<object>>)[call].call(this.client, this.callMetadata(options), this.callOptions(options), settle);
+    try {
+      for await (const request of requests) {
+        if (!stream.write(request)) await new Promise<void>((resolve) => stream.once('drain', resolve));
+      }
+      stream.end();
+    } catch (error) {
+      stream.cancel();
+      done.catch(() => undefined);
+      throw error;
+    }
+    return done;
+  }
+
+  /** A server-streaming call (e.g. DownloadArtifact): the responses as they arrive; breaking off cancels the call. */
+  async *download<T>(method: string, request: object, options: CallOptions = {}): AsyncGenerator<T> {
+    const call = this.streamingCall(method, { requestStream: false, responseStream: true });
+    const stream = (this.client as unknown as Record<string, (r: object, m: grpc.Metadata, o: grpc.CallOptions) => grpc.ClientReadableStream<T>>)[call].call(this.client, request, this.callMetadata(options), this.callOptions(options));
+    try {
+      for await (const message of stream) yield message as T;
+    } catch (error) {
+      const e = error as grpc.ServiceError;
+      throw typeof e.code === 'number' ? this.remoteError(method, e) : error;
+    } finally {
+      stream.cancel();
+    }
+  }
+
   close(): void {
     this.client.close();
+  }
+
+  private streamingCall(method: string, shape: { requestStream: boolean; responseStream: boolean }): string {
+    const spec = this.definition[method];
+    if (!spec) throw new ClientError(`the ${this.service} API has no method ${method} in this checkout's proto files`);
+    if (spec.requestStream !== shape.requestStream || spec.responseStream !== shape.responseStream) throw new ClientError(`${method} is not a ${shape.requestStream ? 'client' : 'server'}-streaming method`);
+    return method;
+  }
+
+  private callMetadata(options: CallOptions): grpc.Metadata {
+    const metadata = new grpc.Metadata();
+    for (const [key, value] of Object.entries({ ...this.defaults.metadata, ...options.metadata })) if (value) metadata.set(key, value);
+    return metadata;
+  }
+
+  private callOptions(options: CallOptions): grpc.CallOptions {
+    return { deadline: Date.now() + (options.timeoutMs ?? this.defaults.timeoutMs) };
+  }
+
+  private remoteError(method: string, error: grpc.ServiceError): RemoteCallError {
+    return new RemoteCallError(this.service, this.address, method, error.code ?? grpc.status.UNKNOWN, error.details ?? error.message);
   }
 }
 

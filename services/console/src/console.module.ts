@@ -6,6 +6,13 @@ import { DataService } from './data/data.service';
 import { DeploymentsHttpController } from './deployments/deployments.http-controller';
 import { DeploymentsService } from './deployments/deployments.service';
 import { LiveFeed } from './live/live-feed';
+import { MlflowArtifactsService } from './mlflow/mlflow-artifacts.service';
+import { MlflowRegistryService } from './mlflow/mlflow-registry.service';
+import { MlflowTrackingService } from './mlflow/mlflow-tracking.service';
+import { MlflowArtifactsHttpController } from './mlflow/transport/mlflow-artifacts.http-controller';
+import { MlflowErrorsFilter } from './mlflow/transport/mlflow-errors.filter';
+import { MlflowRegistryHttpController } from './mlflow/transport/mlflow-registry.http-controller';
+import { MlflowTrackingHttpController } from './mlflow/transport/mlflow-tracking.http-controller';
 import { LiveHttpController } from './live/live.http-controller';
 import { ModelsHttpController } from './models/models.http-controller';
 import { ModelsService } from './models/models.service';
@@ -19,7 +26,7 @@ import { SessionHttpController } from './session/session.http-controller';
 import { PlatformApi } from './upstream/platform-api';
 import { UpstreamErrorsFilter } from './upstream/upstream-errors.filter';
 
-/** The console's JSON API (one controller per page of the web app) and its live feed. */
+/** The console's JSON API (one controller per page of the web app), its live feed, and the MLflow-compatible API. */
 @Module({
   controllers: [
     SessionHttpController,
@@ -31,6 +38,9 @@ import { UpstreamErrorsFilter } from './upstream/upstream-errors.filter';
     DataHttpController,
     AuditHttpController,
     LiveHttpController,
+    MlflowTrackingHttpController,
+    MlflowRegistryHttpController,
+    MlflowArtifactsHttpController,
   ],
   providers: [
     { provide: CONSOLE_CONFIG, useFactory: () => loadConsoleConfig() },
@@ -43,6 +53,10 @@ import { UpstreamErrorsFilter } from './upstream/upstream-errors.filter';
     DeploymentsService,
     MonitoringService,
     DataService,
+    MlflowTrackingService,
+    MlflowRegistryService,
+    MlflowArtifactsService,
+    MlflowErrorsFilter,
   ],
 })
 export class ConsoleModule {}

@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from '@mlops/nest-platform';
 import { loadConsoleConfig } from './config/console.config';
+import { parseJsonBodies } from './mlflow/transport/body-parsers';
 import { serveWebApp } from './static/web-app';
 
 /**
@@ -15,5 +16,8 @@ export const SERVICE: ServiceDefinition = {
   defaultGrpcPort: 50057,
   defaultHttpPort: 8087,
   loadConfig: loadConsoleConfig,
-  configureHttp: (app) => serveWebApp(app, loadConsoleConfig().webDir),
+  configureHttp: (app) => {
+    parseJsonBodies(app);
+    serveWebApp(app, loadConsoleConfig().webDir);
+  },
 };

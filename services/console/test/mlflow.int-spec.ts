@@ -1,0 +1,68 @@
+import { type RunningPlatform, type RunningService, startConsole, startPlatform, testIssuer } from '@mlops/testing';
+
+/**
+ * The MLflow-compatible API on the real console and services: MLflow's error shape
+ * (`{"error_code", "message"}` under MLflow's HTTP status) whoever refuses: the auth guard, the
+ * body parser, this layer's field checks, or the owning service.
+ */
+describe('MLflow-compatible API: errors in MLflow\'s shape', () => {
+  let platform: RunningPlatform;
+  let consoleService: RunningService;
+  const issuer = testIssuer();
+
+  const call = async (path: string, options: { token?: string | null; method?: string; body?: string; contentType?: string } = {}) => {
+    const token = options.token === undefined ? issuer.adminToken : options.token;
+    const response = await fetch(`${consoleService.httpUrl}${path}`, {
+      method: options.method ?? 'GET',
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(options.body === undefined ? {} : { 'content-type': options.contentType ?? 'application/json' }) },
+      body: options.body,
+    });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+    consoleService = await startConsole(platform);
+  }, 180_000);
+
+  afterAll(async () => {
+    await consoleService?.stop();
+    await platform?.stop();
+  });
+
+  it('refuses a call without a valid token as UNAUTHENTICATED (401)', async () => {
+    const response = await call('/api/2.0/mlflow/runs/get?run_id=x', { token: null });
+    expect(response.status).toBe(401);
+    expect(response.json.error_code).toBe('UNAUTHENTICATED');
+    expect(Object.keys(response.json).sort()).toEqual(['error_code', 'message']);
+  });
+
+  it("names a missing field in MLflow's words (400 INVALID_PARAMETER_VALUE)", async () => {
+    expect(await call('/api/2.0/mlflow/runs/get')).toEqual({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message: "Missing value for required parameter 'run_id'." } });
+  });
+
+  it('passes the training service\'s NOT_FOUND on as RESOURCE_DOES_NOT_EXIST (404)', async () => {
+    const response = await call('/api/2.0/mlflow/runs/get?run_id=00000000-0000-0000-0000-000000000000');
+    expect(response.status).toBe(404);
+    expect(response.json.error_code).toBe('RESOURCE_DOES_NOT_EXIST');
+    expect(response.json.message).toMatch(/00000000-0000-0000-0000-000000000000/);
+  });
+
+  it("refuses a log-batch over MLflow's limits before anything is stored", async () => {
+    const metrics = Array.from({ length: 1001 }, (_, i) => ({ key: `m${i}`, value: i, timestamp: 1, step: 0 }));
+    const response = await call('/api/2.0/mlflow/runs/log-batch', { method: 'POST', body: JSON.stringify({ run_id: 'r1', metrics }) });
+    expect(response).toEqual({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message: 'A batch logging request can contain at most 1000 metrics. Got 1001 metrics. Please split up metrics across multiple requests and try again.' } });
+  });
+
+  it('answers a malformed JSON body with BAD_REQUEST in the same shape', async () => {
+    const response = await call('/api/2.0/mlflow/runs/create', { method: 'POST', body: '{"experiment_id": ' });
+    expect(response.status).toBe(400);
+    expect(response.json.error_code).toBe('BAD_REQUEST');
+  });
+
+  it('refuses an artifact path outside a run\'s artifacts, whatever its content type', async () => {
+    const response = await call('/api/2.0/mlflow-artifacts/artifacts/1/r1/../../secret', { method: 'PUT', body: '{"a": 1}' });
+    expect(response.status).toBe(400);
+    expect(response.json.error_code).toBe('INVALID_PARAMETER_VALUE');
+  });
+});
