@@ -2,6 +2,7 @@ import type { ServiceDefinition } from '@mlops/nest-platform';
 import { loadTrainingConfig } from './config/training.config';
 import { Jobs1732800000600 } from './migrations/1732800000600-jobs';
 import { JobCorrelation1732800000900 } from './migrations/1732800000900-job-correlation';
+import { ExperimentLifecycle1732800001000 } from './migrations/1732800001000-experiment-lifecycle';
 import { Tracking1732800000500 } from './migrations/1732800000500-tracking';
 
 export const SERVICE: ServiceDefinition = {
@@ -10,7 +11,7 @@ export const SERVICE: ServiceDefinition = {
   schema: 'training',
   defaultGrpcPort: 50053,
   defaultHttpPort: 8083,
-  migrations: [Tracking1732800000500, Jobs1732800000600, JobCorrelation1732800000900],
+  migrations: [Tracking1732800000500, Jobs1732800000600, JobCorrelation1732800000900, ExperimentLifecycle1732800001000],
   loadConfig: loadTrainingConfig,
   grpc: { protoFiles: ['mlops/training/v1/training.proto'], packages: ['mlops.training.v1'] },
   upstream: [

@@ -72,22 +72,24 @@ describe('paging', () => {
     expect([all.runs.length, all.nextPageToken]).toEqual([250, '']);
   });
 
-  it('lists experiments by name, newest first then by name, page by page', async () => {
+  it('lists experiments by name, newest first then by experiment id, page by page', async () => {
     const marker = uniqueName('list');
     for (const i of [0, 1, 2, 3, 4]) await api.CreateExperiment({ name: `${marker}_e${i}` });
     await api.CreateExperiment({ name: uniqueName('other') });
     for (let i = 0; i < 2; i++) await api.CreateRun({ experiment: `${marker}_e2` });
-    // Three created in the same microsecond, long ago: their order is by name, across a page break.
-    await sql.query(
-      `INSERT INTO "${service.schema}".experiments (name, created_at) SELECT $1 || s, '2001-02-03 04:05:06.789123+00' FROM unnest(ARRAY['_tie_c', '_tie_a', '_tie_b']) s`,
-      [marker],
-    );
+    // Three created in the same microsecond, long ago: their order is by experiment id (as MLflow's), across a page break.
+    const ties: { name: string }[] = (
+      await sql.query(
+        `INSERT INTO "${service.schema}".experiments (name, created_at) SELECT $1 || s, '2001-02-03 04:05:06.789123+00' FROM unnest(ARRAY['_tie_c', '_tie_a', '_tie_b']) s RETURNING name, experiment_id`,
+        [marker],
+      )
+    ).rows.sort((a, b) => Number(a.experiment_id) - Number(b.experiment_id));
     const list = (request: object) => (pageToken: string) =>
       api.ListExperiments({ pageToken, ...request }).then((r) => ({ items: r.experiments as { name: string; runCount: number }[], next: r.nextPageToken as string }));
 
     const paged = await allPages(list({ nameContains: marker.toUpperCase(), maxResults: 2 }));
     expect(paged.sizes).toEqual([2, 2, 2, 2]);
-    expect(paged.items.map((e) => e.name.slice(marker.length))).toEqual(['_e4', '_e3', '_e2', '_e1', '_e0', '_tie_a', '_tie_b', '_tie_c']);
+    expect(paged.items.map((e) => e.name)).toEqual([...['_e4', '_e3', '_e2', '_e1', '_e0'].map((e) => marker + e), ...ties.map((t) => t.name)]);
     expect(paged.items.map((e) => e.runCount)).toEqual([0, 0, 2, 0, 0, 0, 0, 0]);
 
     const whole = await api.ListExperiments({ nameContains: `${marker}_E` });

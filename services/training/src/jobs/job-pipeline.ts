@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { type Matrix, type TrainedModel, exportOnnx, selectRows, selectValues, seededSplit, verifyOnnx } from '@mlops/ml';
 import { failedPrecondition } from '@mlops/errors';
 import { JsonLogger } from '@mlops/observability';
-import { TrackingService } from '../tracking/tracking.service';
+import { type NewRun, TrackingService } from '../tracking/tracking.service';
 import { PlatformClients } from './clients/upstream.clients';
 import { type JobSpec, candidates, gateDecision, lowerIsBetter } from './domain/job-spec';
 import { type Scores, classesOf, evaluate, score, train } from './domain/trainer';
@@ -36,10 +36,10 @@ export class JobPipeline {
     const runIds: string[] = [];
     try {
       const result = await this.steps(job, progress, runIds);
-      for (const runId of runIds) await this.tracking.updateRun(runId, 'finished');
+      for (const runId of runIds) await this.tracking.updateRun(runId, { status: 'finished', endTimeMs: 0, runName: '' });
       return result;
     } catch (error) {
-      for (const runId of runIds) await this.tracking.updateRun(runId, 'failed').catch(() => undefined);
+      for (const runId of runIds) await this.tracking.updateRun(runId, { status: 'failed', endTimeMs: 0, runName: '' }).catch(() => undefined);
       throw error;
     }
   }
@@ -100,12 +100,12 @@ export class JobPipeline {
   }
 
   /** Every trial is a run (left running until the job ends: the winner gets test metrics and the artifact). */
-  private async search(job: Job, spec: JobSpec, featureNames: string[], parts: { train: Part; validation: Part }, reproducibility: Parameters<TrackingService['createRun']>[3], progress: Progress, runIds: string[]) {
+  private async search(job: Job, spec: JobSpec, featureNames: string[], parts: { train: Part; validation: Part }, reproducibility: NewRun['reproducibility'], progress: Progress, runIds: string[]) {
     const sets = candidates(spec);
     const trials: { runId: string; model: TrainedModel; validation: Record<string, number> }[] = [];
     for (const [i, params] of sets.entries()) {
       await progress(`trial ${i + 1} of ${sets.length}`);
-      const run = await this.tracking.createRun(spec.experiment || spec.modelName, `${spec.algorithm}-${i + 1}`, { job_id: job.jobId, model: spec.modelName, trigger: spec.trigger }, reproducibility);
+      const run = await this.tracking.createRun({ experiment: spec.experiment || spec.modelName, runName: `${spec.algorithm}-${i + 1}`, tags: { job_id: job.jobId, model: spec.modelName, trigger: spec.trigger }, reproducibility });
       runIds.push(run.runId);
       const curve: { key: string; value: number; step: number; timestampMs: number }[] = [];
       const model = train({ algorithm: spec.algorithm, problem: spec.problem, featureNames, params, train: parts.train, validation: parts.validation, seed: spec.seed, onIteration: (step, trainLoss, validationLoss) => {

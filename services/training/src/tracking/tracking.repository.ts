@@ -1,14 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { schemaOf } from '@mlops/persistence';
-import type { ExperimentPosition } from './domain/pages';
-import type { ArtifactRef, Experiment, MetricPoint, Reproducibility, Run, RunStatus } from './domain/run';
+import { returnedRows, schemaOf } from '@mlops/persistence';
+import type { SearchScope } from './domain/pages';
+import { type ArtifactRef, type LifecycleStage, type MetricPoint, type Reproducibility, type Run, type RunStatus, stagesOf } from './domain/run';
 import type { Clause, OrderTerm } from './domain/run-filter';
 
 type Row = Record<string, unknown>;
-/** The timestamp of a position's microseconds (exact: integer microseconds, no float seconds). */
-const AT_MICROS = (param: string) => `(timestamptz 'epoch' + ${param}::bigint * interval '1 microsecond')`;
-const ATTRIBUTE_COLUMN: Record<string, string> = { status: 'r.status', run_name: 'r.run_name', start_time: 'r.start_time', end_time: 'r.end_time', run_id: 'r.run_id::text' };
+const ATTRIBUTE_COLUMN: Record<string, string> = { status: 'r.status', run_name: 'r.run_name', start_time: 'r.start_time', end_time: 'r.end_time', run_id: 'r.run_id::text', user_id: 'r.user_id' };
+/** Attributes whose values are stored in lower case (MLflow writes statuses in upper case, run ids in either). */
+const LOWER_CASE_ATTRIBUTES = ['status', 'run_id'];
+
+/** A run as a write sees it, locked. */
+export interface LockedRun {
+  status: RunStatus;
+  endTimeMs: number | null;
+  lifecycleStage: LifecycleStage;
+  experimentId: string;
+  experimentStage: LifecycleStage;
+}
 
 @Injectable()
 export class TrackingRepository {
@@ -27,57 +36,21 @@ export class TrackingRepository {
     return this.dataSource.transaction('REPEATABLE READ', fn);
   }
 
-  async ensureExperiment(manager: EntityManager, name: string, tags: Record<string, string>): Promise<boolean> {
-    const rows = await manager.query(`INSERT INTO "${this.s}".experiments (name, tags) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING name`, [name, JSON.stringify(tags)]);
-    return rows.length > 0;
-  }
-
-  async experiment(name: string): Promise<Experiment | undefined> {
-    const [row] = await this.dataSource.query(
-      `SELECT e.name, e.tags, e.created_at, (SELECT count(*)::int FROM "${this.s}".runs r WHERE r.experiment = e.name) AS run_count FROM "${this.s}".experiments e WHERE e.name = $1`,
-      [name],
+  async insertRun(manager: EntityManager, run: Pick<Run, 'runId' | 'experimentId' | 'runName' | 'userId' | 'startTimeMs' | 'tags' | 'reproducibility'>): Promise<void> {
+    await manager.query(
+      `INSERT INTO "${this.s}".runs (run_id, experiment_id, run_name, user_id, status, start_time, tags, reproducibility) VALUES ($1, $2::bigint, $3, $4, 'running', $5, $6, $7)`,
+      [run.runId, run.experimentId, run.runName, run.userId, run.startTimeMs, JSON.stringify(run.tags), JSON.stringify(run.reproducibility)],
     );
-    return row && toExperiment(row);
   }
 
-  /**
-   * Experiments whose name contains the text (any case), newest first then by name (byte order),
-   * after the given one; `next` is the last one returned when more follow.
-   */
-  async experiments(nameContains: string, limit: number, after?: ExperimentPosition): Promise<{ experiments: Experiment[]; next?: ExperimentPosition }> {
-    const params: unknown[] = [nameContains, limit + 1];
-    const start = after ? `AND (e.created_at < ${AT_MICROS('$3')} OR (e.created_at = ${AT_MICROS('$3')} AND e.name COLLATE "C" > $4))` : '';
-    if (after) params.push(after.createdMicros, after.name);
-    const rows: Row[] = await this.dataSource.query(
-      `WITH page AS (
-         SELECT e.name, e.tags, e.created_at FROM "${this.s}".experiments e
-         WHERE strpos(lower(e.name), lower($1)) > 0 ${start}
-         ORDER BY e.created_at DESC, e.name COLLATE "C" LIMIT $2)
-       SELECT p.name, p.tags, p.created_at, (extract(epoch FROM p.created_at) * 1000000)::bigint AS created_micros,
-         (SELECT count(*)::int FROM "${this.s}".runs r WHERE r.experiment = p.name) AS run_count
-       FROM page p ORDER BY p.created_at DESC, p.name COLLATE "C"`,
-      params,
+  /** Locks the run for the rest of the transaction (a delete of its experiment waits); undefined when it does not exist. */
+  async lockRun(manager: EntityManager, runId: string): Promise<LockedRun | undefined> {
+    const [row] = await manager.query(
+      `SELECT r.status, r.end_time, r.lifecycle_stage, r.experiment_id::text AS experiment_id, e.lifecycle_stage AS experiment_stage
+       FROM "${this.s}".runs r JOIN "${this.s}".experiments e ON e.experiment_id = r.experiment_id WHERE r.run_id = $1 FOR UPDATE OF r`,
+      [runId],
     );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { experiments: page.map(toExperiment), next: rows.length > limit ? { createdMicros: String(last.created_micros), name: last.name as string } : undefined };
-  }
-
-  async insertRun(manager: EntityManager, run: Pick<Run, 'runId' | 'experiment' | 'runName' | 'startTimeMs' | 'tags' | 'reproducibility'>): Promise<void> {
-    await manager.query(`INSERT INTO "${this.s}".runs (run_id, experiment, run_name, status, start_time, tags, reproducibility) VALUES ($1, $2, $3, 'running', $4, $5, $6)`, [
-      run.runId,
-      run.experiment,
-      run.runName,
-      run.startTimeMs,
-      JSON.stringify(run.tags),
-      JSON.stringify(run.reproducibility),
-    ]);
-  }
-
-  /** Locks the run for the rest of the transaction; undefined when it does not exist. */
-  async lockRun(manager: EntityManager, runId: string): Promise<{ status: RunStatus } | undefined> {
-    const [row] = await manager.query(`SELECT status FROM "${this.s}".runs WHERE run_id = $1 FOR UPDATE`, [runId]);
-    return row && { status: row.status };
+    return row && { status: row.status, endTimeMs: row.end_time === null ? null : Number(row.end_time), lifecycleStage: row.lifecycle_stage, experimentId: row.experiment_id, experimentStage: row.experiment_stage };
   }
 
   /** Appends metric values in one statement and moves each key's latest value forward. */
@@ -109,8 +82,19 @@ export class TrackingRepository {
     if (Object.keys(tags).length > 0) await manager.query(`UPDATE "${this.s}".runs SET tags = tags || $2::jsonb WHERE run_id = $1`, [runId, JSON.stringify(tags)]);
   }
 
-  async setStatus(manager: EntityManager, runId: string, status: RunStatus, endTimeMs: number | null): Promise<void> {
-    await manager.query(`UPDATE "${this.s}".runs SET status = $2, end_time = $3 WHERE run_id = $1`, [runId, status, endTimeMs]);
+  /** Removes the tag; false when the run has no such tag. */
+  async deleteTag(manager: EntityManager, runId: string, key: string): Promise<boolean> {
+    const result = await manager.query(`UPDATE "${this.s}".runs SET tags = tags - $2::text WHERE run_id = $1 AND (tags ->> $2::text) IS NOT NULL RETURNING run_id`, [runId, key]);
+    return returnedRows(result).length > 0;
+  }
+
+  /** Sets the status, the end and (unless empty) the name. */
+  async updateRun(manager: EntityManager, runId: string, change: { status: RunStatus; endTimeMs: number | null; runName: string }): Promise<void> {
+    await manager.query(`UPDATE "${this.s}".runs SET status = $2, end_time = $3, run_name = COALESCE(NULLIF($4, ''), run_name) WHERE run_id = $1`, [runId, change.status, change.endTimeMs, change.runName]);
+  }
+
+  async setStage(manager: EntityManager, runId: string, stage: LifecycleStage): Promise<void> {
+    await manager.query(`UPDATE "${this.s}".runs SET lifecycle_stage = $2 WHERE run_id = $1`, [runId, stage]);
   }
 
   async addArtifact(manager: EntityManager, runId: string, artifact: ArtifactRef): Promise<void> {
@@ -157,16 +141,21 @@ export class TrackingRepository {
     return series;
   }
 
-  /** Runs matching every clause, ordered; clause values are bound parameters, keys too. */
-  async search(experiments: string[], clauses: Clause[], order: OrderTerm[], limit: number, offset = 0): Promise<string[]> {
+  /** Runs in the scope matching every clause, ordered; clause values are bound parameters, keys too. */
+  async search(scope: SearchScope, clauses: Clause[], order: OrderTerm[], limit: number, offset = 0): Promise<string[]> {
     const params: unknown[] = [];
     const bind = (value: unknown) => `$${params.push(value)}`;
-    const where = experiments.length > 0 ? [`r.experiment = ANY(${bind(experiments)})`] : [];
+    const where = [`r.lifecycle_stage = ANY(${bind(stagesOf(scope.view))})`];
+    const inScope = [
+      ...(scope.experiments.length > 0 ? [`r.experiment_id IN (SELECT experiment_id FROM "${this.s}".experiments WHERE name = ANY(${bind(scope.experiments)}))`] : []),
+      ...(scope.experimentIds.length > 0 ? [`r.experiment_id = ANY(${bind(scope.experimentIds)}::bigint[])`] : []),
+    ];
+    if (inScope.length > 0) where.push(`(${inScope.join(' OR ')})`);
     for (const c of clauses) where.push(this.condition(c, bind));
     const orderBy = order.map((o) => `${this.orderExpression(o, bind)} ${o.descending ? 'DESC' : 'ASC'} NULLS LAST`);
     orderBy.push('r.start_time DESC', 'r.run_id');
     const rows: { run_id: string }[] = await this.dataSource.query(
-      `SELECT r.run_id FROM "${this.s}".runs r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy.join(', ')} LIMIT ${bind(limit)} OFFSET ${bind(offset)}`,
+      `SELECT r.run_id FROM "${this.s}".runs r WHERE ${where.join(' AND ')} ORDER BY ${orderBy.join(', ')} LIMIT ${bind(limit)} OFFSET ${bind(offset)}`,
       params,
     );
     return rows.map((r) => r.run_id);
@@ -175,9 +164,13 @@ export class TrackingRepository {
   async runs(runIds: string[]): Promise<Run[]> {
     if (runIds.length === 0) return [];
     const [runs, params, metrics, artifacts]: Row[][] = await Promise.all([
-      this.dataSource.query(`SELECT * FROM "${this.s}".runs WHERE run_id = ANY($1)`, [runIds]),
+      this.dataSource.query(
+        `SELECT r.run_id, r.run_name, r.user_id, r.status, r.start_time, r.end_time, r.tags, r.reproducibility, r.lifecycle_stage, r.experiment_id::text AS experiment_id, e.name AS experiment
+         FROM "${this.s}".runs r JOIN "${this.s}".experiments e ON e.experiment_id = r.experiment_id WHERE r.run_id = ANY($1)`,
+        [runIds],
+      ),
       this.dataSource.query(`SELECT run_id, key, value FROM "${this.s}".params WHERE run_id = ANY($1)`, [runIds]),
-      this.dataSource.query(`SELECT run_id, key, value FROM "${this.s}".latest_metrics WHERE run_id = ANY($1)`, [runIds]),
+      this.dataSource.query(`SELECT run_id, key, value, step, ts FROM "${this.s}".latest_metrics WHERE run_id = ANY($1) ORDER BY key`, [runIds]),
       this.dataSource.query(`SELECT run_id, path, sha256, size FROM "${this.s}".run_artifacts WHERE run_id = ANY($1) ORDER BY path`, [runIds]),
     ]);
     const byId = new Map(runs.map((r) => [r.run_id as string, r]));
@@ -189,6 +182,9 @@ export class TrackingRepository {
       return {
         runId: id,
         experiment: r.experiment as string,
+        experimentId: r.experiment_id as string,
+        lifecycleStage: r.lifecycle_stage as LifecycleStage,
+        userId: r.user_id as string,
         runName: r.run_name as string,
         status: r.status as RunStatus,
         startTimeMs: Number(r.start_time),
@@ -196,6 +192,7 @@ export class TrackingRepository {
         params: Object.fromEntries(of(paramsOf).map((p) => [p.key, p.value])),
         tags: r.tags as Record<string, string>,
         metrics: Object.fromEntries(of(metricsOf).map((m) => [m.key, m.value])),
+        latestMetrics: of(metricsOf).map((m) => ({ key: m.key as string, value: m.value as number, step: Number(m.step), timestampMs: Number(m.ts) })),
         artifacts: of(artifactsOf).map((a) => ({ path: a.path as string, sha256: a.sha256 as string, size: Number(a.size) })),
         reproducibility: r.reproducibility as Reproducibility,
       };
@@ -212,8 +209,10 @@ export class TrackingRepository {
       case 'tags':
         return `(r.tags ->> ${bind(c.key)}) ${op} ${bind(c.value)}`;
       case 'attributes': {
-        const value = c.key === 'status' && typeof c.value === 'string' ? c.value.toLowerCase() : c.value;
-        return `${ATTRIBUTE_COLUMN[c.key]} ${op} ${bind(value)}`;
+        const lower = (v: string) => (LOWER_CASE_ATTRIBUTES.includes(c.key) ? v.toLowerCase() : v);
+        const column = ATTRIBUTE_COLUMN[c.key];
+        if (Array.isArray(c.value)) return `${op === 'NOT IN' ? 'NOT ' : ''}(${column} = ANY(${bind(c.value.map(lower))}::text[]))`;
+        return `${column} ${op} ${bind(typeof c.value === 'string' ? lower(c.value) : c.value)}`;
       }
     }
   }
@@ -224,10 +223,6 @@ export class TrackingRepository {
     if (o.entity === 'tags') return `(r.tags ->> ${bind(o.key)})`;
     return ATTRIBUTE_COLUMN[o.key];
   }
-}
-
-function toExperiment(row: Row): Experiment {
-  return { name: row.name as string, tags: row.tags as Record<string, string>, runCount: row.run_count as number, createdAt: row.created_at as Date };
 }
 
 function groupByRun(rows: Row[]): Map<string, Row[]> {

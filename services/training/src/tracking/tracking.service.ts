@@ -1,46 +1,58 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { alreadyExists, failedPrecondition, invalidArgument, notFound } from '@mlops/errors';
+import type { EntityManager } from 'typeorm';
+import { failedPrecondition, invalidArgument, notFound } from '@mlops/errors';
 import { HISTORY_LIMITS, evenIndices, historiesRequestProblem, pointBudgets } from './domain/metric-thinning';
-import { experimentsPageToken, experimentsPosition, searchFingerprint, searchOffset, searchPageToken } from './domain/pages';
-import { type ArtifactRef, type Experiment, type MetricPoint, type Reproducibility, type Run, type RunMetricHistory, type RunStatus, batchProblems } from './domain/run';
-import { FilterError, parseFilter, parseOrderBy } from './domain/run-filter';
-import { TrackingRepository } from './tracking.repository';
+import { parsed } from './domain/filter-tokens';
+import { searchFingerprint, searchOffset, searchPageToken } from './domain/pages';
+import { DEFAULT_EXPERIMENT_ID, EXPERIMENT_NAME, type ArtifactRef, type MetricPoint, type Reproducibility, type Run, type RunMetricHistory, type ViewType, batchProblems, checkedId } from './domain/run';
+import { parseFilter, parseOrderBy } from './domain/run-filter';
+import { type RunChange, endTimeAfter, runChangeProblem } from './domain/run-update';
+import { ExperimentsRepository } from './experiments.repository';
+import { type LockedRun, TrackingRepository } from './tracking.repository';
 
-const EXPERIMENT = /^[\x20-\x7e]{1,200}$/;
+const RUN_ID = /^[0-9a-f-]{36}$/;
 
-/** Experiments and runs: params (immutable), metric series, tags, artifacts, search. */
+/** A run to start: in the experiment named (created when missing), or the one with the id, or "Default". */
+export interface NewRun {
+  experiment?: string;
+  experimentId?: string;
+  runName: string;
+  tags: Record<string, string>;
+  reproducibility: Reproducibility;
+  /** 0 or absent: now. */
+  startTimeMs?: number;
+  /** Who starts it ('' when unknown). */
+  userId?: string;
+}
+
+export interface RunSearch {
+  experiments: string[];
+  experimentIds: string[];
+  view: ViewType;
+  filter: string;
+  orderBy: string[];
+  maxResults: number;
+  pageToken: string;
+}
+
+/** Runs: params (immutable), metric series, tags, artifacts, soft deletion, search. */
 @Injectable()
 export class TrackingService {
-  constructor(private readonly repository: TrackingRepository) {}
+  constructor(
+    private readonly repository: TrackingRepository,
+    private readonly experiments: ExperimentsRepository,
+  ) {}
 
-  async createExperiment(name: string, tags: Record<string, string>) {
-    if (!EXPERIMENT.test(name)) throw invalidArgument('experiment name must be 1 to 200 printable characters');
-    const created = await this.repository.transaction((m) => this.repository.ensureExperiment(m, name, tags));
-    if (!created) throw alreadyExists(`experiment "${name}" already exists`);
-    return this.getExperiment(name);
-  }
-
-  async getExperiment(name: string) {
-    const found = await this.repository.experiment(name);
-    if (!found) throw notFound(`experiment "${name}" does not exist`);
-    return found;
-  }
-
-  /** A page of experiments, newest first; max_results over 1000 is refused (search, older, cuts it instead). */
-  async listExperiments(nameContains: string, maxResults: number, pageToken: string): Promise<{ experiments: Experiment[]; nextPageToken: string }> {
-    if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > 1000) throw invalidArgument(`max_results must be 0 (for 100) to 1000, got ${maxResults}`);
-    const after = pageToken ? experimentsPosition(pageToken) : undefined;
-    const { experiments, next } = await this.repository.experiments(nameContains, maxResults || 100, after);
-    return { experiments, nextPageToken: next ? experimentsPageToken(next) : '' };
-  }
-
-  async createRun(experiment: string, runName: string, tags: Record<string, string>, reproducibility: Reproducibility): Promise<Run> {
-    if (!EXPERIMENT.test(experiment)) throw invalidArgument('experiment name must be 1 to 200 printable characters');
+  async createRun(run: NewRun): Promise<Run> {
+    if (run.experiment && run.experimentId) throw invalidArgument('give experiment or experiment_id, not both');
+    if (run.experiment && !EXPERIMENT_NAME.test(run.experiment)) throw invalidArgument('experiment name must be 1 to 200 printable characters');
+    const startTimeMs = run.startTimeMs ?? 0;
+    if (!Number.isSafeInteger(startTimeMs) || startTimeMs < 0) throw invalidArgument(`start_time_ms must be a non-negative number of milliseconds, got ${startTimeMs}`);
     const runId = randomUUID();
     await this.repository.transaction(async (m) => {
-      await this.repository.ensureExperiment(m, experiment, {});
-      await this.repository.insertRun(m, { runId, experiment, runName: runName || runId.slice(0, 8), startTimeMs: Date.now(), tags, reproducibility });
+      const experimentId = await this.activeExperimentOf(m, run);
+      await this.repository.insertRun(m, { runId, experimentId, runName: run.runName || runId.slice(0, 8), userId: run.userId ?? '', startTimeMs: startTimeMs || Date.now(), tags: run.tags, reproducibility: run.reproducibility });
     });
     return this.getRun(runId);
   }
@@ -54,10 +66,8 @@ export class TrackingService {
     await this.repository.transaction(async (m) => {
       await this.lockActive(m, runId);
       const conflicts = await this.repository.insertParams(m, runId, params);
-      if (conflicts.length > 0) {
-        const c = conflicts[0];
-        throw invalidArgument(`param "${c.key}" was logged as "${c.old}" and cannot change to "${c.new}" (params are immutable)`);
-      }
+      // As MLflow: a param logged again must keep its value; the message names each change refused.
+      if (conflicts.length > 0) throw invalidArgument(conflicts.map((c) => `param "${c.key}" was logged as "${c.old}" and cannot change to "${c.new}" (params are immutable)`).join('; '));
       await this.repository.appendMetrics(m, runId, stamped);
       await this.repository.mergeTags(m, runId, tags);
     });
@@ -73,17 +83,48 @@ export class TrackingService {
     return this.getRun(runId);
   }
 
-  async updateRun(runId: string, status: RunStatus): Promise<Run> {
+  /** Ends, reopens or renames a run that is not deleted; what the change leaves out stays. */
+  async updateRun(runId: string, change: RunChange): Promise<Run> {
     await this.repository.transaction(async (m) => {
-      const run = await this.repository.lockRun(m, runId);
-      if (!run) throw notFound(`run ${runId} does not exist`);
-      await this.repository.setStatus(m, runId, status, status === 'running' ? null : Date.now());
+      const run = await this.lockExisting(m, runId);
+      refuseDeleted(runId, run);
+      const problem = runChangeProblem(run.status, change);
+      if (problem) throw invalidArgument(problem);
+      await this.repository.updateRun(m, runId, { status: change.status ?? run.status, endTimeMs: endTimeAfter(run.endTimeMs, change, Date.now()), runName: change.runName });
+    });
+    return this.getRun(runId);
+  }
+
+  /** Soft delete (searches leave it out unless asked); deleting a deleted run changes nothing. */
+  async deleteRun(runId: string): Promise<Run> {
+    await this.repository.transaction(async (m) => {
+      await this.lockExisting(m, runId);
+      await this.repository.setStage(m, runId, 'deleted');
+    });
+    return this.getRun(runId);
+  }
+
+  /** Makes a deleted run active again; not while its experiment is deleted (restore that, and its runs, instead). */
+  async restoreRun(runId: string): Promise<Run> {
+    await this.repository.transaction(async (m) => {
+      const run = await this.lockExisting(m, runId);
+      if (run.experimentStage === 'deleted') throw failedPrecondition(`run ${runId} is in experiment ${run.experimentId}, which is deleted: restore the experiment`);
+      await this.repository.setStage(m, runId, 'active');
+    });
+    return this.getRun(runId);
+  }
+
+  /** Removes a tag of a run that takes new data; NOT_FOUND when the run has no such tag (as MLflow). */
+  async deleteTag(runId: string, key: string): Promise<Run> {
+    await this.repository.transaction(async (m) => {
+      await this.lockActive(m, runId);
+      if (!(await this.repository.deleteTag(m, runId, key))) throw notFound(`run ${runId} has no tag "${key}"`);
     });
     return this.getRun(runId);
   }
 
   async getRun(runId: string): Promise<Run> {
-    const [run] = /^[0-9a-f-]{36}$/.test(runId) ? await this.repository.runs([runId]) : [];
+    const [run] = RUN_ID.test(runId) ? await this.repository.runs([runId]) : [];
     if (!run) throw notFound(`run ${runId} does not exist`);
     return run;
   }
@@ -111,30 +152,48 @@ export class TrackingService {
 
   /**
    * A page of matching runs. max_results over 1000 is cut to 1000 (as before paging), not refused;
-   * a page token works only with the experiments, filter and order of the search it came from.
+   * a page token works only with the experiments, view, filter and order of the search it came from.
    */
-  async search(experiments: string[], filter: string, orderBy: string[], maxResults: number, pageToken: string): Promise<{ runs: Run[]; nextPageToken: string }> {
-    const [clauses, order] = parsedSearch(filter, orderBy);
-    const limit = maxResults <= 0 ? 100 : Math.min(maxResults, 1000);
-    const fingerprint = searchFingerprint(experiments, clauses, order);
-    const offset = pageToken ? searchOffset(pageToken, fingerprint) : 0;
-    const ids = await this.repository.search(experiments, clauses, order, limit + 1, offset);
+  async search(q: RunSearch): Promise<{ runs: Run[]; nextPageToken: string }> {
+    const [clauses, order] = parsed(() => [parseFilter(q.filter), parseOrderBy(q.orderBy)] as const);
+    const scope = { experiments: q.experiments, experimentIds: q.experimentIds.map(checkedId), view: q.view };
+    const limit = q.maxResults <= 0 ? 100 : Math.min(q.maxResults, 1000);
+    const fingerprint = searchFingerprint(scope, clauses, order);
+    const offset = q.pageToken ? searchOffset(q.pageToken, fingerprint) : 0;
+    const ids = await this.repository.search(scope, clauses, order, limit + 1, offset);
     const runs = await this.repository.runs(ids.slice(0, limit));
     return { runs, nextPageToken: ids.length > limit ? searchPageToken(offset + limit, fingerprint) : '' };
   }
 
-  private async lockActive(m: Parameters<Parameters<TrackingRepository['transaction']>[0]>[0], runId: string): Promise<void> {
-    const run = /^[0-9a-f-]{36}$/.test(runId) ? await this.repository.lockRun(m, runId) : undefined;
+  /** The id of the run's experiment, share-locked: a delete of it waits for the run, or the run sees the delete. */
+  private async activeExperimentOf(m: EntityManager, run: NewRun): Promise<string> {
+    let experiment: { experimentId: string; lifecycleStage: string } | undefined;
+    if (run.experiment) experiment = await this.experiments.ensure(m, run.experiment);
+    else {
+      const experimentId = checkedId(run.experimentId || DEFAULT_EXPERIMENT_ID);
+      const locked = await this.experiments.lock(m, experimentId, 'share');
+      if (!locked) throw notFound(`experiment ${experimentId} does not exist`);
+      experiment = { experimentId, lifecycleStage: locked.lifecycleStage };
+    }
+    if (experiment.lifecycleStage === 'deleted') throw failedPrecondition(`experiment ${experiment.experimentId} is deleted: restore it to add runs`);
+    return experiment.experimentId;
+  }
+
+  private async lockExisting(m: EntityManager, runId: string): Promise<LockedRun> {
+    const run = RUN_ID.test(runId) ? await this.repository.lockRun(m, runId) : undefined;
     if (!run) throw notFound(`run ${runId} does not exist`);
+    return run;
+  }
+
+  /** Locks a run that takes new data: running, and neither it nor its experiment deleted. */
+  private async lockActive(m: EntityManager, runId: string): Promise<void> {
+    const run = await this.lockExisting(m, runId);
+    refuseDeleted(runId, run);
     if (run.status !== 'running') throw failedPrecondition(`run ${runId} is ${run.status}; only running runs take new data`);
   }
 }
 
-function parsedSearch(filter: string, orderBy: string[]) {
-  try {
-    return [parseFilter(filter), parseOrderBy(orderBy)] as const;
-  } catch (error) {
-    if (error instanceof FilterError) throw invalidArgument(error.message);
-    throw error;
-  }
+function refuseDeleted(runId: string, run: LockedRun): void {
+  if (run.experimentStage === 'deleted') throw failedPrecondition(`run ${runId} is in experiment ${run.experimentId}, which is deleted: restore the experiment first`);
+  if (run.lifecycleStage === 'deleted') throw failedPrecondition(`run ${runId} is deleted: restore it first`);
 }

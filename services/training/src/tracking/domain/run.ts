@@ -1,11 +1,25 @@
 /** Experiment tracking, as the domain sees it. */
+import { invalidArgument } from '@mlops/errors';
+
 export type RunStatus = 'running' | 'finished' | 'failed' | 'killed';
 
+/** Soft deletion, as MLflow's: a deleted experiment or run keeps its data and its name. */
+export type LifecycleStage = 'active' | 'deleted';
+/** Which lifecycle stages a list returns. */
+export type ViewType = 'active' | 'deleted' | 'all';
+
+export function stagesOf(view: ViewType): LifecycleStage[] {
+  return view === 'all' ? ['active', 'deleted'] : [view];
+}
+
 export interface Experiment {
+  experimentId: string;
   name: string;
   tags: Record<string, string>;
   runCount: number;
+  lifecycleStage: LifecycleStage;
   createdAt: Date;
+  lastUpdateTime: Date;
 }
 
 export interface MetricPoint {
@@ -31,6 +45,9 @@ export interface ArtifactRef {
 export interface Run {
   runId: string;
   experiment: string;
+  experimentId: string;
+  lifecycleStage: LifecycleStage;
+  userId: string;
   runName: string;
   status: RunStatus;
   startTimeMs: number;
@@ -38,6 +55,8 @@ export interface Run {
   params: Record<string, string>;
   tags: Record<string, string>;
   metrics: Record<string, number>;
+  /** The same latest values with their step and time. */
+  latestMetrics: MetricPoint[];
   artifacts: ArtifactRef[];
   reproducibility: Reproducibility;
 }
@@ -65,4 +84,17 @@ export function batchProblems(metrics: MetricPoint[], params: Record<string, str
     }
   }
   return problems;
+}
+
+/** Experiment names: 1 to 200 printable ASCII characters. */
+export const EXPERIMENT_NAME = /^[\x20-\x7e]{1,200}$/;
+/** Experiment ids: decimal, within a bigint. */
+export const EXPERIMENT_ID = /^\d{1,18}$/;
+/** MLflow's default experiment, "Default": where runs go that name none. */
+export const DEFAULT_EXPERIMENT_ID = '0';
+
+/** The id, when it is one (a decimal number); INVALID_ARGUMENT otherwise. */
+export function checkedId(experimentId: string): string {
+  if (!EXPERIMENT_ID.test(experimentId)) throw invalidArgument(`experiment id "${experimentId.slice(0, 40)}" is not a decimal number`);
+  return experimentId;
 }

@@ -1,9 +1,12 @@
+import type { Metadata } from '@grpc/grpc-js';
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { training } from '@mlops/contracts';
 import { invalidArgument } from '@mlops/errors';
-import type { Experiment, Run, RunStatus } from '../domain/run';
+import { PRINCIPAL_HEADER, principalOf } from '@mlops/nest-platform';
+import type { Run, RunStatus } from '../domain/run';
 import { TrackingService } from '../tracking.service';
+import { viewOf } from './view-type';
 
 const STATUS: [training.RunStatus, RunStatus][] = [
   [training.RunStatus.RUN_STATUS_RUNNING, 'running'],
@@ -18,26 +21,20 @@ const TO_PROTO = new Map(STATUS.map(([p, d]) => [d, p]));
 export class TrackingGrpcController {
   constructor(private readonly tracking: TrackingService) {}
 
-  @GrpcMethod('TrainingService', 'CreateExperiment')
-  async createExperiment(r: training.CreateExperimentRequest): Promise<training.Experiment> {
-    return toExperiment(await this.tracking.createExperiment(r.name, r.tags ?? {}));
-  }
-
-  @GrpcMethod('TrainingService', 'GetExperiment')
-  async getExperiment(r: training.GetExperimentRequest): Promise<training.Experiment> {
-    return toExperiment(await this.tracking.getExperiment(r.name));
-  }
-
-  @GrpcMethod('TrainingService', 'ListExperiments')
-  async listExperiments(r: training.ListExperimentsRequest): Promise<training.ListExperimentsResponse> {
-    const page = await this.tracking.listExperiments(r.nameContains ?? '', r.maxResults ?? 0, r.pageToken ?? '');
-    return { experiments: page.experiments.map(toExperiment), nextPageToken: page.nextPageToken };
-  }
-
   @GrpcMethod('TrainingService', 'CreateRun')
-  async createRun(r: training.CreateRunRequest): Promise<training.Run> {
+  async createRun(r: training.CreateRunRequest, md?: Metadata): Promise<training.Run> {
     const rep = r.reproducibility;
-    return toRun(await this.tracking.createRun(r.experiment, r.runName, r.tags ?? {}, { snapshotContentHash: rep?.snapshotContentHash ?? '', seed: Number(rep?.seed ?? 0), codeVersion: rep?.codeVersion ?? '', packages: rep?.packages ?? {} }));
+    return toRun(
+      await this.tracking.createRun({
+        experiment: r.experiment ?? '',
+        experimentId: r.experimentId ?? '',
+        runName: r.runName ?? '',
+        tags: r.tags ?? {},
+        reproducibility: { snapshotContentHash: rep?.snapshotContentHash ?? '', seed: Number(rep?.seed ?? 0), codeVersion: rep?.codeVersion ?? '', packages: rep?.packages ?? {} },
+        startTimeMs: Number(r.startTimeMs ?? 0),
+        userId: userOf(md),
+      }),
+    );
   }
 
   @GrpcMethod('TrainingService', 'LogBatch')
@@ -53,9 +50,25 @@ export class TrackingGrpcController {
 
   @GrpcMethod('TrainingService', 'UpdateRun')
   async updateRun(r: training.UpdateRunRequest): Promise<training.Run> {
-    const status = TO_DOMAIN.get(r.status);
-    if (!status) throw invalidArgument('status must be RUNNING, FINISHED, FAILED or KILLED');
-    return toRun(await this.tracking.updateRun(r.runId, status));
+    const unspecified = (r.status ?? training.RunStatus.RUN_STATUS_UNSPECIFIED) === training.RunStatus.RUN_STATUS_UNSPECIFIED;
+    const status = unspecified ? undefined : TO_DOMAIN.get(r.status);
+    if (!unspecified && !status) throw invalidArgument('status must be RUNNING, FINISHED, FAILED or KILLED (or unspecified, to keep it)');
+    return toRun(await this.tracking.updateRun(r.runId, { status, endTimeMs: Number(r.endTimeMs ?? 0), runName: r.runName ?? '' }));
+  }
+
+  @GrpcMethod('TrainingService', 'DeleteRun')
+  async deleteRun(r: training.DeleteRunRequest): Promise<training.Run> {
+    return toRun(await this.tracking.deleteRun(r.runId ?? ''));
+  }
+
+  @GrpcMethod('TrainingService', 'RestoreRun')
+  async restoreRun(r: training.RestoreRunRequest): Promise<training.Run> {
+    return toRun(await this.tracking.restoreRun(r.runId ?? ''));
+  }
+
+  @GrpcMethod('TrainingService', 'DeleteTag')
+  async deleteTag(r: training.DeleteTagRequest): Promise<training.Run> {
+    return toRun(await this.tracking.deleteTag(r.runId ?? '', r.key ?? ''));
   }
 
   @GrpcMethod('TrainingService', 'GetRun')
@@ -75,13 +88,22 @@ export class TrackingGrpcController {
 
   @GrpcMethod('TrainingService', 'SearchRuns')
   async searchRuns(r: training.SearchRunsRequest): Promise<training.SearchRunsResponse> {
-    const page = await this.tracking.search(r.experiments ?? [], r.filter ?? '', r.orderBy ?? [], r.maxResults ?? 0, r.pageToken ?? '');
+    const page = await this.tracking.search({
+      experiments: r.experiments ?? [],
+      experimentIds: r.experimentIds ?? [],
+      view: viewOf(r.runViewType, 'run_view_type'),
+      filter: r.filter ?? '',
+      orderBy: r.orderBy ?? [],
+      maxResults: r.maxResults ?? 0,
+      pageToken: r.pageToken ?? '',
+    });
     return { runs: page.runs.map(toRun), nextPageToken: page.nextPageToken };
   }
 }
 
-function toExperiment(e: Experiment): training.Experiment {
-  return { name: e.name, tags: e.tags, runCount: e.runCount, createdAtMs: new Date(e.createdAt).getTime() };
+/** The subject of the caller's verified token; '' when the call carried none (authentication disabled). */
+function userOf(md: Metadata | undefined): string {
+  return md && md.get(PRINCIPAL_HEADER).length > 0 ? principalOf(md) : '';
 }
 
 function toRun(run: Run): training.Run {

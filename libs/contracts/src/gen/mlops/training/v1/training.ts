@@ -69,6 +69,56 @@ export function runStatusToJSON(object: RunStatus): string {
   }
 }
 
+/** Which experiments or runs a list returns, by lifecycle stage (MLflow's ViewType). */
+export enum ViewType {
+  /** VIEW_TYPE_UNSPECIFIED - Active ones only (the default). */
+  VIEW_TYPE_UNSPECIFIED = 0,
+  /** VIEW_TYPE_ACTIVE_ONLY - Active ones only. */
+  VIEW_TYPE_ACTIVE_ONLY = 1,
+  /** VIEW_TYPE_DELETED_ONLY - Deleted ones only. */
+  VIEW_TYPE_DELETED_ONLY = 2,
+  /** VIEW_TYPE_ALL - Active and deleted ones. */
+  VIEW_TYPE_ALL = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function viewTypeFromJSON(object: any): ViewType {
+  switch (object) {
+    case 0:
+    case "VIEW_TYPE_UNSPECIFIED":
+      return ViewType.VIEW_TYPE_UNSPECIFIED;
+    case 1:
+    case "VIEW_TYPE_ACTIVE_ONLY":
+      return ViewType.VIEW_TYPE_ACTIVE_ONLY;
+    case 2:
+    case "VIEW_TYPE_DELETED_ONLY":
+      return ViewType.VIEW_TYPE_DELETED_ONLY;
+    case 3:
+    case "VIEW_TYPE_ALL":
+      return ViewType.VIEW_TYPE_ALL;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ViewType.UNRECOGNIZED;
+  }
+}
+
+export function viewTypeToJSON(object: ViewType): string {
+  switch (object) {
+    case ViewType.VIEW_TYPE_UNSPECIFIED:
+      return "VIEW_TYPE_UNSPECIFIED";
+    case ViewType.VIEW_TYPE_ACTIVE_ONLY:
+      return "VIEW_TYPE_ACTIVE_ONLY";
+    case ViewType.VIEW_TYPE_DELETED_ONLY:
+      return "VIEW_TYPE_DELETED_ONLY";
+    case ViewType.VIEW_TYPE_ALL:
+      return "VIEW_TYPE_ALL";
+    case ViewType.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** State of a training job. */
 export enum JobStatus {
   JOB_STATUS_UNSPECIFIED = 0,
@@ -176,14 +226,20 @@ export function algorithmToJSON(object: Algorithm): string {
 
 /** A named group of runs. */
 export interface Experiment {
-  /** Name: 1 to 200 printable characters. */
+  /** Name: 1 to 200 printable characters, unique among active and deleted experiments. */
   name: string;
   /** Tags. */
   tags: { [key: string]: string };
-  /** Runs in it. */
+  /** Runs in it that are not deleted. */
   runCount: number;
   /** When it was created, Unix epoch milliseconds. */
   createdAtMs: number;
+  /** Stable id: a decimal number, as MLflow's; "0" is the experiment "Default". */
+  experimentId: string;
+  /** "active" or "deleted" (deleted experiments keep their runs and their name). */
+  lifecycleStage: string;
+  /** Last rename, tag change, delete or restore, Unix epoch milliseconds (creation until then). */
+  lastUpdateTimeMs: number;
 }
 
 export interface Experiment_TagsEntry {
@@ -204,23 +260,39 @@ export interface CreateExperimentRequest_TagsEntry {
   value: string;
 }
 
-/** Names an experiment. */
+/** Names an experiment: by name or by experiment_id (one of the two). */
 export interface GetExperimentRequest {
   /** Name. */
   name: string;
+  /** Experiment id (instead of the name). */
+  experimentId: string;
 }
 
-/** Lists experiments, newest first. */
+/** Lists experiments, newest first unless order_by says otherwise. */
 export interface ListExperimentsRequest {
   /** Only experiments whose name contains this (case-insensitive); empty for all. */
   nameContains: string;
   /** At most this many; 0 means 100 (at most 1000). */
   maxResults: number;
-  /** Continue after the last page: its next_page_token. */
+  /** Continue after the last page: its next_page_token (the same order_by must be given). */
   pageToken: string;
+  /** Active (default), deleted or all experiments. */
+  viewType: ViewType;
+  /**
+   * MLflow's search-experiments filter: clauses joined by "and" on name (or attribute.name),
+   * creation_time, last_update_time (milliseconds) and tags.<key> (or tags.`key with spaces`), e.g.
+   * "name LIKE 'churn%' and tags.team = 'risk' and creation_time > 1700000000000"; name and tags
+   * take = != LIKE ILIKE, times = != < > <= >=; strings in single or double quotes.
+   */
+  filter: string;
+  /**
+   * Terms "name", "creation_time", "last_update_time" or "experiment_id" (optionally with
+   * "attribute."), each optionally ASC or DESC; default ["creation_time DESC"]. Ties go by experiment_id.
+   */
+  orderBy: string[];
 }
 
-/** Experiments, newest first. */
+/** Experiments, in the order asked. */
 export interface ListExperimentsResponse {
   /** The experiments. */
   experiments: Experiment[];
@@ -290,7 +362,17 @@ export interface Run {
   /** Artifacts. */
   artifacts: ArtifactRef[];
   /** Reproducibility record. */
-  reproducibility: Reproducibility | undefined;
+  reproducibility:
+    | Reproducibility
+    | undefined;
+  /** Id of its experiment. */
+  experimentId: string;
+  /** "active" or "deleted" (a deleted run is left out of searches unless asked for). */
+  lifecycleStage: string;
+  /** Who created it: the subject of the caller's token (empty when the call carried none). */
+  userId: string;
+  /** Latest value of each metric with its step and time, by key. */
+  latestMetrics: Metric[];
 }
 
 export interface Run_ParamsEntry {
@@ -308,16 +390,22 @@ export interface Run_MetricsEntry {
   value: number;
 }
 
-/** Starts a run. */
+/** Starts a run in an experiment named by name or by id (neither: experiment "0", "Default"). */
 export interface CreateRunRequest {
   /** Experiment name (created when missing). */
   experiment: string;
-  /** Human name. */
+  /** Human name (default: the start of the run id). */
   runName: string;
   /** Tags. */
   tags: { [key: string]: string };
   /** Reproducibility record. */
-  reproducibility: Reproducibility | undefined;
+  reproducibility:
+    | Reproducibility
+    | undefined;
+  /** Experiment id, instead of the name (NOT_FOUND when there is none). */
+  experimentId: string;
+  /** Start, Unix epoch milliseconds (0 = now). */
+  startTimeMs: number;
 }
 
 export interface CreateRunRequest_TagsEntry {
@@ -361,12 +449,66 @@ export interface LogArtifactRequest {
   artifact: ArtifactRef | undefined;
 }
 
-/** Ends a run. */
+/** Ends, reopens or renames a run; what is left unset stays as it is. */
 export interface UpdateRunRequest {
   /** Run id. */
   runId: string;
-  /** New status. */
+  /** New status (UNSPECIFIED keeps it). */
   status: RunStatus;
+  /** End, Unix epoch milliseconds (0 = now when the status ends the run; a run set running has none). */
+  endTimeMs: number;
+  /** New human name (empty keeps it). */
+  runName: string;
+}
+
+/** Deletes an experiment (soft: it and its runs are marked deleted). */
+export interface DeleteExperimentRequest {
+  /** Experiment id. */
+  experimentId: string;
+}
+
+/** Restores a deleted experiment and its runs. */
+export interface RestoreExperimentRequest {
+  /** Experiment id. */
+  experimentId: string;
+}
+
+/** Deletes a run (soft: it is marked deleted). */
+export interface DeleteRunRequest {
+  /** Run id. */
+  runId: string;
+}
+
+/** Restores a deleted run. */
+export interface RestoreRunRequest {
+  /** Run id. */
+  runId: string;
+}
+
+/** Renames an experiment. */
+export interface UpdateExperimentRequest {
+  /** Experiment id. */
+  experimentId: string;
+  /** New name (ALREADY_EXISTS when another experiment, deleted ones too, has it). */
+  newName: string;
+}
+
+/** Sets (adds or overwrites) one tag of an experiment. */
+export interface SetExperimentTagRequest {
+  /** Experiment id. */
+  experimentId: string;
+  /** Tag key. */
+  key: string;
+  /** Tag value. */
+  value: string;
+}
+
+/** Removes one tag of a run. */
+export interface DeleteTagRequest {
+  /** Run id. */
+  runId: string;
+  /** Tag key (NOT_FOUND when the run has no such tag). */
+  key: string;
 }
 
 /** Names a run. */
@@ -420,19 +562,26 @@ export interface GetMetricHistoriesResponse {
 
 /** Searches runs. */
 export interface SearchRunsRequest {
-  /** Experiments to search; empty for all. */
+  /** Experiments to search, by name; empty (and no experiment_ids) for all. */
   experiments: string[];
   /**
-   * MLflow-style filter: clauses joined by "and", e.g.
-   * "metrics.accuracy > 0.9 and params.algorithm = 'gbdt' and attributes.status = 'FINISHED'".
+   * MLflow's search-runs filter: clauses joined by "and" on metrics.<key>, params.<key>,
+   * tags.<key> (keys may be `backtick` or "double" quoted) and attributes status, run_name,
+   * run_id, user_id, start_time, end_time (a bare name is an attribute), e.g.
+   * "metrics.accuracy > 0.9 and params.algorithm = 'gbdt' and attributes.status = 'FINISHED'";
+   * = != < > <= >= LIKE ILIKE, and IN / NOT IN ('a', 'b') for string attributes.
    */
   filter: string;
-  /** e.g. ["metrics.accuracy DESC", "attributes.start_time"]. */
+  /** e.g. ["metrics.accuracy DESC", "attributes.start_time"]; then start time (newest first) and run id. */
   orderBy: string[];
   /** At most this many; 0 means 100 (at most 1000). */
   maxResults: number;
   /** Continue after the last page: its next_page_token (the same filter and order must be given). */
   pageToken: string;
+  /** Experiments to search, by id (with experiments: runs of either). */
+  experimentIds: string[];
+  /** Active (default), deleted or all runs. */
+  runViewType: ViewType;
 }
 
 /** Matching runs, in order. */
@@ -611,7 +760,7 @@ export interface ListTrainingJobsResponse {
 }
 
 function createBaseExperiment(): Experiment {
-  return { name: "", tags: {}, runCount: 0, createdAtMs: 0 };
+  return { name: "", tags: {}, runCount: 0, createdAtMs: 0, experimentId: "", lifecycleStage: "", lastUpdateTimeMs: 0 };
 }
 
 export const Experiment: MessageFns<Experiment> = {
@@ -627,6 +776,15 @@ export const Experiment: MessageFns<Experiment> = {
     }
     if (message.createdAtMs !== 0) {
       writer.uint32(32).int64(message.createdAtMs);
+    }
+    if (message.experimentId !== "") {
+      writer.uint32(42).string(message.experimentId);
+    }
+    if (message.lifecycleStage !== "") {
+      writer.uint32(50).string(message.lifecycleStage);
+    }
+    if (message.lastUpdateTimeMs !== 0) {
+      writer.uint32(56).int64(message.lastUpdateTimeMs);
     }
     return writer;
   },
@@ -679,6 +837,30 @@ export const Experiment: MessageFns<Experiment> = {
             message.createdAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.experimentId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.lifecycleStage = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.lastUpdateTimeMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -718,6 +900,21 @@ export const Experiment: MessageFns<Experiment> = {
         : isSet(object.created_at_ms)
         ? globalThis.Number(object.created_at_ms)
         : 0,
+      experimentId: isSet(object.experimentId)
+        ? globalThis.String(object.experimentId)
+        : isSet(object.experiment_id)
+        ? globalThis.String(object.experiment_id)
+        : "",
+      lifecycleStage: isSet(object.lifecycleStage)
+        ? globalThis.String(object.lifecycleStage)
+        : isSet(object.lifecycle_stage)
+        ? globalThis.String(object.lifecycle_stage)
+        : "",
+      lastUpdateTimeMs: isSet(object.lastUpdateTimeMs)
+        ? globalThis.Number(object.lastUpdateTimeMs)
+        : isSet(object.last_update_time_ms)
+        ? globalThis.Number(object.last_update_time_ms)
+        : 0,
     };
   },
 
@@ -741,6 +938,15 @@ export const Experiment: MessageFns<Experiment> = {
     if (message.createdAtMs !== 0) {
       obj.createdAtMs = Math.round(message.createdAtMs);
     }
+    if (message.experimentId !== "") {
+      obj.experimentId = message.experimentId;
+    }
+    if (message.lifecycleStage !== "") {
+      obj.lifecycleStage = message.lifecycleStage;
+    }
+    if (message.lastUpdateTimeMs !== 0) {
+      obj.lastUpdateTimeMs = Math.round(message.lastUpdateTimeMs);
+    }
     return obj;
   },
 
@@ -761,6 +967,9 @@ export const Experiment: MessageFns<Experiment> = {
     );
     message.runCount = object.runCount ?? 0;
     message.createdAtMs = object.createdAtMs ?? 0;
+    message.experimentId = object.experimentId ?? "";
+    message.lifecycleStage = object.lifecycleStage ?? "";
+    message.lastUpdateTimeMs = object.lastUpdateTimeMs ?? 0;
     return message;
   },
 };
@@ -1055,13 +1264,16 @@ export const CreateExperimentRequest_TagsEntry: MessageFns<CreateExperimentReque
 };
 
 function createBaseGetExperimentRequest(): GetExperimentRequest {
-  return { name: "" };
+  return { name: "", experimentId: "" };
 }
 
 export const GetExperimentRequest: MessageFns<GetExperimentRequest> = {
   encode(message: GetExperimentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
+    }
+    if (message.experimentId !== "") {
+      writer.uint32(18).string(message.experimentId);
     }
     return writer;
   },
@@ -1087,6 +1299,14 @@ export const GetExperimentRequest: MessageFns<GetExperimentRequest> = {
             message.name = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.experimentId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1100,13 +1320,23 @@ export const GetExperimentRequest: MessageFns<GetExperimentRequest> = {
   },
 
   fromJSON(object: any): GetExperimentRequest {
-    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      experimentId: isSet(object.experimentId)
+        ? globalThis.String(object.experimentId)
+        : isSet(object.experiment_id)
+        ? globalThis.String(object.experiment_id)
+        : "",
+    };
   },
 
   toJSON(message: GetExperimentRequest): unknown {
     const obj: any = {};
     if (message.name !== "") {
       obj.name = message.name;
+    }
+    if (message.experimentId !== "") {
+      obj.experimentId = message.experimentId;
     }
     return obj;
   },
@@ -1117,12 +1347,13 @@ export const GetExperimentRequest: MessageFns<GetExperimentRequest> = {
   fromPartial<I extends Exact<DeepPartial<GetExperimentRequest>, I>>(object: I): GetExperimentRequest {
     const message = createBaseGetExperimentRequest();
     message.name = object.name ?? "";
+    message.experimentId = object.experimentId ?? "";
     return message;
   },
 };
 
 function createBaseListExperimentsRequest(): ListExperimentsRequest {
-  return { nameContains: "", maxResults: 0, pageToken: "" };
+  return { nameContains: "", maxResults: 0, pageToken: "", viewType: 0, filter: "", orderBy: [] };
 }
 
 export const ListExperimentsRequest: MessageFns<ListExperimentsRequest> = {
@@ -1135,6 +1366,15 @@ export const ListExperimentsRequest: MessageFns<ListExperimentsRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(26).string(message.pageToken);
+    }
+    if (message.viewType !== 0) {
+      writer.uint32(32).int32(message.viewType);
+    }
+    if (message.filter !== "") {
+      writer.uint32(42).string(message.filter);
+    }
+    for (const v of message.orderBy) {
+      writer.uint32(50).string(v!);
     }
     return writer;
   },
@@ -1176,6 +1416,30 @@ export const ListExperimentsRequest: MessageFns<ListExperimentsRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.viewType = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.filter = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.orderBy.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1205,6 +1469,17 @@ export const ListExperimentsRequest: MessageFns<ListExperimentsRequest> = {
         : isSet(object.page_token)
         ? globalThis.String(object.page_token)
         : "",
+      viewType: isSet(object.viewType)
+        ? viewTypeFromJSON(object.viewType)
+        : isSet(object.view_type)
+        ? viewTypeFromJSON(object.view_type)
+        : 0,
+      filter: isSet(object.filter) ? globalThis.String(object.filter) : "",
+      orderBy: globalThis.Array.isArray(object?.orderBy)
+        ? object.orderBy.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.order_by)
+        ? object.order_by.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -1219,6 +1494,15 @@ export const ListExperimentsRequest: MessageFns<ListExperimentsRequest> = {
     if (message.pageToken !== "") {
       obj.pageToken = message.pageToken;
     }
+    if (message.viewType !== 0) {
+      obj.viewType = viewTypeToJSON(message.viewType);
+    }
+    if (message.filter !== "") {
+      obj.filter = message.filter;
+    }
+    if (message.orderBy?.length) {
+      obj.orderBy = message.orderBy;
+    }
     return obj;
   },
 
@@ -1230,6 +1514,9 @@ export const ListExperimentsRequest: MessageFns<ListExperimentsRequest> = {
     message.nameContains = object.nameContains ?? "";
     message.maxResults = object.maxResults ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.viewType = object.viewType ?? 0;
+    message.filter = object.filter ?? "";
+    message.orderBy = object.orderBy?.map((e) => e) || [];
     return message;
   },
 };
@@ -1802,6 +2089,10 @@ function createBaseRun(): Run {
     metrics: {},
     artifacts: [],
     reproducibility: undefined,
+    experimentId: "",
+    lifecycleStage: "",
+    userId: "",
+    latestMetrics: [],
   };
 }
 
@@ -1839,6 +2130,18 @@ export const Run: MessageFns<Run> = {
     }
     if (message.reproducibility !== undefined) {
       Reproducibility.encode(message.reproducibility, writer.uint32(90).fork()).join();
+    }
+    if (message.experimentId !== "") {
+      writer.uint32(98).string(message.experimentId);
+    }
+    if (message.lifecycleStage !== "") {
+      writer.uint32(106).string(message.lifecycleStage);
+    }
+    if (message.userId !== "") {
+      writer.uint32(114).string(message.userId);
+    }
+    for (const v of message.latestMetrics) {
+      Metric.encode(v!, writer.uint32(122).fork()).join();
     }
     return writer;
   },
@@ -1953,6 +2256,38 @@ export const Run: MessageFns<Run> = {
             message.reproducibility = Reproducibility.decode(reader, reader.uint32());
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.experimentId = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.lifecycleStage = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.latestMetrics.push(Metric.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2035,6 +2370,26 @@ export const Run: MessageFns<Run> = {
         ? object.artifacts.map((e: any) => ArtifactRef.fromJSON(e))
         : [],
       reproducibility: isSet(object.reproducibility) ? Reproducibility.fromJSON(object.reproducibility) : undefined,
+      experimentId: isSet(object.experimentId)
+        ? globalThis.String(object.experimentId)
+        : isSet(object.experiment_id)
+        ? globalThis.String(object.experiment_id)
+        : "",
+      lifecycleStage: isSet(object.lifecycleStage)
+        ? globalThis.String(object.lifecycleStage)
+        : isSet(object.lifecycle_stage)
+        ? globalThis.String(object.lifecycle_stage)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      latestMetrics: globalThis.Array.isArray(object?.latestMetrics)
+        ? object.latestMetrics.map((e: any) => Metric.fromJSON(e))
+        : globalThis.Array.isArray(object?.latest_metrics)
+        ? object.latest_metrics.map((e: any) => Metric.fromJSON(e))
+        : [],
     };
   },
 
@@ -2091,6 +2446,18 @@ export const Run: MessageFns<Run> = {
     if (message.reproducibility !== undefined) {
       obj.reproducibility = Reproducibility.toJSON(message.reproducibility);
     }
+    if (message.experimentId !== "") {
+      obj.experimentId = message.experimentId;
+    }
+    if (message.lifecycleStage !== "") {
+      obj.lifecycleStage = message.lifecycleStage;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.latestMetrics?.length) {
+      obj.latestMetrics = message.latestMetrics.map((e) => Metric.toJSON(e));
+    }
     return obj;
   },
 
@@ -2136,6 +2503,10 @@ export const Run: MessageFns<Run> = {
     message.reproducibility = (object.reproducibility !== undefined && object.reproducibility !== null)
       ? Reproducibility.fromPartial(object.reproducibility)
       : undefined;
+    message.experimentId = object.experimentId ?? "";
+    message.lifecycleStage = object.lifecycleStage ?? "";
+    message.userId = object.userId ?? "";
+    message.latestMetrics = object.latestMetrics?.map((e) => Metric.fromPartial(e)) || [];
     return message;
   },
 };
@@ -2396,7 +2767,7 @@ export const Run_MetricsEntry: MessageFns<Run_MetricsEntry> = {
 };
 
 function createBaseCreateRunRequest(): CreateRunRequest {
-  return { experiment: "", runName: "", tags: {}, reproducibility: undefined };
+  return { experiment: "", runName: "", tags: {}, reproducibility: undefined, experimentId: "", startTimeMs: 0 };
 }
 
 export const CreateRunRequest: MessageFns<CreateRunRequest> = {
@@ -2412,6 +2783,12 @@ export const CreateRunRequest: MessageFns<CreateRunRequest> = {
     });
     if (message.reproducibility !== undefined) {
       Reproducibility.encode(message.reproducibility, writer.uint32(34).fork()).join();
+    }
+    if (message.experimentId !== "") {
+      writer.uint32(42).string(message.experimentId);
+    }
+    if (message.startTimeMs !== 0) {
+      writer.uint32(48).int64(message.startTimeMs);
     }
     return writer;
   },
@@ -2464,6 +2841,22 @@ export const CreateRunRequest: MessageFns<CreateRunRequest> = {
             message.reproducibility = Reproducibility.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.experimentId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.startTimeMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2499,6 +2892,16 @@ export const CreateRunRequest: MessageFns<CreateRunRequest> = {
         )
         : {},
       reproducibility: isSet(object.reproducibility) ? Reproducibility.fromJSON(object.reproducibility) : undefined,
+      experimentId: isSet(object.experimentId)
+        ? globalThis.String(object.experimentId)
+        : isSet(object.experiment_id)
+        ? globalThis.String(object.experiment_id)
+        : "",
+      startTimeMs: isSet(object.startTimeMs)
+        ? globalThis.Number(object.startTimeMs)
+        : isSet(object.start_time_ms)
+        ? globalThis.Number(object.start_time_ms)
+        : 0,
     };
   },
 
@@ -2522,6 +2925,12 @@ export const CreateRunRequest: MessageFns<CreateRunRequest> = {
     if (message.reproducibility !== undefined) {
       obj.reproducibility = Reproducibility.toJSON(message.reproducibility);
     }
+    if (message.experimentId !== "") {
+      obj.experimentId = message.experimentId;
+    }
+    if (message.startTimeMs !== 0) {
+      obj.startTimeMs = Math.round(message.startTimeMs);
+    }
     return obj;
   },
 
@@ -2544,6 +2953,8 @@ export const CreateRunRequest: MessageFns<CreateRunRequest> = {
     message.reproducibility = (object.reproducibility !== undefined && object.reproducibility !== null)
       ? Reproducibility.fromPartial(object.reproducibility)
       : undefined;
+    message.experimentId = object.experimentId ?? "";
+    message.startTimeMs = object.startTimeMs ?? 0;
     return message;
   },
 };
@@ -3149,7 +3560,7 @@ export const LogArtifactRequest: MessageFns<LogArtifactRequest> = {
 };
 
 function createBaseUpdateRunRequest(): UpdateRunRequest {
-  return { runId: "", status: 0 };
+  return { runId: "", status: 0, endTimeMs: 0, runName: "" };
 }
 
 export const UpdateRunRequest: MessageFns<UpdateRunRequest> = {
@@ -3159,6 +3570,12 @@ export const UpdateRunRequest: MessageFns<UpdateRunRequest> = {
     }
     if (message.status !== 0) {
       writer.uint32(16).int32(message.status);
+    }
+    if (message.endTimeMs !== 0) {
+      writer.uint32(24).int64(message.endTimeMs);
+    }
+    if (message.runName !== "") {
+      writer.uint32(34).string(message.runName);
     }
     return writer;
   },
@@ -3192,6 +3609,22 @@ export const UpdateRunRequest: MessageFns<UpdateRunRequest> = {
             message.status = reader.int32() as any;
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.endTimeMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.runName = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3212,6 +3645,16 @@ export const UpdateRunRequest: MessageFns<UpdateRunRequest> = {
         ? globalThis.String(object.run_id)
         : "",
       status: isSet(object.status) ? runStatusFromJSON(object.status) : 0,
+      endTimeMs: isSet(object.endTimeMs)
+        ? globalThis.Number(object.endTimeMs)
+        : isSet(object.end_time_ms)
+        ? globalThis.Number(object.end_time_ms)
+        : 0,
+      runName: isSet(object.runName)
+        ? globalThis.String(object.runName)
+        : isSet(object.run_name)
+        ? globalThis.String(object.run_name)
+        : "",
     };
   },
 
@@ -3223,6 +3666,12 @@ export const UpdateRunRequest: MessageFns<UpdateRunRequest> = {
     if (message.status !== 0) {
       obj.status = runStatusToJSON(message.status);
     }
+    if (message.endTimeMs !== 0) {
+      obj.endTimeMs = Math.round(message.endTimeMs);
+    }
+    if (message.runName !== "") {
+      obj.runName = message.runName;
+    }
     return obj;
   },
 
@@ -3233,6 +3682,587 @@ export const UpdateRunRequest: MessageFns<UpdateRunRequest> = {
     const message = createBaseUpdateRunRequest();
     message.runId = object.runId ?? "";
     message.status = object.status ?? 0;
+    message.endTimeMs = object.endTimeMs ?? 0;
+    message.runName = object.runName ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteExperimentRequest(): DeleteExperimentRequest {
+  return { experimentId: "" };
+}
+
+export const DeleteExperimentRequest: MessageFns<DeleteExperimentRequest> = {
+  encode(message: DeleteExperimentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.experimentId !== "") {
+      writer.uint32(10).string(message.experimentId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteExperimentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteExperimentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.experimentId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteExperimentRequest {
+    return {
+      experimentId: isSet(object.experimentId)
+        ? globalThis.String(object.experimentId)
+        : isSet(object.experiment_id)
+        ? globalThis.String(object.experiment_id)
+        : "",
+    };
+  },
+
+  toJSON(message: DeleteExperimentRequest): unknown {
+    const obj: any = {};
+    if (message.experimentId !== "") {
+      obj.experimentId = message.experimentId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteExperimentRequest>, I>>(base?: I): DeleteExperimentRequest {
+    return DeleteExperimentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteExperimentRequest>, I>>(object: I): DeleteExperimentRequest {
+    const message = createBaseDeleteExperimentRequest();
+    message.experimentId = object.experimentId ?? "";
+    return message;
+  },
+};
+
+function createBaseRestoreExperimentRequest(): RestoreExperimentRequest {
+  return { experimentId: "" };
+}
+
+export const RestoreExperimentRequest: MessageFns<RestoreExperimentRequest> = {
+  encode(message: RestoreExperimentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.experimentId !== "") {
+      writer.uint32(10).string(message.experimentId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RestoreExperimentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRestoreExperimentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.experimentId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RestoreExperimentRequest {
+    return {
+      experimentId: isSet(object.experimentId)
+        ? globalThis.String(object.experimentId)
+        : isSet(object.experiment_id)
+        ? globalThis.String(object.experiment_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RestoreExperimentRequest): unknown {
+    const obj: any = {};
+    if (message.experimentId !== "") {
+      obj.experimentId = message.experimentId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RestoreExperimentRequest>, I>>(base?: I): RestoreExperimentRequest {
+    return RestoreExperimentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RestoreExperimentRequest>, I>>(object: I): RestoreExperimentRequest {
+    const message = createBaseRestoreExperimentRequest();
+    message.experimentId = object.experimentId ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteRunRequest(): DeleteRunRequest {
+  return { runId: "" };
+}
+
+export const DeleteRunRequest: MessageFns<DeleteRunRequest> = {
+  encode(message: DeleteRunRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.runId !== "") {
+      writer.uint32(10).string(message.runId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteRunRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteRunRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.runId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteRunRequest {
+    return {
+      runId: isSet(object.runId)
+        ? globalThis.String(object.runId)
+        : isSet(object.run_id)
+        ? globalThis.String(object.run_id)
+        : "",
+    };
+  },
+
+  toJSON(message: DeleteRunRequest): unknown {
+    const obj: any = {};
+    if (message.runId !== "") {
+      obj.runId = message.runId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteRunRequest>, I>>(base?: I): DeleteRunRequest {
+    return DeleteRunRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteRunRequest>, I>>(object: I): DeleteRunRequest {
+    const message = createBaseDeleteRunRequest();
+    message.runId = object.runId ?? "";
+    return message;
+  },
+};
+
+function createBaseRestoreRunRequest(): RestoreRunRequest {
+  return { runId: "" };
+}
+
+export const RestoreRunRequest: MessageFns<RestoreRunRequest> = {
+  encode(message: RestoreRunRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.runId !== "") {
+      writer.uint32(10).string(message.runId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RestoreRunRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRestoreRunRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.runId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RestoreRunRequest {
+    return {
+      runId: isSet(object.runId)
+        ? globalThis.String(object.runId)
+        : isSet(object.run_id)
+        ? globalThis.String(object.run_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RestoreRunRequest): unknown {
+    const obj: any = {};
+    if (message.runId !== "") {
+      obj.runId = message.runId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RestoreRunRequest>, I>>(base?: I): RestoreRunRequest {
+    return RestoreRunRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RestoreRunRequest>, I>>(object: I): RestoreRunRequest {
+    const message = createBaseRestoreRunRequest();
+    message.runId = object.runId ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateExperimentRequest(): UpdateExperimentRequest {
+  return { experimentId: "", newName: "" };
+}
+
+export const UpdateExperimentRequest: MessageFns<UpdateExperimentRequest> = {
+  encode(message: UpdateExperimentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.experimentId !== "") {
+      writer.uint32(10).string(message.experimentId);
+    }
+    if (message.newName !== "") {
+      writer.uint32(18).string(message.newName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateExperimentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateExperimentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.experimentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.newName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateExperimentRequest {
+    return {
+      experimentId: isSet(object.experimentId)
+        ? globalThis.String(object.experimentId)
+        : isSet(object.experiment_id)
+        ? globalThis.String(object.experiment_id)
+        : "",
+      newName: isSet(object.newName)
+        ? globalThis.String(object.newName)
+        : isSet(object.new_name)
+        ? globalThis.String(object.new_name)
+        : "",
+    };
+  },
+
+  toJSON(message: UpdateExperimentRequest): unknown {
+    const obj: any = {};
+    if (message.experimentId !== "") {
+      obj.experimentId = message.experimentId;
+    }
+    if (message.newName !== "") {
+      obj.newName = message.newName;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateExperimentRequest>, I>>(base?: I): UpdateExperimentRequest {
+    return UpdateExperimentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateExperimentRequest>, I>>(object: I): UpdateExperimentRequest {
+    const message = createBaseUpdateExperimentRequest();
+    message.experimentId = object.experimentId ?? "";
+    message.newName = object.newName ?? "";
+    return message;
+  },
+};
+
+function createBaseSetExperimentTagRequest(): SetExperimentTagRequest {
+  return { experimentId: "", key: "", value: "" };
+}
+
+export const SetExperimentTagRequest: MessageFns<SetExperimentTagRequest> = {
+  encode(message: SetExperimentTagRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.experimentId !== "") {
+      writer.uint32(10).string(message.experimentId);
+    }
+    if (message.key !== "") {
+      writer.uint32(18).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(26).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetExperimentTagRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetExperimentTagRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.experimentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetExperimentTagRequest {
+    return {
+      experimentId: isSet(object.experimentId)
+        ? globalThis.String(object.experimentId)
+        : isSet(object.experiment_id)
+        ? globalThis.String(object.experiment_id)
+        : "",
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: SetExperimentTagRequest): unknown {
+    const obj: any = {};
+    if (message.experimentId !== "") {
+      obj.experimentId = message.experimentId;
+    }
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetExperimentTagRequest>, I>>(base?: I): SetExperimentTagRequest {
+    return SetExperimentTagRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetExperimentTagRequest>, I>>(object: I): SetExperimentTagRequest {
+    const message = createBaseSetExperimentTagRequest();
+    message.experimentId = object.experimentId ?? "";
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteTagRequest(): DeleteTagRequest {
+  return { runId: "", key: "" };
+}
+
+export const DeleteTagRequest: MessageFns<DeleteTagRequest> = {
+  encode(message: DeleteTagRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.runId !== "") {
+      writer.uint32(10).string(message.runId);
+    }
+    if (message.key !== "") {
+      writer.uint32(18).string(message.key);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteTagRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteTagRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.runId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteTagRequest {
+    return {
+      runId: isSet(object.runId)
+        ? globalThis.String(object.runId)
+        : isSet(object.run_id)
+        ? globalThis.String(object.run_id)
+        : "",
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+    };
+  },
+
+  toJSON(message: DeleteTagRequest): unknown {
+    const obj: any = {};
+    if (message.runId !== "") {
+      obj.runId = message.runId;
+    }
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteTagRequest>, I>>(base?: I): DeleteTagRequest {
+    return DeleteTagRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteTagRequest>, I>>(object: I): DeleteTagRequest {
+    const message = createBaseDeleteTagRequest();
+    message.runId = object.runId ?? "";
+    message.key = object.key ?? "";
     return message;
   },
 };
@@ -3758,7 +4788,7 @@ export const GetMetricHistoriesResponse: MessageFns<GetMetricHistoriesResponse> 
 };
 
 function createBaseSearchRunsRequest(): SearchRunsRequest {
-  return { experiments: [], filter: "", orderBy: [], maxResults: 0, pageToken: "" };
+  return { experiments: [], filter: "", orderBy: [], maxResults: 0, pageToken: "", experimentIds: [], runViewType: 0 };
 }
 
 export const SearchRunsRequest: MessageFns<SearchRunsRequest> = {
@@ -3777,6 +4807,12 @@ export const SearchRunsRequest: MessageFns<SearchRunsRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(42).string(message.pageToken);
+    }
+    for (const v of message.experimentIds) {
+      writer.uint32(50).string(v!);
+    }
+    if (message.runViewType !== 0) {
+      writer.uint32(56).int32(message.runViewType);
     }
     return writer;
   },
@@ -3834,6 +4870,22 @@ export const SearchRunsRequest: MessageFns<SearchRunsRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.experimentIds.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.runViewType = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3867,6 +4919,16 @@ export const SearchRunsRequest: MessageFns<SearchRunsRequest> = {
         : isSet(object.page_token)
         ? globalThis.String(object.page_token)
         : "",
+      experimentIds: globalThis.Array.isArray(object?.experimentIds)
+        ? object.experimentIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.experiment_ids)
+        ? object.experiment_ids.map((e: any) => globalThis.String(e))
+        : [],
+      runViewType: isSet(object.runViewType)
+        ? viewTypeFromJSON(object.runViewType)
+        : isSet(object.run_view_type)
+        ? viewTypeFromJSON(object.run_view_type)
+        : 0,
     };
   },
 
@@ -3887,6 +4949,12 @@ export const SearchRunsRequest: MessageFns<SearchRunsRequest> = {
     if (message.pageToken !== "") {
       obj.pageToken = message.pageToken;
     }
+    if (message.experimentIds?.length) {
+      obj.experimentIds = message.experimentIds;
+    }
+    if (message.runViewType !== 0) {
+      obj.runViewType = viewTypeToJSON(message.runViewType);
+    }
     return obj;
   },
 
@@ -3900,6 +4968,8 @@ export const SearchRunsRequest: MessageFns<SearchRunsRequest> = {
     message.orderBy = object.orderBy?.map((e) => e) || [];
     message.maxResults = object.maxResults ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.experimentIds = object.experimentIds?.map((e) => e) || [];
+    message.runViewType = object.runViewType ?? 0;
     return message;
   },
 };
@@ -6084,6 +7154,22 @@ export interface TrainingServiceClient {
 
   listExperiments(request: ListExperimentsRequest, metadata?: Metadata): Observable<ListExperimentsResponse>;
 
+  /** Renames an experiment. */
+
+  updateExperiment(request: UpdateExperimentRequest, metadata?: Metadata): Observable<Experiment>;
+
+  /** Marks an experiment and all its runs deleted (its name stays taken). */
+
+  deleteExperiment(request: DeleteExperimentRequest, metadata?: Metadata): Observable<Experiment>;
+
+  /** Makes a deleted experiment and all its runs active again. */
+
+  restoreExperiment(request: RestoreExperimentRequest, metadata?: Metadata): Observable<Experiment>;
+
+  /** Sets one tag of an experiment. */
+
+  setExperimentTag(request: SetExperimentTagRequest, metadata?: Metadata): Observable<Experiment>;
+
   /** Starts a run. */
 
   createRun(request: CreateRunRequest, metadata?: Metadata): Observable<Run>;
@@ -6096,9 +7182,21 @@ export interface TrainingServiceClient {
 
   logArtifact(request: LogArtifactRequest, metadata?: Metadata): Observable<Run>;
 
-  /** Ends a run. */
+  /** Ends, reopens or renames a run. */
 
   updateRun(request: UpdateRunRequest, metadata?: Metadata): Observable<Run>;
+
+  /** Marks a run deleted. */
+
+  deleteRun(request: DeleteRunRequest, metadata?: Metadata): Observable<Run>;
+
+  /** Makes a deleted run active again (not while its experiment is deleted). */
+
+  restoreRun(request: RestoreRunRequest, metadata?: Metadata): Observable<Run>;
+
+  /** Removes a tag of a run. */
+
+  deleteTag(request: DeleteTagRequest, metadata?: Metadata): Observable<Run>;
 
   /** Returns a run. */
 
@@ -6162,6 +7260,34 @@ export interface TrainingServiceController {
     metadata?: Metadata,
   ): Promise<ListExperimentsResponse> | Observable<ListExperimentsResponse> | ListExperimentsResponse;
 
+  /** Renames an experiment. */
+
+  updateExperiment(
+    request: UpdateExperimentRequest,
+    metadata?: Metadata,
+  ): Promise<Experiment> | Observable<Experiment> | Experiment;
+
+  /** Marks an experiment and all its runs deleted (its name stays taken). */
+
+  deleteExperiment(
+    request: DeleteExperimentRequest,
+    metadata?: Metadata,
+  ): Promise<Experiment> | Observable<Experiment> | Experiment;
+
+  /** Makes a deleted experiment and all its runs active again. */
+
+  restoreExperiment(
+    request: RestoreExperimentRequest,
+    metadata?: Metadata,
+  ): Promise<Experiment> | Observable<Experiment> | Experiment;
+
+  /** Sets one tag of an experiment. */
+
+  setExperimentTag(
+    request: SetExperimentTagRequest,
+    metadata?: Metadata,
+  ): Promise<Experiment> | Observable<Experiment> | Experiment;
+
   /** Starts a run. */
 
   createRun(request: CreateRunRequest, metadata?: Metadata): Promise<Run> | Observable<Run> | Run;
@@ -6177,9 +7303,21 @@ export interface TrainingServiceController {
 
   logArtifact(request: LogArtifactRequest, metadata?: Metadata): Promise<Run> | Observable<Run> | Run;
 
-  /** Ends a run. */
+  /** Ends, reopens or renames a run. */
 
   updateRun(request: UpdateRunRequest, metadata?: Metadata): Promise<Run> | Observable<Run> | Run;
+
+  /** Marks a run deleted. */
+
+  deleteRun(request: DeleteRunRequest, metadata?: Metadata): Promise<Run> | Observable<Run> | Run;
+
+  /** Makes a deleted run active again (not while its experiment is deleted). */
+
+  restoreRun(request: RestoreRunRequest, metadata?: Metadata): Promise<Run> | Observable<Run> | Run;
+
+  /** Removes a tag of a run. */
+
+  deleteTag(request: DeleteTagRequest, metadata?: Metadata): Promise<Run> | Observable<Run> | Run;
 
   /** Returns a run. */
 
@@ -6216,10 +7354,17 @@ export function TrainingServiceControllerMethods() {
       "createExperiment",
       "getExperiment",
       "listExperiments",
+      "updateExperiment",
+      "deleteExperiment",
+      "restoreExperiment",
+      "setExperimentTag",
       "createRun",
       "logBatch",
       "logArtifact",
       "updateRun",
+      "deleteRun",
+      "restoreRun",
+      "deleteTag",
       "getRun",
       "getMetricHistory",
       "getMetricHistories",
