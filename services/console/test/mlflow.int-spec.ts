@@ -65,4 +65,37 @@ describe('MLflow-compatible API: errors in MLflow\'s shape', () => {
     expect(response.status).toBe(400);
     expect(response.json.error_code).toBe('INVALID_PARAMETER_VALUE');
   });
+  it('tracks an experiment and a run in MLflow\'s JSON shapes, read back field by field', async () => {
+    const post = (path: string, body: unknown) => call(`/api/2.0/mlflow/${path}`, { method: 'POST', body: JSON.stringify(body) });
+    const name = `mlflow-${Date.now()}`;
+    const created = await post('experiments/create', { name, tags: [{ key: 'team', value: 'ml' }] });
+    expect(created.status).toBe(200);
+    const experimentId = created.json.experiment_id as string;
+    expect(experimentId).toMatch(/^\d+$/);
+    const byName = await call(`/api/2.0/mlflow/experiments/get-by-name?experiment_name=${name}`);
+    expect(byName.json.experiment).toEqual({ experiment_id: experimentId, name, artifact_location: `mlflow-artifacts:/${experimentId}`, lifecycle_stage: 'active', last_update_time: expect.any(Number), creation_time: expect.any(Number), tags: [{ key: 'team', value: 'ml' }] });
+
+    const run = (await post('runs/create', { experiment_id: experimentId, run_name: 'first', start_time: '1700000000000' })).json.run as { info: Record<string, unknown> };
+    const runId = run.info.run_id as string;
+    expect(run.info).toEqual({ run_id: runId, run_uuid: runId, run_name: 'first', experiment_id: experimentId, user_id: 'test-admin', status: 'RUNNING', start_time: 1_700_000_000_000, artifact_uri: `mlflow-artifacts:/${experimentId}/${runId}/artifacts`, lifecycle_stage: 'active' });
+    const batch = await post('runs/log-batch', { run_id: runId, metrics: [{ key: 'loss', value: 0.5, timestamp: '1700000000100', step: '1' }, { key: 'loss', value: 0.25, timestamp: 1_700_000_000_200, step: 2 }], params: [{ key: 'lr', value: '0.1' }], tags: [{ key: 'stage', value: 'dev' }] });
+    expect(batch).toEqual({ status: 200, json: {} });
+    const changed = await post('runs/log-parameter', { run_id: runId, key: 'lr', value: '0.2' });
+    expect(changed.status).toBe(400);
+    expect(changed.json.error_code).toBe('INVALID_PARAMETER_VALUE');
+
+    const read = (await call(`/api/2.0/mlflow/runs/get?run_id=${runId}`)).json.run as { data: Record<string, unknown> };
+    expect(read.data.metrics).toEqual([{ key: 'loss', value: 0.25, timestamp: 1_700_000_000_200, step: 2 }]);
+    expect(read.data.params).toEqual([{ key: 'lr', value: '0.1' }]);
+    expect(read.data.tags).toEqual(expect.arrayContaining([{ key: 'stage', value: 'dev' }, { key: 'mlflow.runName', value: 'first' }]));
+    const history = await call(`/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=loss`);
+    expect(history.json.metrics).toEqual([{ key: 'loss', value: 0.5, timestamp: 1_700_000_000_100, step: 1 }, { key: 'loss', value: 0.25, timestamp: 1_700_000_000_200, step: 2 }]);
+
+    const ended = await post('runs/update', { run_id: runId, status: 'FINISHED', end_time: 1_700_000_001_000 });
+    expect(ended.json.run_info).toMatchObject({ status: 'FINISHED', end_time: 1_700_000_001_000 });
+    const found = await post('runs/search', { experiment_ids: [experimentId], filter: "params.lr = '0.1' and metrics.loss < 0.3", order_by: ['metrics.loss ASC'] });
+    expect((found.json.runs as { info: { run_id: string } }[]).map((r) => r.info.run_id)).toEqual([runId]);
+    const none = await post('runs/search', { experiment_ids: [experimentId], filter: 'metrics.loss > 0.3' });
+    expect(none.json).toEqual({ runs: [] });
+  });
 });
