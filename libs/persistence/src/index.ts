@@ -1,3 +1,4 @@
 export * from './data-source';
 export * from './canonical-json';
 export * from './paging';
+export * from './group-commit';

@@ -118,4 +118,26 @@ describe('experiment tracking', () => {
     await refused({ runIds: [short.runId, 'run-7'] }, 'run id "run-7" is not a uuid');
     await refused({ runIds: [short.runId], maxPointsPerRun: 1001 }, 'max_points_per_run must be 0 (for 200) to 1000, got 1001');
   });
+  it('writes concurrent metric batches of many runs together, each caller told its own outcome', async () => {
+    const experiment = uniqueName('group');
+    const runs = await Promise.all(Array.from({ length: 12 }, (_, i) => api.CreateRun({ experiment, runName: `r${i}` })));
+    const finished = runs[3].runId;
+    await api.UpdateRun({ runId: finished, status: 'RUN_STATUS_FINISHED' });
+    const missing = '00000000-0000-4000-8000-000000000000';
+    // 12 runs x 5 steps at once: many batches share a commit; the finished and missing runs are refused alone.
+    const outcomes = await Promise.allSettled([
+      ...runs.flatMap((run: { runId: string }, i: number) =>
+        Array.from({ length: 5 }, (_, step) => api.LogBatch({ runId: run.runId, metrics: [{ key: 'loss', value: i + step / 10, step }, { key: 'acc', value: step, step }] })),
+      ),
+      api.LogBatch({ runId: missing, metrics: [{ key: 'loss', value: 1, step: 0 }] }),
+      api.LogBatch({ runId: 'not-a-run', metrics: [{ key: 'loss', value: 1, step: 0 }] }),
+    ]);
+    const refused = outcomes.map((o, i) => (o.status === 'rejected' ? [i, (o.reason as { code: number }).code] : undefined)).filter(Boolean);
+    expect(refused).toEqual([15, 16, 17, 18, 19].map((i) => [i, 9]).concat([[60, 5], [61, 5]]));
+    for (const [i, run] of runs.entries()) {
+      const history = await api.GetMetricHistory({ runId: run.runId, key: 'loss' });
+      expect(history.metrics.map((m: { step: number; value: number }) => [m.step, m.value])).toEqual(i === 3 ? [] : [0, 1, 2, 3, 4].map((step) => [step, i + step / 10]));
+      if (i !== 3) expect((await api.GetRun({ runId: run.runId })).metrics).toEqual({ loss: i + 0.4, acc: 4 });
+    }
+  });
 });

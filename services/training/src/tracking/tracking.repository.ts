@@ -53,17 +53,33 @@ export class TrackingRepository {
     return row && { status: row.status, endTimeMs: row.end_time === null ? null : Number(row.end_time), lifecycleStage: row.lifecycle_stage, experimentId: row.experiment_id, experimentStage: row.experiment_stage };
   }
 
+  /** Locks several runs at once, in run id order (so two such locks never wait on each other); those that exist. */
+  async lockRuns(manager: EntityManager, runIds: string[]): Promise<Map<string, LockedRun>> {
+    const rows: { run_id: string; status: RunStatus; end_time: string | null; lifecycle_stage: LifecycleStage; experiment_id: string; experiment_stage: LifecycleStage }[] = await manager.query(
+      `SELECT r.run_id, r.status, r.end_time, r.lifecycle_stage, r.experiment_id::text AS experiment_id, e.lifecycle_stage AS experiment_stage
+       FROM "${this.s}".runs r JOIN "${this.s}".experiments e ON e.experiment_id = r.experiment_id WHERE r.run_id = ANY($1::uuid[]) ORDER BY r.run_id FOR UPDATE OF r`,
+      [runIds],
+    );
+    return new Map(rows.map((row) => [row.run_id, { status: row.status, endTimeMs: row.end_time === null ? null : Number(row.end_time), lifecycleStage: row.lifecycle_stage, experimentId: row.experiment_id, experimentStage: row.experiment_stage }]));
+  }
+
   /** Appends metric values in one statement and moves each key's latest value forward. */
   async appendMetrics(manager: EntityManager, runId: string, metrics: MetricPoint[]): Promise<void> {
-    if (metrics.length === 0) return;
-    const cols = [metrics.map((m) => m.key), metrics.map((m) => m.step), metrics.map((m) => m.timestampMs), metrics.map((m) => m.value)];
-    await manager.query(`INSERT INTO "${this.s}".metrics (run_id, key, step, ts, value) SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::float8[])`, [runId, ...cols]);
+    await this.appendMetricsOfRuns(manager, [{ runId, metrics }]);
+  }
+
+  /** The same for the batches of several runs together: two statements whatever their number. */
+  async appendMetricsOfRuns(manager: EntityManager, batches: { runId: string; metrics: MetricPoint[] }[]): Promise<void> {
+    const points = batches.flatMap((b) => b.metrics.map((m) => ({ runId: b.runId, ...m })));
+    if (points.length === 0) return;
+    const cols = [points.map((p) => p.runId), points.map((p) => p.key), points.map((p) => p.step), points.map((p) => p.timestampMs), points.map((p) => p.value)];
+    await manager.query(`INSERT INTO "${this.s}".metrics (run_id, key, step, ts, value) SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::float8[])`, cols);
     await manager.query(
       `INSERT INTO "${this.s}".latest_metrics AS l (run_id, key, step, ts, value)
-       SELECT DISTINCT ON (k) $1, k, st, t, v FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::float8[]) AS u(k, st, t, v) ORDER BY k, st DESC, t DESC
+       SELECT DISTINCT ON (r, k) r, k, st, t, v FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::float8[]) AS u(r, k, st, t, v) ORDER BY r, k, st DESC, t DESC
        ON CONFLICT (run_id, key) DO UPDATE SET step = EXCLUDED.step, ts = EXCLUDED.ts, value = EXCLUDED.value
        WHERE (EXCLUDED.step, EXCLUDED.ts) >= (l.step, l.ts)`,
-      [runId, ...cols],
+      cols,
     );
   }
 

@@ -9,9 +9,10 @@ import { DEFAULT_EXPERIMENT_ID, EXPERIMENT_NAME, type ArtifactRef, type MetricPo
 import { parseFilter, parseOrderBy } from './domain/run-filter';
 import { type RunChange, endTimeAfter, runChangeProblem } from './domain/run-update';
 import { ExperimentsRepository } from './experiments.repository';
+import { MetricAppender } from './metric-appender';
 import { type LockedRun, TrackingRepository } from './tracking.repository';
 
-const RUN_ID = /^[0-9a-f-]{36}$/;
+const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A run to start: in the experiment named (created when missing), or the one with the id, or "Default". */
 export interface NewRun {
@@ -42,6 +43,7 @@ export class TrackingService {
   constructor(
     private readonly repository: TrackingRepository,
     private readonly experiments: ExperimentsRepository,
+    private readonly appender: MetricAppender,
   ) {}
 
   async createRun(run: NewRun): Promise<Run> {
@@ -63,6 +65,12 @@ export class TrackingService {
     if (problems.length > 0) throw invalidArgument(problems.join('; '));
     const now = Date.now();
     const stamped = metrics.map((m) => ({ ...m, timestampMs: m.timestampMs || now }));
+    // The step-by-step case (metrics alone) shares its commit with concurrent callers.
+    if (stamped.length > 0 && Object.keys(params).length === 0 && Object.keys(tags).length === 0) {
+      if (!RUN_ID.test(runId)) throw notFound(`run ${runId} does not exist`);
+      await this.appender.append(runId, stamped, activeRunProblem);
+      return stamped.length;
+    }
     await this.repository.transaction(async (m) => {
       await this.lockActive(m, runId);
       const conflicts = await this.repository.insertParams(m, runId, params);
@@ -187,10 +195,22 @@ export class TrackingService {
 
   /** Locks a run that takes new data: running, and neither it nor its experiment deleted. */
   private async lockActive(m: EntityManager, runId: string): Promise<void> {
-    const run = await this.lockExisting(m, runId);
-    refuseDeleted(runId, run);
-    if (run.status !== 'running') throw failedPrecondition(`run ${runId} is ${run.status}; only running runs take new data`);
+    const run = RUN_ID.test(runId) ? await this.repository.lockRun(m, runId) : undefined;
+    const problem = activeRunProblem(runId, run);
+    if (problem) throw problem;
   }
+}
+
+/** Why a run takes no new data, or undefined when it does (running, and neither it nor its experiment deleted). */
+function activeRunProblem(runId: string, run: LockedRun | undefined): Error | undefined {
+  if (!run) return notFound(`run ${runId} does not exist`);
+  try {
+    refuseDeleted(runId, run);
+  } catch (error) {
+    return error as Error;
+  }
+  if (run.status !== 'running') return failedPrecondition(`run ${runId} is ${run.status}; only running runs take new data`);
+  return undefined;
 }
 
 function refuseDeleted(runId: string, run: LockedRun): void {
