@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { RawTopics, Topics } from '@mlops/contracts';
 import { PrivateKafkaBroker, type RunningService, createTopics, freePort, waitForGroupMembers, grpcClient, httpGet, startPlatformService, uniqueName, waitFor } from '@mlops/testing';
 
@@ -8,6 +8,24 @@ const MIN = 60_000;
 async function processed(service: RunningService): Promise<number> {
   const text = (await httpGet(`${service.httpUrl}/metrics`)).body;
   return [...text.matchAll(/mlops_kafka_messages_total\{[^}]*topic="ingestion\.records\.accepted\.v1"[^}]*outcome="processed"[^}]*\} (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+}
+
+const PARTITIONS = 3;
+const ENTITY_BUCKETS = 12; // services/ingestion/src/records/records.service.ts
+
+/**
+ * A dataset name whose accepted-record keys (`dataset#bucket`, the ingestion's) reach every
+ * partition under the publisher's partitioner: with a random name all 12 keys miss one
+ * partition about once in a hundred runs, and the replica holding only that one sees nothing.
+ */
+function datasetOnEveryPartition(): string {
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata = Array.from({ length: PARTITIONS }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 }));
+  for (;;) {
+    const dataset = uniqueName('fs-rep').replace(/_/g, '-');
+    const reached = new Set(Array.from({ length: ENTITY_BUCKETS }, (_, b) => partitioner({ topic: Topics.recordsAccepted.name, partitionMetadata, message: { key: `${dataset}#${b}`, value: null } })));
+    if (reached.size === PARTITIONS) return dataset;
+  }
 }
 
 /**
@@ -23,7 +41,7 @@ describe('two feature-store replicas', () => {
     const total = drivers * perDriver;
     const broker = new PrivateKafkaBroker(await freePort());
     await broker.start();
-    await createTopics(broker.brokers, [RawTopics.recordsReceived, Topics.recordsAccepted.name], 3);
+    await createTopics(broker.brokers, [RawTopics.recordsReceived, Topics.recordsAccepted.name], PARTITIONS);
     const ingestion = await startPlatformService('ingestion', { kafkaBrokers: broker.brokers });
     const upstream = { INGESTION_GRPC_URL: ingestion.grpcAddress };
     const first = await startPlatformService('feature-store', { env: upstream, kafkaBrokers: broker.brokers });
@@ -32,7 +50,7 @@ describe('two feature-store replicas', () => {
     const ingest = grpcClient(ingestion.grpcAddress, 'mlops/ingestion/v1/ingestion.proto', 'mlops.ingestion.v1.IngestionService');
     const api = grpcClient(first.grpcAddress, 'mlops/features/v1/features.proto', 'mlops.features.v1.FeatureStoreService');
     const producer = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
-    const dataset = uniqueName('fs-rep').replace(/_/g, '-');
+    const dataset = datasetOnEveryPartition();
     const t0 = Date.now() - 50 * MIN;
     try {
       await ingest.RegisterDataset({
