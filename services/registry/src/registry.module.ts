@@ -6,6 +6,9 @@ import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
 import { AuditGrpcController } from './audit/transport/audit.grpc-controller';
 import { REGISTRY_CONFIG, type RegistryConfig, loadRegistryConfig } from './config/registry.config';
+import { ModelAnnotationsService } from './models/model-annotations.service';
+import { ModelSearchRepository } from './models/model-search.repository';
+import { ModelSearchService } from './models/model-search.service';
 import { ModelsRepository } from './models/models.repository';
 import { ModelsService } from './models/models.service';
 import { ModelsGrpcController } from './models/transport/models.grpc-controller';
@@ -22,6 +25,9 @@ import { DeploymentChangedConsumer } from './models/transport/deployment-changed
     AuditService,
     ModelsRepository,
     ModelsService,
+    ModelAnnotationsService,
+    ModelSearchRepository,
+    ModelSearchService,
     TrainingCompletedConsumer,
     DeploymentChangedConsumer,
   ],

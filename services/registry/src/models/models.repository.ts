@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { returnedRows, schemaOf } from '@mlops/persistence';
 import type { Approval, Lineage, ModelVersion, PromotionPolicy, RegisteredModel, Signature, VersionStatus } from './domain/model';
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
 @Injectable()
 export class ModelsRepository {
@@ -39,7 +39,7 @@ export class ModelsRepository {
   }
 
   async updateModel(manager: EntityManager, model: Pick<RegisteredModel, 'name' | 'description' | 'tags' | 'promotionPolicy'>): Promise<void> {
-    await manager.query(`UPDATE "${this.s}".registered_models SET description = $2, tags = $3, promotion_policy = $4 WHERE name = $1`, [
+    await manager.query(`UPDATE "${this.s}".registered_models SET description = $2, tags = $3, promotion_policy = $4, updated_at = now() WHERE name = $1`, [
       model.name,
       model.description,
       JSON.stringify(model.tags),
@@ -68,11 +68,11 @@ export class ModelsRepository {
 
   /** Takes the next version number (the model row must be locked by the caller). */
   async nextVersion(manager: EntityManager, name: string): Promise<number> {
-    const [row] = returnedRows<Row>(await manager.query(`UPDATE "${this.s}".registered_models SET latest_version = latest_version + 1 WHERE name = $1 RETURNING latest_version`, [name]));
+    const [row] = returnedRows<Row>(await manager.query(`UPDATE "${this.s}".registered_models SET latest_version = latest_version + 1, updated_at = now() WHERE name = $1 RETURNING latest_version`, [name]));
     return row.latest_version as number;
   }
 
-  async insertVersion(manager: EntityManager, v: Omit<ModelVersion, 'aliases' | 'createdAt'>, idempotencyKey: string | null): Promise<void> {
+  async insertVersion(manager: EntityManager, v: Omit<ModelVersion, 'aliases' | 'createdAt' | 'updatedAt'>, idempotencyKey: string | null): Promise<void> {
     await manager.query(
       `INSERT INTO "${this.s}".model_versions (model_name, version, status, status_message, artifact_sha256, artifact_size, signature, lineage, metrics, description, tags, idempotency_key)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
@@ -82,7 +82,7 @@ export class ModelsRepository {
 
   /** Merges tags into a version's tags; returns false when the version does not exist. */
   async mergeVersionTags(manager: EntityManager, name: string, version: number, tags: Record<string, string>): Promise<boolean> {
-    const rows = returnedRows(await manager.query(`UPDATE "${this.s}".model_versions SET tags = tags || $3::jsonb WHERE model_name = $1 AND version = $2 RETURNING version`, [name, version, JSON.stringify(tags)]));
+    const rows = returnedRows(await manager.query(`UPDATE "${this.s}".model_versions SET tags = tags || $3::jsonb, updated_at = now() WHERE model_name = $1 AND version = $2 RETURNING version`, [name, version, JSON.stringify(tags)]));
     return rows.length > 0;
   }
 
@@ -97,11 +97,13 @@ export class ModelsRepository {
        ON CONFLICT (model_name, alias) DO UPDATE SET version = EXCLUDED.version, updated_at = now()`,
       [name, alias, version],
     );
+    await this.touchModel(manager, name);
     return before?.version ?? 0;
   }
 
   async deleteAlias(manager: EntityManager, name: string, alias: string): Promise<number> {
     const rows = returnedRows<Row>(await manager.query(`DELETE FROM "${this.s}".aliases WHERE model_name = $1 AND alias = $2 RETURNING version`, [name, alias]));
+    if (rows.length > 0) await this.touchModel(manager, name);
     return (rows[0]?.version as number | undefined) ?? 0;
   }
 
@@ -136,6 +138,47 @@ export class ModelsRepository {
     }));
   }
 
+  /** Renames a model; its versions, aliases and approvals follow by the foreign keys' ON UPDATE CASCADE. */
+  async renameModel(manager: EntityManager, name: string, newName: string): Promise<void> {
+    await manager.query(`UPDATE "${this.s}".registered_models SET name = $2, updated_at = now() WHERE name = $1`, [name, newName]);
+  }
+
+  /** Deletes a model with its approvals, aliases and versions; returns how many versions went. */
+  async deleteModel(manager: EntityManager, name: string): Promise<number> {
+    await manager.query(`DELETE FROM "${this.s}".approvals WHERE model_name = $1`, [name]);
+    await manager.query(`DELETE FROM "${this.s}".aliases WHERE model_name = $1`, [name]);
+    const versions = returnedRows(await manager.query(`DELETE FROM "${this.s}".model_versions WHERE model_name = $1 RETURNING version`, [name]));
+    await manager.query(`DELETE FROM "${this.s}".registered_models WHERE name = $1`, [name]);
+    return versions.length;
+  }
+
+  /** Sets one tag (value undefined: removes it) of a model; the caller holds the model's lock. */
+  async setModelTag(manager: EntityManager, name: string, key: string, value: string | undefined): Promise<void> {
+    const tags = value === undefined ? 'tags - $2::text' : 'tags || jsonb_build_object($2::text, $3::text)';
+    await manager.query(`UPDATE "${this.s}".registered_models SET tags = ${tags}, updated_at = now() WHERE name = $1`, value === undefined ? [name, key] : [name, key, value]);
+  }
+
+  /** A version's tags, its row locked for the change that follows; undefined when it does not exist. */
+  async lockVersionTags(manager: EntityManager, name: string, version: number): Promise<Record<string, string> | undefined> {
+    const [row] = await manager.query(`SELECT tags FROM "${this.s}".model_versions WHERE model_name = $1 AND version = $2 FOR UPDATE`, [name, version]);
+    return row?.tags as Record<string, string> | undefined;
+  }
+
+  /** Sets one tag (value undefined: removes it) of a locked version. */
+  async setVersionTag(manager: EntityManager, name: string, version: number, key: string, value: string | undefined): Promise<void> {
+    const tags = value === undefined ? 'tags - $3::text' : 'tags || jsonb_build_object($3::text, $4::text)';
+    const params = value === undefined ? [name, version, key] : [name, version, key, value];
+    await manager.query(`UPDATE "${this.s}".model_versions SET tags = ${tags}, updated_at = now() WHERE model_name = $1 AND version = $2`, params);
+  }
+
+  async updateVersionDescription(manager: EntityManager, name: string, version: number, description: string): Promise<void> {
+    await manager.query(`UPDATE "${this.s}".model_versions SET description = $3, updated_at = now() WHERE model_name = $1 AND version = $2`, [name, version, description]);
+  }
+
+  private async touchModel(manager: EntityManager, name: string): Promise<void> {
+    await manager.query(`UPDATE "${this.s}".registered_models SET updated_at = now() WHERE name = $1`, [name]);
+  }
+
   private async withAliases(version: ModelVersion, manager?: EntityManager): Promise<ModelVersion> {
     const rows: { alias: string }[] = await this.m(manager).query(`SELECT alias FROM "${this.s}".aliases WHERE model_name = $1 AND version = $2 ORDER BY alias`, [
       version.modelName,
@@ -145,7 +188,7 @@ export class ModelsRepository {
   }
 }
 
-function toModel(row: Row, aliases: { alias: string; version: number }[]): RegisteredModel {
+export function toModel(row: Row, aliases: { alias: string; version: number }[]): RegisteredModel {
   return {
     name: row.name as string,
     description: row.description as string,
@@ -154,10 +197,11 @@ function toModel(row: Row, aliases: { alias: string; version: number }[]): Regis
     aliases: Object.fromEntries(aliases.map((a) => [a.alias, a.version])),
     latestVersion: row.latest_version as number,
     createdAt: row.created_at as Date,
+    updatedAt: row.updated_at as Date,
   };
 }
 
-function toVersion(row: Row): ModelVersion {
+export function toVersion(row: Row): ModelVersion {
   return {
     modelName: row.model_name as string,
     version: row.version as number,
@@ -172,5 +216,6 @@ function toVersion(row: Row): ModelVersion {
     tags: row.tags as Record<string, string>,
     aliases: [],
     createdAt: row.created_at as Date,
+    updatedAt: row.updated_at as Date,
   };
 }

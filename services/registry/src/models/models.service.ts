@@ -11,6 +11,8 @@ import { ArtifactCorruptError, ArtifactMissingError, type ArtifactStore } from '
 import { type Approval, type Lineage, type ModelVersion, PRODUCTION, type PromotionPolicy, type RegisteredModel, type Signature, aliasProblem, nameProblem } from './domain/model';
 import { ModelsRepository } from './models.repository';
 
+const UNIQUE_VIOLATION = '23505';
+
 export interface NewVersion {
   modelName: string;
   artifactSha256: string;
@@ -62,6 +64,55 @@ export class ModelsService {
       await this.audit.append(manager, actor, 'model.update', name, { description: next.description, tags, policy: next.promotionPolicy });
     });
     return this.getModel(name);
+  }
+
+  /** Renames a model: versions, aliases and approvals follow; each alias is announced gone from the old name and set on the new. */
+  async renameModel(actor: string, name: string, newName: string): Promise<RegisteredModel> {
+    const problem = nameProblem('model', newName);
+    if (problem) throw invalidArgument(problem);
+    await this.dataSource.transaction(async (manager) => {
+      const model = await this.repository.findModel(name, manager, true);
+      if (!model) throw notFound(`model "${name}" does not exist`);
+      if (await this.repository.findModel(newName, manager)) throw alreadyExists(`model "${newName}" already exists`);
+      try {
+        await this.repository.renameModel(manager, name, newName);
+      } catch (error) {
+        if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw alreadyExists(`model "${newName}" was created meanwhile`);
+        throw error;
+      }
+      await this.audit.append(manager, actor, 'model.rename', newName, { from: name, to: newName, aliases: model.aliases });
+      for (const [alias, version] of Object.entries(model.aliases)) {
+        await this.outbox.enqueue(manager, Topics.aliasChanged, { modelName: name, alias, version: 0, previousVersion: version, changedBy: actor }, { key: name });
+        await this.outbox.enqueue(manager, Topics.aliasChanged, { modelName: newName, alias, version, previousVersion: 0, changedBy: actor }, { key: newName });
+      }
+    });
+    this.relay.nudge();
+    this.logger.info('model renamed', { model: name, newName });
+    return this.getModel(newName);
+  }
+
+  /**
+   * Deletes a model with its versions, aliases and approvals (MLflow's semantics; the audit log
+   * keeps its history, the artifact store its content-addressed files). Refused while the model
+   * has a production alias: serving answers the model's traffic with that version, and every
+   * rollout's stable version is it, so the alias must be removed (by an approver) first.
+   */
+  async deleteModel(actor: string, name: string): Promise<{ versionsDeleted: number }> {
+    const versionsDeleted = await this.dataSource.transaction(async (manager) => {
+      const model = await this.repository.findModel(name, manager, true);
+      if (!model) throw notFound(`model "${name}" does not exist`);
+      const production = model.aliases[PRODUCTION];
+      if (production) throw failedPrecondition(`model "${name}" serves traffic: its ${PRODUCTION} alias points at version ${production}; delete the alias first`);
+      const deleted = await this.repository.deleteModel(manager, name);
+      await this.audit.append(manager, actor, 'model.delete', name, { versions: deleted, aliases: model.aliases });
+      for (const [alias, version] of Object.entries(model.aliases)) {
+        await this.outbox.enqueue(manager, Topics.aliasChanged, { modelName: name, alias, version: 0, previousVersion: version, changedBy: actor }, { key: name });
+      }
+      return deleted;
+    });
+    this.relay.nudge();
+    this.logger.info('model deleted', { model: name, versions: versionsDeleted });
+    return { versionsDeleted };
   }
 
   async getModel(name: string): Promise<RegisteredModel> {

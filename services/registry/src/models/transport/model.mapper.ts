@@ -26,6 +26,7 @@ export function toModelMessage(m: RegisteredModel): registry.RegisteredModel {
     aliases: m.aliases,
     latestVersion: m.latestVersion,
     createdAtMs: new Date(m.createdAt).getTime(),
+    lastUpdatedAtMs: new Date(m.updatedAt).getTime(),
   };
 }
 
@@ -59,6 +60,7 @@ export function toVersionMessage(v: ModelVersion): registry.ModelVersion {
     tags: v.tags,
     aliases: v.aliases,
     createdAtMs: new Date(v.createdAt).getTime(),
+    lastUpdatedAtMs: new Date(v.updatedAt).getTime(),
   };
 }
 

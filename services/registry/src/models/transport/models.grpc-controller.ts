@@ -3,13 +3,19 @@ import { GrpcMethod } from '@nestjs/microservices';
 import type { Metadata } from '@grpc/grpc-js';
 import { registry } from '@mlops/contracts';
 import type { Lineage } from '../domain/model';
+import { ModelAnnotationsService } from '../model-annotations.service';
+import { ModelSearchService } from '../model-search.service';
 import { ModelsService } from '../models.service';
 import { toApprovalMessage, toLineage, toModelMessage, toPolicy, toVersionMessage } from './model.mapper';
 import { principalOf, requireRole } from '@mlops/nest-platform';
 
 @Controller()
 export class ModelsGrpcController {
-  constructor(private readonly models: ModelsService) {}
+  constructor(
+    private readonly models: ModelsService,
+    private readonly annotations: ModelAnnotationsService,
+    private readonly search: ModelSearchService,
+  ) {}
 
   @GrpcMethod('RegistryService', 'CreateRegisteredModel')
   async createRegisteredModel(r: registry.CreateRegisteredModelRequest, md: Metadata): Promise<registry.RegisteredModel> {
@@ -32,6 +38,32 @@ export class ModelsGrpcController {
     // The promotion policy decides whether production needs an approval: only approvers change it.
     if (toPolicy(r.promotionPolicy) !== undefined) requireRole(md, 'approver', 'change the promotion policy of a model');
     return toModelMessage(await this.models.updateModel(principalOf(md), r.name, { description: r.description, tags: r.tags ?? {}, promotionPolicy: toPolicy(r.promotionPolicy) }));
+  }
+
+  @GrpcMethod('RegistryService', 'RenameRegisteredModel')
+  async renameRegisteredModel(r: registry.RenameRegisteredModelRequest, md: Metadata): Promise<registry.RegisteredModel> {
+    return toModelMessage(await this.models.renameModel(principalOf(md), r.name, r.newName));
+  }
+
+  @GrpcMethod('RegistryService', 'DeleteRegisteredModel')
+  async deleteRegisteredModel(r: registry.DeleteRegisteredModelRequest, md: Metadata): Promise<registry.DeleteRegisteredModelResponse> {
+    return this.models.deleteModel(principalOf(md), r.name);
+  }
+
+  @GrpcMethod('RegistryService', 'SetRegisteredModelTag')
+  async setRegisteredModelTag(r: registry.SetRegisteredModelTagRequest, md: Metadata): Promise<registry.RegisteredModel> {
+    return toModelMessage(await this.annotations.setModelTag(principalOf(md), r.name, r.key, r.value));
+  }
+
+  @GrpcMethod('RegistryService', 'DeleteRegisteredModelTag')
+  async deleteRegisteredModelTag(r: registry.DeleteRegisteredModelTagRequest, md: Metadata): Promise<registry.RegisteredModel> {
+    return toModelMessage(await this.annotations.deleteModelTag(principalOf(md), r.name, r.key));
+  }
+
+  @GrpcMethod('RegistryService', 'SearchRegisteredModels')
+  async searchRegisteredModels(r: registry.SearchRegisteredModelsRequest): Promise<registry.SearchRegisteredModelsResponse> {
+    const { models, nextPageToken } = await this.search.searchModels({ filter: r.filter, orderBy: r.orderBy ?? [], maxResults: r.maxResults, pageToken: r.pageToken });
+    return { models: models.map(toModelMessage), nextPageToken };
   }
 
   @GrpcMethod('RegistryService', 'CreateModelVersion')
@@ -62,6 +94,27 @@ export class ModelsGrpcController {
   @GrpcMethod('RegistryService', 'ListModelVersions')
   async listModelVersions(r: registry.ListModelVersionsRequest): Promise<registry.ListModelVersionsResponse> {
     return { versions: (await this.models.listVersions(r.modelName)).map(toVersionMessage) };
+  }
+
+  @GrpcMethod('RegistryService', 'UpdateModelVersion')
+  async updateModelVersion(r: registry.UpdateModelVersionRequest, md: Metadata): Promise<registry.ModelVersion> {
+    return toVersionMessage(await this.annotations.updateVersion(principalOf(md), r.modelName, r.version, r.description));
+  }
+
+  @GrpcMethod('RegistryService', 'SetModelVersionTag')
+  async setModelVersionTag(r: registry.SetModelVersionTagRequest, md: Metadata): Promise<registry.ModelVersion> {
+    return toVersionMessage(await this.annotations.setVersionTag(principalOf(md), r.modelName, r.version, r.key, r.value));
+  }
+
+  @GrpcMethod('RegistryService', 'DeleteModelVersionTag')
+  async deleteModelVersionTag(r: registry.DeleteModelVersionTagRequest, md: Metadata): Promise<registry.ModelVersion> {
+    return toVersionMessage(await this.annotations.deleteVersionTag(principalOf(md), r.modelName, r.version, r.key));
+  }
+
+  @GrpcMethod('RegistryService', 'SearchModelVersions')
+  async searchModelVersions(r: registry.SearchModelVersionsRequest): Promise<registry.SearchModelVersionsResponse> {
+    const { versions, nextPageToken } = await this.search.searchVersions({ filter: r.filter, orderBy: r.orderBy ?? [], maxResults: r.maxResults, pageToken: r.pageToken });
+    return { versions: versions.map(toVersionMessage), nextPageToken };
   }
 
   @GrpcMethod('RegistryService', 'SetAlias')

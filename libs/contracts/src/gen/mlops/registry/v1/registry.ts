@@ -119,6 +119,8 @@ export interface RegisteredModel {
   latestVersion: number;
   /** When it was created, Unix epoch milliseconds. */
   createdAtMs: number;
+  /** When it last changed (description, tags, name, policy, aliases, a new version), Unix epoch milliseconds. */
+  lastUpdatedAtMs: number;
 }
 
 export interface RegisteredModel_TagsEntry {
@@ -179,6 +181,64 @@ export interface ListRegisteredModelsRequest {
 export interface ListRegisteredModelsResponse {
   /** The models. */
   models: RegisteredModel[];
+}
+
+/** Renames a registered model; its versions, aliases and approvals follow. */
+export interface RenameRegisteredModelRequest {
+  /** Current model name. */
+  name: string;
+  /** New name: [a-z][a-z0-9_-]*, not taken by another model. */
+  newName: string;
+}
+
+/** Deletes a registered model with its versions, aliases and approvals (the audit log stays). */
+export interface DeleteRegisteredModelRequest {
+  /** Model name. */
+  name: string;
+}
+
+/** What a deletion removed. */
+export interface DeleteRegisteredModelResponse {
+  /** How many versions were deleted with the model. */
+  versionsDeleted: number;
+}
+
+/** Sets one tag of a registered model. */
+export interface SetRegisteredModelTagRequest {
+  /** Model name. */
+  name: string;
+  /** Tag key, 1 to 250 characters. */
+  key: string;
+  /** Tag value, at most 5000 characters (may be empty). */
+  value: string;
+}
+
+/** Removes one tag of a registered model. */
+export interface DeleteRegisteredModelTagRequest {
+  /** Model name. */
+  name: string;
+  /** Tag key. */
+  key: string;
+}
+
+/** Searches registered models with MLflow's filter grammar. */
+export interface SearchRegisteredModelsRequest {
+  /** e.g. "name LIKE 'churn%' AND tags.team = 'risk'" (name, tags.<key>; = != LIKE ILIKE; AND only); empty for all. */
+  filter: string;
+  /** e.g. "last_updated_timestamp DESC" (name, creation_timestamp, last_updated_timestamp); default name ASC. */
+  orderBy: string[];
+  /** Page size, 1 to 1000; 0 means 100. */
+  maxResults: number;
+  /** Continue after the last page: its next_page_token (with the same filter and order_by). */
+  pageToken: string;
+}
+
+/** One page of registered models. */
+export interface SearchRegisteredModelsResponse {
+  /** The models, in the order asked. */
+  models: RegisteredModel[];
+  /** Set when more follow. */
+  nextPageToken: string;
 }
 
 /** Input or output tensor of a model (KServe v2 datatype names). */
@@ -255,6 +315,8 @@ export interface ModelVersion {
   aliases: string[];
   /** When it was registered, Unix epoch milliseconds. */
   createdAtMs: number;
+  /** When its description or tags last changed, Unix epoch milliseconds. */
+  lastUpdatedAtMs: number;
 }
 
 export interface ModelVersion_MetricsEntry {
@@ -325,6 +387,58 @@ export interface ListModelVersionsRequest {
 export interface ListModelVersionsResponse {
   /** The versions. */
   versions: ModelVersion[];
+}
+
+/** Changes a version's description. */
+export interface UpdateModelVersionRequest {
+  /** Model name. */
+  modelName: string;
+  /** Version, from 1. */
+  version: number;
+  /** New description (at most 5000 characters); empty keeps the current one. */
+  description: string;
+}
+
+/** Sets one tag of a version. */
+export interface SetModelVersionTagRequest {
+  /** Model name. */
+  modelName: string;
+  /** Version, from 1. */
+  version: number;
+  /** Tag key, 1 to 250 characters. */
+  key: string;
+  /** Tag value, at most 5000 characters (may be empty). */
+  value: string;
+}
+
+/** Removes one tag of a version. */
+export interface DeleteModelVersionTagRequest {
+  /** Model name. */
+  modelName: string;
+  /** Version, from 1. */
+  version: number;
+  /** Tag key. */
+  key: string;
+}
+
+/** Searches versions of all models with MLflow's filter grammar. */
+export interface SearchModelVersionsRequest {
+  /** e.g. "name = 'churn' AND version_number > 2 AND run_id IN ('a', 'b')" (name, version_number, run_id, source_path, tags.<key>; AND only); empty for all. */
+  filter: string;
+  /** e.g. "version_number DESC" (name, version_number, creation_timestamp, last_updated_timestamp); default last_updated_timestamp DESC. */
+  orderBy: string[];
+  /** Page size, 1 to 1000; 0 means 100. */
+  maxResults: number;
+  /** Continue after the last page: its next_page_token (with the same filter and order_by). */
+  pageToken: string;
+}
+
+/** One page of versions. */
+export interface SearchModelVersionsResponse {
+  /** The versions, in the order asked. */
+  versions: ModelVersion[];
+  /** Set when more follow. */
+  nextPageToken: string;
 }
 
 /** Points an alias at a version. */
@@ -504,7 +618,16 @@ export interface UploadModelHeader_MetricsEntry {
 }
 
 function createBaseRegisteredModel(): RegisteredModel {
-  return { name: "", description: "", tags: {}, promotionPolicy: 0, aliases: {}, latestVersion: 0, createdAtMs: 0 };
+  return {
+    name: "",
+    description: "",
+    tags: {},
+    promotionPolicy: 0,
+    aliases: {},
+    latestVersion: 0,
+    createdAtMs: 0,
+    lastUpdatedAtMs: 0,
+  };
 }
 
 export const RegisteredModel: MessageFns<RegisteredModel> = {
@@ -529,6 +652,9 @@ export const RegisteredModel: MessageFns<RegisteredModel> = {
     }
     if (message.createdAtMs !== 0) {
       writer.uint32(56).int64(message.createdAtMs);
+    }
+    if (message.lastUpdatedAtMs !== 0) {
+      writer.uint32(64).int64(message.lastUpdatedAtMs);
     }
     return writer;
   },
@@ -608,6 +734,14 @@ export const RegisteredModel: MessageFns<RegisteredModel> = {
             message.createdAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.lastUpdatedAtMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -667,6 +801,11 @@ export const RegisteredModel: MessageFns<RegisteredModel> = {
         : isSet(object.created_at_ms)
         ? globalThis.Number(object.created_at_ms)
         : 0,
+      lastUpdatedAtMs: isSet(object.lastUpdatedAtMs)
+        ? globalThis.Number(object.lastUpdatedAtMs)
+        : isSet(object.last_updated_at_ms)
+        ? globalThis.Number(object.last_updated_at_ms)
+        : 0,
     };
   },
 
@@ -705,6 +844,9 @@ export const RegisteredModel: MessageFns<RegisteredModel> = {
     if (message.createdAtMs !== 0) {
       obj.createdAtMs = Math.round(message.createdAtMs);
     }
+    if (message.lastUpdatedAtMs !== 0) {
+      obj.lastUpdatedAtMs = Math.round(message.lastUpdatedAtMs);
+    }
     return obj;
   },
 
@@ -736,6 +878,7 @@ export const RegisteredModel: MessageFns<RegisteredModel> = {
     );
     message.latestVersion = object.latestVersion ?? 0;
     message.createdAtMs = object.createdAtMs ?? 0;
+    message.lastUpdatedAtMs = object.lastUpdatedAtMs ?? 0;
     return message;
   },
 };
@@ -1580,6 +1723,649 @@ export const ListRegisteredModelsResponse: MessageFns<ListRegisteredModelsRespon
   },
 };
 
+function createBaseRenameRegisteredModelRequest(): RenameRegisteredModelRequest {
+  return { name: "", newName: "" };
+}
+
+export const RenameRegisteredModelRequest: MessageFns<RenameRegisteredModelRequest> = {
+  encode(message: RenameRegisteredModelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.newName !== "") {
+      writer.uint32(18).string(message.newName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RenameRegisteredModelRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRenameRegisteredModelRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.newName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RenameRegisteredModelRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      newName: isSet(object.newName)
+        ? globalThis.String(object.newName)
+        : isSet(object.new_name)
+        ? globalThis.String(object.new_name)
+        : "",
+    };
+  },
+
+  toJSON(message: RenameRegisteredModelRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.newName !== "") {
+      obj.newName = message.newName;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RenameRegisteredModelRequest>, I>>(base?: I): RenameRegisteredModelRequest {
+    return RenameRegisteredModelRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RenameRegisteredModelRequest>, I>>(object: I): RenameRegisteredModelRequest {
+    const message = createBaseRenameRegisteredModelRequest();
+    message.name = object.name ?? "";
+    message.newName = object.newName ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteRegisteredModelRequest(): DeleteRegisteredModelRequest {
+  return { name: "" };
+}
+
+export const DeleteRegisteredModelRequest: MessageFns<DeleteRegisteredModelRequest> = {
+  encode(message: DeleteRegisteredModelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteRegisteredModelRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteRegisteredModelRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteRegisteredModelRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: DeleteRegisteredModelRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteRegisteredModelRequest>, I>>(base?: I): DeleteRegisteredModelRequest {
+    return DeleteRegisteredModelRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteRegisteredModelRequest>, I>>(object: I): DeleteRegisteredModelRequest {
+    const message = createBaseDeleteRegisteredModelRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteRegisteredModelResponse(): DeleteRegisteredModelResponse {
+  return { versionsDeleted: 0 };
+}
+
+export const DeleteRegisteredModelResponse: MessageFns<DeleteRegisteredModelResponse> = {
+  encode(message: DeleteRegisteredModelResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.versionsDeleted !== 0) {
+      writer.uint32(8).int32(message.versionsDeleted);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteRegisteredModelResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteRegisteredModelResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.versionsDeleted = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteRegisteredModelResponse {
+    return {
+      versionsDeleted: isSet(object.versionsDeleted)
+        ? globalThis.Number(object.versionsDeleted)
+        : isSet(object.versions_deleted)
+        ? globalThis.Number(object.versions_deleted)
+        : 0,
+    };
+  },
+
+  toJSON(message: DeleteRegisteredModelResponse): unknown {
+    const obj: any = {};
+    if (message.versionsDeleted !== 0) {
+      obj.versionsDeleted = Math.round(message.versionsDeleted);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteRegisteredModelResponse>, I>>(base?: I): DeleteRegisteredModelResponse {
+    return DeleteRegisteredModelResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteRegisteredModelResponse>, I>>(
+    object: I,
+  ): DeleteRegisteredModelResponse {
+    const message = createBaseDeleteRegisteredModelResponse();
+    message.versionsDeleted = object.versionsDeleted ?? 0;
+    return message;
+  },
+};
+
+function createBaseSetRegisteredModelTagRequest(): SetRegisteredModelTagRequest {
+  return { name: "", key: "", value: "" };
+}
+
+export const SetRegisteredModelTagRequest: MessageFns<SetRegisteredModelTagRequest> = {
+  encode(message: SetRegisteredModelTagRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.key !== "") {
+      writer.uint32(18).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(26).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetRegisteredModelTagRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetRegisteredModelTagRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetRegisteredModelTagRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: SetRegisteredModelTagRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetRegisteredModelTagRequest>, I>>(base?: I): SetRegisteredModelTagRequest {
+    return SetRegisteredModelTagRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetRegisteredModelTagRequest>, I>>(object: I): SetRegisteredModelTagRequest {
+    const message = createBaseSetRegisteredModelTagRequest();
+    message.name = object.name ?? "";
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteRegisteredModelTagRequest(): DeleteRegisteredModelTagRequest {
+  return { name: "", key: "" };
+}
+
+export const DeleteRegisteredModelTagRequest: MessageFns<DeleteRegisteredModelTagRequest> = {
+  encode(message: DeleteRegisteredModelTagRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.key !== "") {
+      writer.uint32(18).string(message.key);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteRegisteredModelTagRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteRegisteredModelTagRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteRegisteredModelTagRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+    };
+  },
+
+  toJSON(message: DeleteRegisteredModelTagRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteRegisteredModelTagRequest>, I>>(base?: I): DeleteRegisteredModelTagRequest {
+    return DeleteRegisteredModelTagRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteRegisteredModelTagRequest>, I>>(
+    object: I,
+  ): DeleteRegisteredModelTagRequest {
+    const message = createBaseDeleteRegisteredModelTagRequest();
+    message.name = object.name ?? "";
+    message.key = object.key ?? "";
+    return message;
+  },
+};
+
+function createBaseSearchRegisteredModelsRequest(): SearchRegisteredModelsRequest {
+  return { filter: "", orderBy: [], maxResults: 0, pageToken: "" };
+}
+
+export const SearchRegisteredModelsRequest: MessageFns<SearchRegisteredModelsRequest> = {
+  encode(message: SearchRegisteredModelsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== "") {
+      writer.uint32(10).string(message.filter);
+    }
+    for (const v of message.orderBy) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.maxResults !== 0) {
+      writer.uint32(24).int32(message.maxResults);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(34).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchRegisteredModelsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchRegisteredModelsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.orderBy.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.maxResults = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchRegisteredModelsRequest {
+    return {
+      filter: isSet(object.filter) ? globalThis.String(object.filter) : "",
+      orderBy: globalThis.Array.isArray(object?.orderBy)
+        ? object.orderBy.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.order_by)
+        ? object.order_by.map((e: any) => globalThis.String(e))
+        : [],
+      maxResults: isSet(object.maxResults)
+        ? globalThis.Number(object.maxResults)
+        : isSet(object.max_results)
+        ? globalThis.Number(object.max_results)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: SearchRegisteredModelsRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== "") {
+      obj.filter = message.filter;
+    }
+    if (message.orderBy?.length) {
+      obj.orderBy = message.orderBy;
+    }
+    if (message.maxResults !== 0) {
+      obj.maxResults = Math.round(message.maxResults);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SearchRegisteredModelsRequest>, I>>(base?: I): SearchRegisteredModelsRequest {
+    return SearchRegisteredModelsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SearchRegisteredModelsRequest>, I>>(
+    object: I,
+  ): SearchRegisteredModelsRequest {
+    const message = createBaseSearchRegisteredModelsRequest();
+    message.filter = object.filter ?? "";
+    message.orderBy = object.orderBy?.map((e) => e) || [];
+    message.maxResults = object.maxResults ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseSearchRegisteredModelsResponse(): SearchRegisteredModelsResponse {
+  return { models: [], nextPageToken: "" };
+}
+
+export const SearchRegisteredModelsResponse: MessageFns<SearchRegisteredModelsResponse> = {
+  encode(message: SearchRegisteredModelsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.models) {
+      RegisteredModel.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchRegisteredModelsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchRegisteredModelsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.models.push(RegisteredModel.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchRegisteredModelsResponse {
+    return {
+      models: globalThis.Array.isArray(object?.models)
+        ? object.models.map((e: any) => RegisteredModel.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: SearchRegisteredModelsResponse): unknown {
+    const obj: any = {};
+    if (message.models?.length) {
+      obj.models = message.models.map((e) => RegisteredModel.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SearchRegisteredModelsResponse>, I>>(base?: I): SearchRegisteredModelsResponse {
+    return SearchRegisteredModelsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SearchRegisteredModelsResponse>, I>>(
+    object: I,
+  ): SearchRegisteredModelsResponse {
+    const message = createBaseSearchRegisteredModelsResponse();
+    message.models = object.models?.map((e) => RegisteredModel.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
 function createBaseTensorSpec(): TensorSpec {
   return { name: "", datatype: "", shape: [] };
 }
@@ -2050,6 +2836,7 @@ function createBaseModelVersion(): ModelVersion {
     tags: {},
     aliases: [],
     createdAtMs: 0,
+    lastUpdatedAtMs: 0,
   };
 }
 
@@ -2093,6 +2880,9 @@ export const ModelVersion: MessageFns<ModelVersion> = {
     }
     if (message.createdAtMs !== 0) {
       writer.uint32(104).int64(message.createdAtMs);
+    }
+    if (message.lastUpdatedAtMs !== 0) {
+      writer.uint32(112).int64(message.lastUpdatedAtMs);
     }
     return writer;
   },
@@ -2220,6 +3010,14 @@ export const ModelVersion: MessageFns<ModelVersion> = {
             message.createdAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.lastUpdatedAtMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2295,6 +3093,11 @@ export const ModelVersion: MessageFns<ModelVersion> = {
         : isSet(object.created_at_ms)
         ? globalThis.Number(object.created_at_ms)
         : 0,
+      lastUpdatedAtMs: isSet(object.lastUpdatedAtMs)
+        ? globalThis.Number(object.lastUpdatedAtMs)
+        : isSet(object.last_updated_at_ms)
+        ? globalThis.Number(object.last_updated_at_ms)
+        : 0,
     };
   },
 
@@ -2351,6 +3154,9 @@ export const ModelVersion: MessageFns<ModelVersion> = {
     if (message.createdAtMs !== 0) {
       obj.createdAtMs = Math.round(message.createdAtMs);
     }
+    if (message.lastUpdatedAtMs !== 0) {
+      obj.lastUpdatedAtMs = Math.round(message.lastUpdatedAtMs);
+    }
     return obj;
   },
 
@@ -2392,6 +3198,7 @@ export const ModelVersion: MessageFns<ModelVersion> = {
     );
     message.aliases = object.aliases?.map((e) => e) || [];
     message.createdAtMs = object.createdAtMs ?? 0;
+    message.lastUpdatedAtMs = object.lastUpdatedAtMs ?? 0;
     return message;
   },
 };
@@ -3332,6 +4139,557 @@ export const ListModelVersionsResponse: MessageFns<ListModelVersionsResponse> = 
   fromPartial<I extends Exact<DeepPartial<ListModelVersionsResponse>, I>>(object: I): ListModelVersionsResponse {
     const message = createBaseListModelVersionsResponse();
     message.versions = object.versions?.map((e) => ModelVersion.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseUpdateModelVersionRequest(): UpdateModelVersionRequest {
+  return { modelName: "", version: 0, description: "" };
+}
+
+export const UpdateModelVersionRequest: MessageFns<UpdateModelVersionRequest> = {
+  encode(message: UpdateModelVersionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelName !== "") {
+      writer.uint32(10).string(message.modelName);
+    }
+    if (message.version !== 0) {
+      writer.uint32(16).int32(message.version);
+    }
+    if (message.description !== "") {
+      writer.uint32(26).string(message.description);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateModelVersionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateModelVersionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateModelVersionRequest {
+    return {
+      modelName: isSet(object.modelName)
+        ? globalThis.String(object.modelName)
+        : isSet(object.model_name)
+        ? globalThis.String(object.model_name)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+    };
+  },
+
+  toJSON(message: UpdateModelVersionRequest): unknown {
+    const obj: any = {};
+    if (message.modelName !== "") {
+      obj.modelName = message.modelName;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateModelVersionRequest>, I>>(base?: I): UpdateModelVersionRequest {
+    return UpdateModelVersionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateModelVersionRequest>, I>>(object: I): UpdateModelVersionRequest {
+    const message = createBaseUpdateModelVersionRequest();
+    message.modelName = object.modelName ?? "";
+    message.version = object.version ?? 0;
+    message.description = object.description ?? "";
+    return message;
+  },
+};
+
+function createBaseSetModelVersionTagRequest(): SetModelVersionTagRequest {
+  return { modelName: "", version: 0, key: "", value: "" };
+}
+
+export const SetModelVersionTagRequest: MessageFns<SetModelVersionTagRequest> = {
+  encode(message: SetModelVersionTagRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelName !== "") {
+      writer.uint32(10).string(message.modelName);
+    }
+    if (message.version !== 0) {
+      writer.uint32(16).int32(message.version);
+    }
+    if (message.key !== "") {
+      writer.uint32(26).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(34).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetModelVersionTagRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetModelVersionTagRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetModelVersionTagRequest {
+    return {
+      modelName: isSet(object.modelName)
+        ? globalThis.String(object.modelName)
+        : isSet(object.model_name)
+        ? globalThis.String(object.model_name)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: SetModelVersionTagRequest): unknown {
+    const obj: any = {};
+    if (message.modelName !== "") {
+      obj.modelName = message.modelName;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetModelVersionTagRequest>, I>>(base?: I): SetModelVersionTagRequest {
+    return SetModelVersionTagRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetModelVersionTagRequest>, I>>(object: I): SetModelVersionTagRequest {
+    const message = createBaseSetModelVersionTagRequest();
+    message.modelName = object.modelName ?? "";
+    message.version = object.version ?? 0;
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteModelVersionTagRequest(): DeleteModelVersionTagRequest {
+  return { modelName: "", version: 0, key: "" };
+}
+
+export const DeleteModelVersionTagRequest: MessageFns<DeleteModelVersionTagRequest> = {
+  encode(message: DeleteModelVersionTagRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.modelName !== "") {
+      writer.uint32(10).string(message.modelName);
+    }
+    if (message.version !== 0) {
+      writer.uint32(16).int32(message.version);
+    }
+    if (message.key !== "") {
+      writer.uint32(26).string(message.key);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteModelVersionTagRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteModelVersionTagRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.modelName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteModelVersionTagRequest {
+    return {
+      modelName: isSet(object.modelName)
+        ? globalThis.String(object.modelName)
+        : isSet(object.model_name)
+        ? globalThis.String(object.model_name)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+    };
+  },
+
+  toJSON(message: DeleteModelVersionTagRequest): unknown {
+    const obj: any = {};
+    if (message.modelName !== "") {
+      obj.modelName = message.modelName;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteModelVersionTagRequest>, I>>(base?: I): DeleteModelVersionTagRequest {
+    return DeleteModelVersionTagRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteModelVersionTagRequest>, I>>(object: I): DeleteModelVersionTagRequest {
+    const message = createBaseDeleteModelVersionTagRequest();
+    message.modelName = object.modelName ?? "";
+    message.version = object.version ?? 0;
+    message.key = object.key ?? "";
+    return message;
+  },
+};
+
+function createBaseSearchModelVersionsRequest(): SearchModelVersionsRequest {
+  return { filter: "", orderBy: [], maxResults: 0, pageToken: "" };
+}
+
+export const SearchModelVersionsRequest: MessageFns<SearchModelVersionsRequest> = {
+  encode(message: SearchModelVersionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== "") {
+      writer.uint32(10).string(message.filter);
+    }
+    for (const v of message.orderBy) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.maxResults !== 0) {
+      writer.uint32(24).int32(message.maxResults);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(34).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchModelVersionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchModelVersionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.orderBy.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.maxResults = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchModelVersionsRequest {
+    return {
+      filter: isSet(object.filter) ? globalThis.String(object.filter) : "",
+      orderBy: globalThis.Array.isArray(object?.orderBy)
+        ? object.orderBy.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.order_by)
+        ? object.order_by.map((e: any) => globalThis.String(e))
+        : [],
+      maxResults: isSet(object.maxResults)
+        ? globalThis.Number(object.maxResults)
+        : isSet(object.max_results)
+        ? globalThis.Number(object.max_results)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: SearchModelVersionsRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== "") {
+      obj.filter = message.filter;
+    }
+    if (message.orderBy?.length) {
+      obj.orderBy = message.orderBy;
+    }
+    if (message.maxResults !== 0) {
+      obj.maxResults = Math.round(message.maxResults);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SearchModelVersionsRequest>, I>>(base?: I): SearchModelVersionsRequest {
+    return SearchModelVersionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SearchModelVersionsRequest>, I>>(object: I): SearchModelVersionsRequest {
+    const message = createBaseSearchModelVersionsRequest();
+    message.filter = object.filter ?? "";
+    message.orderBy = object.orderBy?.map((e) => e) || [];
+    message.maxResults = object.maxResults ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseSearchModelVersionsResponse(): SearchModelVersionsResponse {
+  return { versions: [], nextPageToken: "" };
+}
+
+export const SearchModelVersionsResponse: MessageFns<SearchModelVersionsResponse> = {
+  encode(message: SearchModelVersionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.versions) {
+      ModelVersion.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchModelVersionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchModelVersionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.versions.push(ModelVersion.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchModelVersionsResponse {
+    return {
+      versions: globalThis.Array.isArray(object?.versions)
+        ? object.versions.map((e: any) => ModelVersion.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: SearchModelVersionsResponse): unknown {
+    const obj: any = {};
+    if (message.versions?.length) {
+      obj.versions = message.versions.map((e) => ModelVersion.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SearchModelVersionsResponse>, I>>(base?: I): SearchModelVersionsResponse {
+    return SearchModelVersionsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SearchModelVersionsResponse>, I>>(object: I): SearchModelVersionsResponse {
+    const message = createBaseSearchModelVersionsResponse();
+    message.versions = object.versions?.map((e) => ModelVersion.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -5278,6 +6636,32 @@ export interface RegistryServiceClient {
 
   updateRegisteredModel(request: UpdateRegisteredModelRequest, metadata?: Metadata): Observable<RegisteredModel>;
 
+  /** Renames a model; versions and aliases follow (the new name must be free). */
+
+  renameRegisteredModel(request: RenameRegisteredModelRequest, metadata?: Metadata): Observable<RegisteredModel>;
+
+  /** Deletes a model with its versions (refused while it has a production alias). */
+
+  deleteRegisteredModel(
+    request: DeleteRegisteredModelRequest,
+    metadata?: Metadata,
+  ): Observable<DeleteRegisteredModelResponse>;
+
+  /** Sets a model tag. */
+
+  setRegisteredModelTag(request: SetRegisteredModelTagRequest, metadata?: Metadata): Observable<RegisteredModel>;
+
+  /** Removes a model tag. */
+
+  deleteRegisteredModelTag(request: DeleteRegisteredModelTagRequest, metadata?: Metadata): Observable<RegisteredModel>;
+
+  /** Searches models (MLflow's filter and order_by grammar), paged. */
+
+  searchRegisteredModels(
+    request: SearchRegisteredModelsRequest,
+    metadata?: Metadata,
+  ): Observable<SearchRegisteredModelsResponse>;
+
   /** Registers a version from a stored artifact (signature inferred from the ONNX graph). */
 
   createModelVersion(request: CreateModelVersionRequest, metadata?: Metadata): Observable<ModelVersion>;
@@ -5293,6 +6677,25 @@ export interface RegistryServiceClient {
   /** Lists a model's versions. */
 
   listModelVersions(request: ListModelVersionsRequest, metadata?: Metadata): Observable<ListModelVersionsResponse>;
+
+  /** Changes a version's description. */
+
+  updateModelVersion(request: UpdateModelVersionRequest, metadata?: Metadata): Observable<ModelVersion>;
+
+  /** Sets a version tag. */
+
+  setModelVersionTag(request: SetModelVersionTagRequest, metadata?: Metadata): Observable<ModelVersion>;
+
+  /** Removes a version tag. */
+
+  deleteModelVersionTag(request: DeleteModelVersionTagRequest, metadata?: Metadata): Observable<ModelVersion>;
+
+  /** Searches versions of all models (MLflow's filter and order_by grammar), paged. */
+
+  searchModelVersions(
+    request: SearchModelVersionsRequest,
+    metadata?: Metadata,
+  ): Observable<SearchModelVersionsResponse>;
 
   /** Points an alias at a version (production follows the model's policy). */
 
@@ -5362,6 +6765,44 @@ export interface RegistryServiceController {
     metadata?: Metadata,
   ): Promise<RegisteredModel> | Observable<RegisteredModel> | RegisteredModel;
 
+  /** Renames a model; versions and aliases follow (the new name must be free). */
+
+  renameRegisteredModel(
+    request: RenameRegisteredModelRequest,
+    metadata?: Metadata,
+  ): Promise<RegisteredModel> | Observable<RegisteredModel> | RegisteredModel;
+
+  /** Deletes a model with its versions (refused while it has a production alias). */
+
+  deleteRegisteredModel(
+    request: DeleteRegisteredModelRequest,
+    metadata?: Metadata,
+  ): Promise<DeleteRegisteredModelResponse> | Observable<DeleteRegisteredModelResponse> | DeleteRegisteredModelResponse;
+
+  /** Sets a model tag. */
+
+  setRegisteredModelTag(
+    request: SetRegisteredModelTagRequest,
+    metadata?: Metadata,
+  ): Promise<RegisteredModel> | Observable<RegisteredModel> | RegisteredModel;
+
+  /** Removes a model tag. */
+
+  deleteRegisteredModelTag(
+    request: DeleteRegisteredModelTagRequest,
+    metadata?: Metadata,
+  ): Promise<RegisteredModel> | Observable<RegisteredModel> | RegisteredModel;
+
+  /** Searches models (MLflow's filter and order_by grammar), paged. */
+
+  searchRegisteredModels(
+    request: SearchRegisteredModelsRequest,
+    metadata?: Metadata,
+  ):
+    | Promise<SearchRegisteredModelsResponse>
+    | Observable<SearchRegisteredModelsResponse>
+    | SearchRegisteredModelsResponse;
+
   /** Registers a version from a stored artifact (signature inferred from the ONNX graph). */
 
   createModelVersion(
@@ -5389,6 +6830,34 @@ export interface RegistryServiceController {
     request: ListModelVersionsRequest,
     metadata?: Metadata,
   ): Promise<ListModelVersionsResponse> | Observable<ListModelVersionsResponse> | ListModelVersionsResponse;
+
+  /** Changes a version's description. */
+
+  updateModelVersion(
+    request: UpdateModelVersionRequest,
+    metadata?: Metadata,
+  ): Promise<ModelVersion> | Observable<ModelVersion> | ModelVersion;
+
+  /** Sets a version tag. */
+
+  setModelVersionTag(
+    request: SetModelVersionTagRequest,
+    metadata?: Metadata,
+  ): Promise<ModelVersion> | Observable<ModelVersion> | ModelVersion;
+
+  /** Removes a version tag. */
+
+  deleteModelVersionTag(
+    request: DeleteModelVersionTagRequest,
+    metadata?: Metadata,
+  ): Promise<ModelVersion> | Observable<ModelVersion> | ModelVersion;
+
+  /** Searches versions of all models (MLflow's filter and order_by grammar), paged. */
+
+  searchModelVersions(
+    request: SearchModelVersionsRequest,
+    metadata?: Metadata,
+  ): Promise<SearchModelVersionsResponse> | Observable<SearchModelVersionsResponse> | SearchModelVersionsResponse;
 
   /** Points an alias at a version (production follows the model's policy). */
 
@@ -5458,10 +6927,19 @@ export function RegistryServiceControllerMethods() {
       "getRegisteredModel",
       "listRegisteredModels",
       "updateRegisteredModel",
+      "renameRegisteredModel",
+      "deleteRegisteredModel",
+      "setRegisteredModelTag",
+      "deleteRegisteredModelTag",
+      "searchRegisteredModels",
       "createModelVersion",
       "getModelVersion",
       "getModelVersionByAlias",
       "listModelVersions",
+      "updateModelVersion",
+      "setModelVersionTag",
+      "deleteModelVersionTag",
+      "searchModelVersions",
       "setAlias",
       "deleteAlias",
       "approveVersion",
