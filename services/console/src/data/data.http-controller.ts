@@ -1,9 +1,11 @@
-import { Controller, Get, Param, Query, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
 import { CallerOf } from '../upstream/caller.decorator';
 import type { Caller } from '../upstream/platform-api';
 import { intParam, pagingParams, textParam } from '../upstream/query';
 import { UpstreamErrorsFilter } from '../upstream/upstream-errors.filter';
 import { DataService } from './data.service';
+import { createSnapshotBody } from './snapshot-request';
+import { SNAPSHOT_ROWS_PAGE } from './snapshot-rows';
 
 @Controller('api')
 @UseFilters(UpstreamErrorsFilter)
@@ -45,5 +47,18 @@ export class DataHttpController {
   @Get('snapshots/:id')
   snapshot(@CallerOf() caller: Caller, @Param('id') id: string) {
     return this.data.snapshot(caller, id);
+  }
+
+  @Post('snapshots') @HttpCode(200)
+  createSnapshot(@CallerOf() caller: Caller, @Body() body: unknown) {
+    return this.data.createSnapshot(caller, createSnapshotBody(body));
+  }
+
+  /** A page of a snapshot's rows as JSON (see snapshot-rows.ts): what training code outside the platform reads. */
+  @Get('snapshots/:id/rows')
+  snapshotRows(@CallerOf() caller: Caller, @Param('id') id: string, @Query() q: { offset?: string; limit?: string }) {
+    const offset = intParam(q.offset, 'offset', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 });
+    const limit = intParam(q.limit, 'limit', { min: 1, max: SNAPSHOT_ROWS_PAGE.max, fallback: SNAPSHOT_ROWS_PAGE.fallback });
+    return this.data.snapshotRows(caller, textParam(id, 'id', 64), offset, limit);
   }
 }

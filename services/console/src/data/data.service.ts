@@ -3,6 +3,8 @@ import type { Wire } from '@mlops/client';
 import type { features, ingestion } from '@mlops/contracts';
 import { type Caller, PlatformApi } from '../upstream/platform-api';
 import { type Page, nameMatches, pageOf } from '../upstream/query';
+import type { CreateSnapshotBody } from './snapshot-request';
+import { type SnapshotRowsPage, type WireSnapshotRow, checkOffset, pageOfRows } from './snapshot-rows';
 
 type Dataset = Wire<ingestion.Dataset>;
 
@@ -69,5 +71,19 @@ export class DataService {
 
   snapshot(caller: Caller, snapshotId: string) {
     return this.api.call<Wire<features.Snapshot>>(caller, 'featureStore', 'GetSnapshot', { snapshotId });
+  }
+
+  /** Builds (or finds the identical) snapshot with the caller's token: the feature store's rule (engineer) decides. */
+  createSnapshot(caller: Caller, request: CreateSnapshotBody) {
+    return this.api.call<Wire<features.Snapshot>>(caller, 'featureStore', 'CreateSnapshot', request);
+  }
+
+  /** Rows [offset, offset + limit) of a snapshot, read from its ReadSnapshot stream (which stops after the page). */
+  async snapshotRows(caller: Caller, snapshotId: string, offset: number, limit: number): Promise<SnapshotRowsPage> {
+    const snapshot = await this.snapshot(caller, snapshotId);
+    checkOffset(offset, snapshot.rowCount);
+    const stream = this.api.shared.featureStore.download<WireSnapshotRow>('ReadSnapshot', { snapshotId }, { metadata: this.api.metadata(caller) });
+    const { rows, more } = await pageOfRows(stream, offset, limit);
+    return { snapshotId, featureNames: snapshot.featureNames, rowCount: snapshot.rowCount, offset, rows, nextOffset: more ? offset + rows.length : null };
   }
 }

@@ -6,6 +6,8 @@ import { invalidParameter } from './domain/mlflow-error';
 import type { MlflowFields } from './domain/mlflow-fields';
 
 const MAX_PAGE = 1000;
+/** A run tag naming the feature-store snapshot the run trained on (examples/python/train.py sets it). */
+export const SNAPSHOT_TAG = 'mlops.snapshot_id';
 
 /**
  * MLflow's model registry API on the platform's registry: one RegistryService call per MLflow
@@ -96,7 +98,7 @@ export class MlflowRegistryService {
     const version = await this.registry<PlatformVersion>(caller, 'CreateModelVersion', {
       modelName: name,
       artifactSha256: onnx.sha256,
-      lineage: { runId, source: 'mlflow' },
+      lineage: { runId, source: 'mlflow', ...(await this.snapshotLineage(caller, run.tags[SNAPSHOT_TAG])) },
       description: f.text('description', 5000),
       tags: { ...f.tags('tags', 100, 5000), [SOURCE_TAG]: source },
       metrics: run.metrics,
@@ -131,6 +133,17 @@ export class MlflowRegistryService {
   async downloadUri(caller: Caller, f: MlflowFields) {
     const version = await this.registry<PlatformVersion>(caller, 'GetModelVersion', { modelName: f.required('name', 200), version: versionOf(f) });
     return { artifact_uri: mlflowModelVersion(version).source };
+  }
+
+  /**
+   * The data a run trained on, when its `mlops.snapshot_id` tag names a feature-store snapshot:
+   * the version's lineage then reaches the dataset version, and monitoring's drift reference
+   * (the production version's snapshot) works for models trained outside the platform too.
+   */
+  private async snapshotLineage(caller: Caller, snapshotId: string | undefined) {
+    if (!snapshotId) return {};
+    const s = await this.api.call<{ snapshotId: string; featureView: string; featureViewVersion: number; dataset: string; datasetVersion: number; datasetContentHash: string }>(caller, 'featureStore', 'GetSnapshot', { snapshotId });
+    return { snapshotId: s.snapshotId, featureView: s.featureView, featureViewVersion: s.featureViewVersion, dataset: s.dataset, datasetVersion: s.datasetVersion, datasetContentHash: s.datasetContentHash };
   }
 
   private searchRequest(f: MlflowFields, defaultPage: number) {

@@ -33,6 +33,16 @@ export class PlatformClients {
     return { snapshot, rows };
   }
 
+  /** A registered model's tags, or undefined when the registry has no such model (yet). */
+  async modelTags(name: string): Promise<Record<string, string> | undefined> {
+    try {
+      return (await firstValueFrom(this.registry.getRegisteredModel({ name }))).tags ?? {};
+    } catch (error) {
+      if ((error as { code?: number }).code === GrpcStatus.NOT_FOUND) return undefined;
+      throw Object.assign(unavailable(`registry did not answer for model "${name}"`), { cause: error });
+    }
+  }
+
   /** The production version of a model and its artifact, or undefined when there is none. */
   async production(modelName: string): Promise<{ version: registry.ModelVersion; artifact: Buffer } | undefined> {
     let version: registry.ModelVersion;
