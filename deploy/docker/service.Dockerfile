@@ -100,6 +100,8 @@ for (const pkgName of keep) {
   }
   if (!fs.existsSync(path.join(dir, 'dist'))) throw new Error(`${pkgName}: ${dir}/dist was not built`);
   fs.cpSync(path.join(dir, 'dist'), path.join('/out/app', dir, 'dist'), { recursive: true });
+  // The CLI reads its published JSON Schema (libs/cli/schema) beside dist/ at run time.
+  if (fs.existsSync(path.join(dir, 'schema'))) fs.cpSync(path.join(dir, 'schema'), path.join('/out/app', dir, 'schema'), { recursive: true });
 }
 console.log(`runtime workspaces for ${process.env.SERVICE} and the CLI: ${[...keep].map((n) => dirs[n]).join(' ')}`);
 EOF

@@ -32,7 +32,7 @@ describe('runCli', () => {
   it('exits 2 with the problem and where to find help on a usage error', async () => {
     const unknown = captureIO();
     expect(await runCli(['models', 'lst'], unknown.io)).toBe(2);
-    expect(unknown.stderr()).toBe('error: unknown command "models lst"; expected one of: list, get\nRun \'mlops models --help\' for usage.\n');
+    expect(unknown.stderr()).toBe('error: unknown command "models lst"; expected one of: list, get, create, upload\nRun \'mlops models --help\' for usage.\n');
     const incomplete = captureIO();
     expect(await runCli(['deployments', 'policy'], incomplete.io)).toBe(2);
     expect(incomplete.stderr()).toContain('error: "mlops deployments policy" needs a command: get, set');

@@ -3,6 +3,7 @@ import { loadTrainingConfig } from './config/training.config';
 import { Jobs1732800000600 } from './migrations/1732800000600-jobs';
 import { JobCorrelation1732800000900 } from './migrations/1732800000900-job-correlation';
 import { ExperimentLifecycle1732800001000 } from './migrations/1732800001000-experiment-lifecycle';
+import { TrainingSpecs1732800001100 } from './migrations/1732800001100-training-specs';
 import { Tracking1732800000500 } from './migrations/1732800000500-tracking';
 
 export const SERVICE: ServiceDefinition = {
@@ -11,7 +12,7 @@ export const SERVICE: ServiceDefinition = {
   schema: 'training',
   defaultGrpcPort: 50053,
   defaultHttpPort: 8083,
-  migrations: [Tracking1732800000500, Jobs1732800000600, JobCorrelation1732800000900, ExperimentLifecycle1732800001000],
+  migrations: [Tracking1732800000500, Jobs1732800000600, JobCorrelation1732800000900, ExperimentLifecycle1732800001000, TrainingSpecs1732800001100],
   loadConfig: loadTrainingConfig,
   grpc: { protoFiles: ['mlops/training/v1/training.proto'], packages: ['mlops.training.v1'] },
   upstream: [

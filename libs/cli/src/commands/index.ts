@@ -2,6 +2,10 @@ import type { CommandSpec } from '../command';
 import { AUTH_COMMANDS } from './auth';
 import { DATA_COMMANDS } from './data';
 import { DEPLOYMENT_COMMANDS } from './deployments';
+import { FEEDBACK_COMMANDS } from './feedback';
+import { MODEL_COMMANDS } from './models';
+import { REGISTER_COMMANDS } from './register';
+import { RESOURCE_COMMANDS } from './resources';
 import { MONITORING_COMMANDS } from './monitoring';
 import { REGISTRY_COMMANDS } from './registry';
 import { statusCommand } from './status';
@@ -27,16 +31,21 @@ export const GROUP_SUMMARIES: Record<string, string> = {
   monitoring: 'monitoring policies and the fleet',
   'monitoring policy': "how a model's traffic is watched",
   auth: 'tokens: the issuer key, service and user tokens',
+  feedback: 'ground truth for predictions (monitoring.feedback.received.v1)',
 };
 
 /** Every command, in the order `mlops --help` lists them (`demo`: the closed loop, src/demo/). */
 export const COMMANDS: CommandSpec[] = [
   statusCommand,
   ...DATA_COMMANDS,
+  ...REGISTER_COMMANDS,
+  ...RESOURCE_COMMANDS,
   ...TRAINING_COMMANDS,
   ...REGISTRY_COMMANDS,
+  ...MODEL_COMMANDS,
   ...DEPLOYMENT_COMMANDS,
   ...MONITORING_COMMANDS,
+  ...FEEDBACK_COMMANDS,
   timelineCommand,
   ...AUTH_COMMANDS,
   tailCommand,

@@ -19,13 +19,18 @@ export class DatasetsService {
     private readonly logger: JsonLogger,
   ) {}
 
-  /** Registers a dataset or evolves its schema; the same definition again changes nothing. */
-  async register(spec: DatasetSpec): Promise<StoredDataset> {
+  /**
+   * Registers a dataset or evolves its schema; the same definition again changes nothing. With
+   * `validateOnly` every check runs but nothing is stored: the answer is the dataset as it would
+   * be (a new dataset or schema version is not created, so its created time is now).
+   */
+  async register(spec: DatasetSpec, { validateOnly = false } = {}): Promise<StoredDataset> {
     const problems = specProblems(spec);
     if (problems.length > 0) throw invalidArgument(`invalid dataset definition: ${problems.join('; ')}`);
     return this.dataSource.transaction(async (manager) => {
       const exists = await this.repository.lock(manager, spec.dataset);
       const current = exists ? await this.repository.find(spec.dataset, 0, manager) : undefined;
+      if (validateOnly) return this.preview(spec, current);
       if (!current) {
         await this.repository.insertSchema(manager, spec, 1).catch((error: { code?: string }) => {
           throw error.code === '23505' ? alreadyExists(`dataset "${spec.dataset}" was registered concurrently; retry`) : error;
@@ -43,6 +48,15 @@ export class DatasetsService {
       this.cache.delete(spec.dataset);
       return (await this.repository.find(spec.dataset, 0, manager))!;
     });
+  }
+
+  /** What register would store, or throw: the same comparison, no writes. */
+  private preview(spec: DatasetSpec, current: StoredDataset | undefined): StoredDataset {
+    if (!current) return { schema: { ...spec, schemaVersion: 1, createdAt: new Date() }, recordCount: 0 };
+    const change = compareSchemas(current.schema, spec);
+    if (change.kind === 'identical') return current;
+    if (change.kind === 'incompatible') throw failedPrecondition(`incompatible change to dataset "${spec.dataset}": ${change.reasons.join('; ')}`);
+    return { schema: { ...spec, schemaVersion: current.schema.schemaVersion + 1, createdAt: new Date() }, recordCount: current.recordCount };
   }
 
   async get(dataset: string, schemaVersion = 0): Promise<StoredDataset> {

@@ -10,7 +10,7 @@ export class DatasetsGrpcController {
 
   @GrpcMethod('IngestionService', 'RegisterDataset')
   async registerDataset(request: ingestion.RegisterDatasetRequest): Promise<ingestion.Dataset> {
-    return toDatasetMessage(await this.datasets.register(toDatasetSpec(request)));
+    return toDatasetMessage(await this.datasets.register(toDatasetSpec(request), { validateOnly: request.validateOnly ?? false }));
   }
 
   @GrpcMethod('IngestionService', 'GetDataset')

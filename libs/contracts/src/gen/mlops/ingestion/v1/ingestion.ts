@@ -164,6 +164,11 @@ export interface RegisterDatasetRequest {
   versionEveryRecords: number;
   /** Cut a new dataset version this often (seconds) when records arrived since the last one; 0 = off. */
   versionEverySeconds: number;
+  /**
+   * Check only: the definition is validated and compared with the current schema (an incompatible
+   * change is FAILED_PRECONDITION with the reasons), nothing is stored; the answer is the current dataset.
+   */
+  validateOnly: boolean;
 }
 
 /** A dataset and its current schema. */
@@ -606,6 +611,7 @@ function createBaseRegisterDatasetRequest(): RegisterDatasetRequest {
     description: "",
     versionEveryRecords: 0,
     versionEverySeconds: 0,
+    validateOnly: false,
   };
 }
 
@@ -634,6 +640,9 @@ export const RegisterDatasetRequest: MessageFns<RegisterDatasetRequest> = {
     }
     if (message.versionEverySeconds !== 0) {
       writer.uint32(64).int64(message.versionEverySeconds);
+    }
+    if (message.validateOnly !== false) {
+      writer.uint32(72).bool(message.validateOnly);
     }
     return writer;
   },
@@ -715,6 +724,14 @@ export const RegisterDatasetRequest: MessageFns<RegisterDatasetRequest> = {
             message.versionEverySeconds = longToNumber(reader.int64());
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.validateOnly = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -757,6 +774,11 @@ export const RegisterDatasetRequest: MessageFns<RegisterDatasetRequest> = {
         : isSet(object.version_every_seconds)
         ? globalThis.Number(object.version_every_seconds)
         : 0,
+      validateOnly: isSet(object.validateOnly)
+        ? globalThis.Boolean(object.validateOnly)
+        : isSet(object.validate_only)
+        ? globalThis.Boolean(object.validate_only)
+        : false,
     };
   },
 
@@ -786,6 +808,9 @@ export const RegisterDatasetRequest: MessageFns<RegisterDatasetRequest> = {
     if (message.versionEverySeconds !== 0) {
       obj.versionEverySeconds = Math.round(message.versionEverySeconds);
     }
+    if (message.validateOnly !== false) {
+      obj.validateOnly = message.validateOnly;
+    }
     return obj;
   },
 
@@ -802,6 +827,7 @@ export const RegisterDatasetRequest: MessageFns<RegisterDatasetRequest> = {
     message.description = object.description ?? "";
     message.versionEveryRecords = object.versionEveryRecords ?? 0;
     message.versionEverySeconds = object.versionEverySeconds ?? 0;
+    message.validateOnly = object.validateOnly ?? false;
     return message;
   },
 };

@@ -759,6 +759,52 @@ export interface ListTrainingJobsResponse {
   nextPageToken: string;
 }
 
+/**
+ * A named training job template: what `mlops apply` keeps for a TrainingSpec resource. The
+ * schedule is stored with it; the service does not run schedules (yet): a scheduler submits
+ * `job` with a key of its own.
+ */
+export interface TrainingSpec {
+  /** Spec name: [a-z][a-z0-9_-]*, at most 63 characters. */
+  name: string;
+  /** The job it submits (idempotency_key and trigger are set per submission, so they stay empty). */
+  job:
+    | SubmitTrainingJobRequest
+    | undefined;
+  /** Cron expression, five fields (minute hour day-of-month month day-of-week, UTC); empty for none. */
+  schedule: string;
+  /** Free-text description. */
+  description: string;
+  /** Revision, from 1; bumped by each change (the same spec again changes nothing). */
+  revision: number;
+  /** When it was first stored, Unix epoch milliseconds (set by the server). */
+  createdAtMs: number;
+  /** When it last changed, Unix epoch milliseconds (set by the server). */
+  updatedAtMs: number;
+}
+
+/** Names a training spec. */
+export interface GetTrainingSpecRequest {
+  /** Spec name. */
+  name: string;
+}
+
+/** Asks for training specs. */
+export interface ListTrainingSpecsRequest {
+  /** At most this many, by name; 0 means 100 (at most 1000). */
+  limit: number;
+  /** Continue after the last page: its next_page_token. */
+  pageToken: string;
+}
+
+/** Training specs, by name. */
+export interface ListTrainingSpecsResponse {
+  /** The specs. */
+  specs: TrainingSpec[];
+  /** Set when more specs follow. */
+  nextPageToken: string;
+}
+
 function createBaseExperiment(): Experiment {
   return { name: "", tags: {}, runCount: 0, createdAtMs: 0, experimentId: "", lifecycleStage: "", lastUpdateTimeMs: 0 };
 }
@@ -7127,6 +7173,426 @@ export const ListTrainingJobsResponse: MessageFns<ListTrainingJobsResponse> = {
   },
 };
 
+function createBaseTrainingSpec(): TrainingSpec {
+  return { name: "", job: undefined, schedule: "", description: "", revision: 0, createdAtMs: 0, updatedAtMs: 0 };
+}
+
+export const TrainingSpec: MessageFns<TrainingSpec> = {
+  encode(message: TrainingSpec, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.job !== undefined) {
+      SubmitTrainingJobRequest.encode(message.job, writer.uint32(18).fork()).join();
+    }
+    if (message.schedule !== "") {
+      writer.uint32(26).string(message.schedule);
+    }
+    if (message.description !== "") {
+      writer.uint32(34).string(message.description);
+    }
+    if (message.revision !== 0) {
+      writer.uint32(40).int32(message.revision);
+    }
+    if (message.createdAtMs !== 0) {
+      writer.uint32(48).int64(message.createdAtMs);
+    }
+    if (message.updatedAtMs !== 0) {
+      writer.uint32(56).int64(message.updatedAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TrainingSpec {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTrainingSpec();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.job = SubmitTrainingJobRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.schedule = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.revision = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.createdAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.updatedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TrainingSpec {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      job: isSet(object.job) ? SubmitTrainingJobRequest.fromJSON(object.job) : undefined,
+      schedule: isSet(object.schedule) ? globalThis.String(object.schedule) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      revision: isSet(object.revision) ? globalThis.Number(object.revision) : 0,
+      createdAtMs: isSet(object.createdAtMs)
+        ? globalThis.Number(object.createdAtMs)
+        : isSet(object.created_at_ms)
+        ? globalThis.Number(object.created_at_ms)
+        : 0,
+      updatedAtMs: isSet(object.updatedAtMs)
+        ? globalThis.Number(object.updatedAtMs)
+        : isSet(object.updated_at_ms)
+        ? globalThis.Number(object.updated_at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: TrainingSpec): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.job !== undefined) {
+      obj.job = SubmitTrainingJobRequest.toJSON(message.job);
+    }
+    if (message.schedule !== "") {
+      obj.schedule = message.schedule;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.revision !== 0) {
+      obj.revision = Math.round(message.revision);
+    }
+    if (message.createdAtMs !== 0) {
+      obj.createdAtMs = Math.round(message.createdAtMs);
+    }
+    if (message.updatedAtMs !== 0) {
+      obj.updatedAtMs = Math.round(message.updatedAtMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TrainingSpec>, I>>(base?: I): TrainingSpec {
+    return TrainingSpec.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TrainingSpec>, I>>(object: I): TrainingSpec {
+    const message = createBaseTrainingSpec();
+    message.name = object.name ?? "";
+    message.job = (object.job !== undefined && object.job !== null)
+      ? SubmitTrainingJobRequest.fromPartial(object.job)
+      : undefined;
+    message.schedule = object.schedule ?? "";
+    message.description = object.description ?? "";
+    message.revision = object.revision ?? 0;
+    message.createdAtMs = object.createdAtMs ?? 0;
+    message.updatedAtMs = object.updatedAtMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetTrainingSpecRequest(): GetTrainingSpecRequest {
+  return { name: "" };
+}
+
+export const GetTrainingSpecRequest: MessageFns<GetTrainingSpecRequest> = {
+  encode(message: GetTrainingSpecRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTrainingSpecRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTrainingSpecRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTrainingSpecRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: GetTrainingSpecRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTrainingSpecRequest>, I>>(base?: I): GetTrainingSpecRequest {
+    return GetTrainingSpecRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTrainingSpecRequest>, I>>(object: I): GetTrainingSpecRequest {
+    const message = createBaseGetTrainingSpecRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseListTrainingSpecsRequest(): ListTrainingSpecsRequest {
+  return { limit: 0, pageToken: "" };
+}
+
+export const ListTrainingSpecsRequest: MessageFns<ListTrainingSpecsRequest> = {
+  encode(message: ListTrainingSpecsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.limit !== 0) {
+      writer.uint32(8).int32(message.limit);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTrainingSpecsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTrainingSpecsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTrainingSpecsRequest {
+    return {
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListTrainingSpecsRequest): unknown {
+    const obj: any = {};
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTrainingSpecsRequest>, I>>(base?: I): ListTrainingSpecsRequest {
+    return ListTrainingSpecsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTrainingSpecsRequest>, I>>(object: I): ListTrainingSpecsRequest {
+    const message = createBaseListTrainingSpecsRequest();
+    message.limit = object.limit ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListTrainingSpecsResponse(): ListTrainingSpecsResponse {
+  return { specs: [], nextPageToken: "" };
+}
+
+export const ListTrainingSpecsResponse: MessageFns<ListTrainingSpecsResponse> = {
+  encode(message: ListTrainingSpecsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.specs) {
+      TrainingSpec.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTrainingSpecsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTrainingSpecsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.specs.push(TrainingSpec.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTrainingSpecsResponse {
+    return {
+      specs: globalThis.Array.isArray(object?.specs) ? object.specs.map((e: any) => TrainingSpec.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListTrainingSpecsResponse): unknown {
+    const obj: any = {};
+    if (message.specs?.length) {
+      obj.specs = message.specs.map((e) => TrainingSpec.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTrainingSpecsResponse>, I>>(base?: I): ListTrainingSpecsResponse {
+    return ListTrainingSpecsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTrainingSpecsResponse>, I>>(object: I): ListTrainingSpecsResponse {
+    const message = createBaseListTrainingSpecsResponse();
+    message.specs = object.specs?.map((e) => TrainingSpec.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
 /** Training API. */
 
 export interface TrainingServiceClient {
@@ -7213,6 +7679,18 @@ export interface TrainingServiceClient {
   /** Finds runs by params, metrics, tags and attributes. */
 
   searchRuns(request: SearchRunsRequest, metadata?: Metadata): Observable<SearchRunsResponse>;
+
+  /** Stores a training spec, or changes it (the same spec again changes nothing). */
+
+  putTrainingSpec(request: TrainingSpec, metadata?: Metadata): Observable<TrainingSpec>;
+
+  /** Returns a training spec. */
+
+  getTrainingSpec(request: GetTrainingSpecRequest, metadata?: Metadata): Observable<TrainingSpec>;
+
+  /** Lists training specs by name. */
+
+  listTrainingSpecs(request: ListTrainingSpecsRequest, metadata?: Metadata): Observable<ListTrainingSpecsResponse>;
 }
 
 /** Training API. */
@@ -7343,6 +7821,27 @@ export interface TrainingServiceController {
     request: SearchRunsRequest,
     metadata?: Metadata,
   ): Promise<SearchRunsResponse> | Observable<SearchRunsResponse> | SearchRunsResponse;
+
+  /** Stores a training spec, or changes it (the same spec again changes nothing). */
+
+  putTrainingSpec(
+    request: TrainingSpec,
+    metadata?: Metadata,
+  ): Promise<TrainingSpec> | Observable<TrainingSpec> | TrainingSpec;
+
+  /** Returns a training spec. */
+
+  getTrainingSpec(
+    request: GetTrainingSpecRequest,
+    metadata?: Metadata,
+  ): Promise<TrainingSpec> | Observable<TrainingSpec> | TrainingSpec;
+
+  /** Lists training specs by name. */
+
+  listTrainingSpecs(
+    request: ListTrainingSpecsRequest,
+    metadata?: Metadata,
+  ): Promise<ListTrainingSpecsResponse> | Observable<ListTrainingSpecsResponse> | ListTrainingSpecsResponse;
 }
 
 export function TrainingServiceControllerMethods() {
@@ -7369,6 +7868,9 @@ export function TrainingServiceControllerMethods() {
       "getMetricHistory",
       "getMetricHistories",
       "searchRuns",
+      "putTrainingSpec",
+      "getTrainingSpec",
+      "listTrainingSpecs",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
