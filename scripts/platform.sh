@@ -60,6 +60,7 @@ wait_ready() {
 
 cmd_up() {
   echo "[1/6] installing what is missing"; bash scripts/setup.sh
+  source scripts/env.sh # again, for the Postgres server the set-up settled on (DATABASE_URL)
   echo "[2/6] building"; npx nx run-many -t build --outputStyle=static >/dev/null && echo "  build ok"
   echo "[3/6] tokens ($MLOPS_AUTH_DIR)"
   # Keeps the issuer key of an earlier run and issues fresh 30-day tokens for the services and the CLI.

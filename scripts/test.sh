@@ -7,13 +7,14 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$MLOPS_ROOT"
-export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mlops_test}"
 
 started=$SECONDS
 step() { printf '\n=== %s (%ss)\n' "$1" $((SECONDS - started)); }
 
 step "set-up"
 bash scripts/setup.sh
+# Again, for the Postgres server the set-up settled on (TEST_DATABASE_URL, unless the caller set it).
+source scripts/env.sh
 
 step "contracts"
 bash scripts/gen-proto.sh --check
