@@ -172,6 +172,24 @@ describe('Python training code against the platform', () => {
       }, { timeoutMs: 30_000, what: `the timeline of ${correlationId}` }).finally(() => monitoring.close());
       checked(`registry.model-version.registered.v1 for version 2 carries x-correlation-id ${correlationId}; monitoring's timeline of it: ${steps.join(' -> ')}`);
 
+      // The versions deploy by the model's policy like a built-in trainer's: the first all at
+      // once (nothing in production yet), the retrained one as a canary beside it, in the saga.
+      const deployments = grpcClient(platform.service('serving').grpcAddress, 'mlops/serving/v1/serving.proto', 'mlops.serving.v1.DeploymentService');
+      try {
+        const rollouts = await waitFor(async () => {
+          const { deployments: list } = await deployments.ListDeployments({ modelName: model });
+          const first = list.find((d: { candidateVersion: number; state: string }) => d.candidateVersion === 1 && d.state === 'DEPLOYMENT_STATE_PROMOTED');
+          const canary = list.find((d: { candidateVersion: number }) => d.candidateVersion === 2);
+          return first && canary && { first, canary };
+        }, { timeoutMs: 60_000, what: `the deployments of ${model} versions 1 and 2` });
+        expect(rollouts.first).toMatchObject({ strategy: 'STRATEGY_BASIC', stableVersion: 0, startedBy: 'registry' });
+        expect(rollouts.canary).toMatchObject({ strategy: 'STRATEGY_CANARY', stableVersion: 1, candidateVersion: 2, startedBy: 'registry', correlationId });
+        expect(['DEPLOYMENT_STATE_PROGRESSING', 'DEPLOYMENT_STATE_PROMOTING', 'DEPLOYMENT_STATE_PROMOTED']).toContain(rollouts.canary.state);
+        checked(`serving deployed version 1 by the basic strategy (nothing in production before it) and started version 2 as a canary beside stable version 1 (${rollouts.canary.state}, ${rollouts.canary.candidateWeightPercent}% of traffic), started by the registry event in saga ${correlationId}`);
+      } finally {
+        deployments.close();
+      }
+
       const training = platform.service('training');
       await training.proc.waitForLog((l) => l.msg === 'training request left to the external trainer' && l.requestId === request.requestId, 30_000);
       const trainingApi = grpcClient(training.grpcAddress, 'mlops/training/v1/training.proto', 'mlops.training.v1.TrainingService');
