@@ -28,7 +28,7 @@ describe('training jobs', () => {
   let models: ReturnType<typeof grpcClient>;
   let api: ReturnType<typeof grpcClient>;
   const name = (prefix: string) => uniqueName(prefix).replace(/_/g, '-');
-  const trainingEnv = () => ({ FEATURE_STORE_GRPC_URL: store.grpcAddress, REGISTRY_GRPC_URL: registry.grpcAddress, TRAINING_JOB_HEARTBEAT_MS: '300', TRAINING_JOB_STALE_SECONDS: '3' });
+  const trainingEnv = () => ({ FEATURE_STORE_GRPC_URL: store.grpcAddress, REGISTRY_GRPC_URL: registry.grpcAddress, TRAINING_JOB_HEARTBEAT_MS: '300', TRAINING_JOB_STALE_SECONDS: '3', TRAINING_SCHEDULE_TICK_MS: '250' });
 
   /** 400 customers; churned when x1 + x2 > 1 (a learnable rule), 5% of labels flipped. */
   async function customers(): Promise<{ dataset: string; view: string }> {
@@ -139,6 +139,38 @@ describe('training jobs', () => {
     });
     expect(completed).toEqual([`${model}-saga`]);
   });
+
+  it('runs a training spec on its schedule: one job per firing, trigger "schedule", recorded on the spec', async () => {
+    const { view } = await customers();
+    const model = name('nightly');
+    const spec = { name: name('every-minute'), schedule: '* * * * *', job: { modelName: model, featureView: view, cutDatasetVersion: true, algorithm: 'ALGORITHM_LOGISTIC_REGRESSION' } };
+    const before = Date.now();
+    const put = await api.PutTrainingSpec(spec);
+    const firing = Number(put.nextRunAtMs);
+    // Armed at the next whole minute after the put, never backdated.
+    expect(firing % 60_000).toBe(0);
+    expect(firing).toBeGreaterThan(before - 1000);
+    expect(firing).toBeLessThanOrEqual(Date.now() + 60_000);
+    expect(put).toMatchObject({ revision: 1, lastRunAtMs: 0, lastJobId: '' });
+    expect(await api.PutTrainingSpec(spec)).toMatchObject({ revision: 1, nextRunAtMs: put.nextRunAtMs });
+
+    const job = await waitFor(async () => (await api.ListTrainingJobs({ modelName: model })).jobs[0], { timeoutMs: 80_000, intervalMs: 250, what: `the job of ${spec.name}'s firing at ${new Date(firing).toISOString()}` });
+    expect(job.idempotencyKey).toBe(`schedule:${spec.name}:${firing}`);
+    const done = await finished(job.jobId);
+    expect(done.status).toBe('JOB_STATUS_SUCCEEDED');
+    expect((await api.GetRun({ runId: done.runId })).tags.trigger).toBe('schedule');
+    const after = await api.GetTrainingSpec({ name: spec.name });
+    expect(after).toMatchObject({ revision: 1, lastRunAtMs: firing, lastJobId: job.jobId, lastError: '' });
+    expect(Number(after.nextRunAtMs)).toBeGreaterThanOrEqual(firing + 60_000);
+    // Many ticks passed over the firing (every 250 ms): it submitted one job.
+    const jobs = (await api.ListTrainingJobs({ modelName: model })).jobs.filter((j: { idempotencyKey: string }) => j.idempotencyKey === job.idempotencyKey);
+    expect(jobs).toHaveLength(1);
+
+    // No schedule: nothing is armed any more.
+    // (A changed spec used to fail INTERNAL here: typeorm answers an UPDATE with [rows, count].)
+    const off = await api.PutTrainingSpec({ ...spec, schedule: '' });
+    expect(off).toMatchObject({ revision: 2, nextRunAtMs: 0, lastJobId: job.jobId });
+  }, 150_000);
 
   it('gates a new model on the production model, evaluated on the same test rows', async () => {
     const { view } = await customers();

@@ -22,5 +22,6 @@ import { RunRequestedConsumer } from './transport/run-requested.consumer';
     JobsService,
     RunRequestedConsumer,
   ],
+  exports: [JobsService, TRAINING_CONFIG],
 })
 export class JobsModule {}

@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { invalidArgument, notFound } from '@mlops/errors';
 import { canonicalJson, pageFrom, pageSize } from '@mlops/persistence';
-import { type StoredTrainingSpec, type TrainingSpecInput, trainingSpecProblems } from './domain/training-spec';
+import { type StoredTrainingSpec, type TrainingSpecInput, nextFireAfter, trainingSpecProblems } from './domain/training-spec';
 import { TrainingSpecsRepository } from './training-specs.repository';
 
 const NAME_TOKEN = /^[a-z][a-z0-9_-]{0,62}$/;
 
-/** Training specs: stored job templates. Putting the same spec again changes nothing. */
+/**
+ * Training specs: stored job templates. Putting the same spec again changes nothing; a new or
+ * changed schedule is armed at its next firing after now (a firing is never backdated).
+ */
 @Injectable()
 export class TrainingSpecsService {
   constructor(private readonly repository: TrainingSpecsRepository) {}
@@ -14,12 +17,14 @@ export class TrainingSpecsService {
   async put(spec: TrainingSpecInput): Promise<StoredTrainingSpec> {
     const problems = trainingSpecProblems(spec);
     if (problems.length > 0) throw invalidArgument(`invalid training spec: ${problems.join('; ')}`);
+    const armed = spec.schedule ? nextFireAfter(spec.schedule, new Date()) : null;
     return this.repository.transaction(async (manager) => {
-      const inserted = await this.repository.insert(manager, spec);
+      const inserted = await this.repository.insert(manager, spec, armed);
       if (inserted) return inserted;
       const current = (await this.repository.lock(manager, spec.name))!;
       const same = canonicalJson(current.job) === canonicalJson(spec.job) && current.schedule === spec.schedule && current.description === spec.description;
-      return same ? current : this.repository.update(manager, spec);
+      if (same) return current;
+      return this.repository.update(manager, spec, current.schedule === spec.schedule ? current.nextRunAt : armed);
     });
   }
 

@@ -1,6 +1,9 @@
+import { CronExpressionParser } from 'cron-parser';
+
 /**
  * A training spec: a named job template (the SubmitTrainingJobRequest as proto JSON) and an
- * optional schedule. The service stores schedules but does not run them.
+ * optional schedule (cron, five fields, UTC) on which the service submits the template
+ * (spec-scheduler.ts), as a Kubernetes CronJob runs its job template.
  */
 export interface TrainingSpecInput {
   name: string;
@@ -14,6 +17,20 @@ export interface StoredTrainingSpec extends TrainingSpecInput {
   revision: number;
   createdAt: Date;
   updatedAt: Date;
+  /** When the schedule next fires (null without a schedule, or before the scheduler armed it). */
+  nextRunAt: Date | null;
+  /** The last firing: when it was due, the job it submitted, or why it submitted none. */
+  lastRunAt: Date | null;
+  lastJobId: string;
+  lastError: string;
+}
+
+/**
+ * The first time after `after` (exclusive) that a valid, non-empty schedule fires, in UTC. Both
+ * day fields restricted means either may match, as in cron and cron-parser.
+ */
+export function nextFireAfter(schedule: string, after: Date): Date {
+  return CronExpressionParser.parse(schedule, { currentDate: after, tz: 'UTC' }).next().toDate();
 }
 
 const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
@@ -52,7 +69,14 @@ export function scheduleProblems(schedule: string): string[] {
   if (schedule === '') return [];
   const fields = schedule.trim().split(/\s+/);
   if (fields.length !== 5) return [`schedule "${schedule}" must have five fields (minute hour day-of-month month day-of-week), has ${fields.length}`];
-  return fields.flatMap((text, i) => cronFieldProblems(text, CRON_FIELDS[i]!)).map((p) => `schedule "${schedule}": ${p}`);
+  const problems = fields.flatMap((text, i) => cronFieldProblems(text, CRON_FIELDS[i]!)).map((p) => `schedule "${schedule}": ${p}`);
+  if (problems.length > 0) return problems;
+  try {
+    nextFireAfter(schedule, new Date());
+  } catch {
+    return [`schedule "${schedule}" never fires: no month has the day it names`];
+  }
+  return [];
 }
 
 /** Problems of the spec's own fields (the job template is checked as a submission would be). */

@@ -24,6 +24,10 @@ function toMessage(spec: StoredTrainingSpec): training.TrainingSpec {
     revision: spec.revision,
     createdAtMs: new Date(spec.createdAt).getTime(),
     updatedAtMs: new Date(spec.updatedAt).getTime(),
+    nextRunAtMs: spec.nextRunAt ? new Date(spec.nextRunAt).getTime() : 0,
+    lastRunAtMs: spec.lastRunAt ? new Date(spec.lastRunAt).getTime() : 0,
+    lastJobId: spec.lastJobId,
+    lastError: spec.lastError,
   };
 }
 

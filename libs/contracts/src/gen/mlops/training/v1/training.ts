@@ -781,6 +781,14 @@ export interface TrainingSpec {
   createdAtMs: number;
   /** When it last changed, Unix epoch milliseconds (set by the server). */
   updatedAtMs: number;
+  /** When the schedule next submits the job, Unix epoch milliseconds (0 without a schedule; set by the server). */
+  nextRunAtMs: number;
+  /** When the schedule last fired (the firing's due time), Unix epoch milliseconds; 0 before the first (set by the server). */
+  lastRunAtMs: number;
+  /** The job the last firing submitted; empty when it submitted none (set by the server). */
+  lastJobId: string;
+  /** Why the last firing submitted no job; empty when it did (set by the server). */
+  lastError: string;
 }
 
 /** Names a training spec. */
@@ -7174,7 +7182,19 @@ export const ListTrainingJobsResponse: MessageFns<ListTrainingJobsResponse> = {
 };
 
 function createBaseTrainingSpec(): TrainingSpec {
-  return { name: "", job: undefined, schedule: "", description: "", revision: 0, createdAtMs: 0, updatedAtMs: 0 };
+  return {
+    name: "",
+    job: undefined,
+    schedule: "",
+    description: "",
+    revision: 0,
+    createdAtMs: 0,
+    updatedAtMs: 0,
+    nextRunAtMs: 0,
+    lastRunAtMs: 0,
+    lastJobId: "",
+    lastError: "",
+  };
 }
 
 export const TrainingSpec: MessageFns<TrainingSpec> = {
@@ -7199,6 +7219,18 @@ export const TrainingSpec: MessageFns<TrainingSpec> = {
     }
     if (message.updatedAtMs !== 0) {
       writer.uint32(56).int64(message.updatedAtMs);
+    }
+    if (message.nextRunAtMs !== 0) {
+      writer.uint32(64).int64(message.nextRunAtMs);
+    }
+    if (message.lastRunAtMs !== 0) {
+      writer.uint32(72).int64(message.lastRunAtMs);
+    }
+    if (message.lastJobId !== "") {
+      writer.uint32(82).string(message.lastJobId);
+    }
+    if (message.lastError !== "") {
+      writer.uint32(90).string(message.lastError);
     }
     return writer;
   },
@@ -7272,6 +7304,38 @@ export const TrainingSpec: MessageFns<TrainingSpec> = {
             message.updatedAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.nextRunAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.lastRunAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.lastJobId = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.lastError = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -7301,6 +7365,26 @@ export const TrainingSpec: MessageFns<TrainingSpec> = {
         : isSet(object.updated_at_ms)
         ? globalThis.Number(object.updated_at_ms)
         : 0,
+      nextRunAtMs: isSet(object.nextRunAtMs)
+        ? globalThis.Number(object.nextRunAtMs)
+        : isSet(object.next_run_at_ms)
+        ? globalThis.Number(object.next_run_at_ms)
+        : 0,
+      lastRunAtMs: isSet(object.lastRunAtMs)
+        ? globalThis.Number(object.lastRunAtMs)
+        : isSet(object.last_run_at_ms)
+        ? globalThis.Number(object.last_run_at_ms)
+        : 0,
+      lastJobId: isSet(object.lastJobId)
+        ? globalThis.String(object.lastJobId)
+        : isSet(object.last_job_id)
+        ? globalThis.String(object.last_job_id)
+        : "",
+      lastError: isSet(object.lastError)
+        ? globalThis.String(object.lastError)
+        : isSet(object.last_error)
+        ? globalThis.String(object.last_error)
+        : "",
     };
   },
 
@@ -7327,6 +7411,18 @@ export const TrainingSpec: MessageFns<TrainingSpec> = {
     if (message.updatedAtMs !== 0) {
       obj.updatedAtMs = Math.round(message.updatedAtMs);
     }
+    if (message.nextRunAtMs !== 0) {
+      obj.nextRunAtMs = Math.round(message.nextRunAtMs);
+    }
+    if (message.lastRunAtMs !== 0) {
+      obj.lastRunAtMs = Math.round(message.lastRunAtMs);
+    }
+    if (message.lastJobId !== "") {
+      obj.lastJobId = message.lastJobId;
+    }
+    if (message.lastError !== "") {
+      obj.lastError = message.lastError;
+    }
     return obj;
   },
 
@@ -7344,6 +7440,10 @@ export const TrainingSpec: MessageFns<TrainingSpec> = {
     message.revision = object.revision ?? 0;
     message.createdAtMs = object.createdAtMs ?? 0;
     message.updatedAtMs = object.updatedAtMs ?? 0;
+    message.nextRunAtMs = object.nextRunAtMs ?? 0;
+    message.lastRunAtMs = object.lastRunAtMs ?? 0;
+    message.lastJobId = object.lastJobId ?? "";
+    message.lastError = object.lastError ?? "";
     return message;
   },
 };
