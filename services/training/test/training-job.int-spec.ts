@@ -110,6 +110,12 @@ describe('training jobs', () => {
     expect(run.reproducibility).toMatchObject({ snapshotContentHash: snapshot.contentHash, seed: 3 });
     const curve = await api.GetMetricHistory({ runId: job.runId, key: 'validation_loss' });
     expect(curve.metrics.length).toBeGreaterThan(1);
+    // Once the gate passed, the winner was fit again on all 400 rows; the run records both fits.
+    expect(run.tags.refit).toBe('all_rows');
+    expect(run.metrics.refit_rows).toBe(400);
+    expect(run.params).toMatchObject({ refit_max_iterations: '40', refit_early_stopping_rounds: '0', early_stopping_rounds: '0' });
+    const refitCurve = await api.GetMetricHistory({ runId: job.runId, key: 'refit_train_loss' });
+    expect(refitCurve.metrics.map((m: { step: number }) => m.step)).toEqual(Array.from({ length: 40 }, (_, i) => i));
 
     const version = await waitFor(async () => (await models.ListModelVersions({ modelName: model }).catch(() => ({ versions: [] }))).versions[0], { timeoutMs: 30_000, what: 'the registered version' });
     expect(version).toMatchObject({ version: 1, status: 'VERSION_STATUS_READY', artifactSha256: job.artifactSha256 });
@@ -176,8 +182,10 @@ describe('training jobs', () => {
     const { view } = await customers();
     const model = name('gated');
     const base = { modelName: model, featureView: view, cutDatasetVersion: true, seed: 5 };
-    const first = await finished((await api.SubmitTrainingJob({ ...base, idempotencyKey: `${model}-a`, algorithm: 'ALGORITHM_GRADIENT_BOOSTED_TREES', hyperparameters: { max_iterations: 40, min_samples_leaf: 5 } })).jobId);
+    const first = await finished((await api.SubmitTrainingJob({ ...base, idempotencyKey: `${model}-a`, algorithm: 'ALGORITHM_GRADIENT_BOOSTED_TREES', hyperparameters: { max_iterations: 40, min_samples_leaf: 5 }, refit: false })).jobId);
     expect(first.status).toBe('JOB_STATUS_SUCCEEDED');
+    // refit: false registers the model fit on the training part only.
+    expect((await api.GetRun({ runId: first.runId })).tags.refit).toBeUndefined();
     await waitFor(async () => (await models.ListModelVersions({ modelName: model }).catch(() => ({ versions: [] }))).versions.length === 1);
     await models.SetAlias({ modelName: model, alias: 'production', version: 1 });
 
@@ -188,6 +196,8 @@ describe('training jobs', () => {
     expect(second.gateReason).toContain('vs production');
     expect(second.gatePassed).toBe(second.metrics.accuracy >= second.productionMetrics.accuracy);
     expect(second.gatePassed).toBe(false);
+    // A model that failed the gate is not refit.
+    expect((await api.GetRun({ runId: second.runId })).tags.refit).toBeUndefined();
     await new Promise((r) => setTimeout(r, 2000));
     expect((await models.ListModelVersions({ modelName: model })).versions).toHaveLength(1);
   });

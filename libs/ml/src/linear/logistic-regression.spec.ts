@@ -78,6 +78,32 @@ describe(`fitLogisticRegression reaches scikit-learn ${fixtures.sklearn}'s optim
   });
 });
 
+// make_pipeline(StandardScaler(), LogisticRegression(C=1)) folded back onto the raw features
+// (scripts/fixtures/logistic_pipeline_fixtures.py).
+const pipeline: { sklearn: string; cases: { dataset: string; train: number[]; test: number[]; coef: number[][]; intercept: number[]; testProba: number[][]; testAccuracy: number }[] } = JSON.parse(
+  readFileSync(join(FIXTURES, 'logistic-pipeline.fixtures.json'), 'utf8'),
+);
+
+describe(`fitLogisticRegression with standardize reaches scikit-learn ${pipeline.sklearn}'s StandardScaler + LogisticRegression`, () => {
+  it.each(pipeline.cases.map((c) => [c.dataset, c] as const))('%s', (_name, c) => {
+    const { X, y, featureNames } = load(c.dataset);
+    const { model, info } = fitLogisticRegressionWithInfo(selectRows(X, c.train), selectValues(y, c.train), { C: 1, featureNames, standardize: true });
+    expect(info.converged).toBe(true);
+    expect(relativeError(model.coef, c.coef)).toBeLessThan(1e-6);
+    expect(relativeError([model.intercept], [c.intercept])).toBeLessThan(1e-6);
+    const proba = predictLogisticProba(model, selectRows(X, c.test)).map((row) => Array.from(row));
+    expect(Math.max(...proba.flat().map((p, i) => Math.abs(p - c.testProba.flat()[i])))).toBeLessThan(1e-6);
+    expect(accuracy(selectValues(y, c.test), predictLogisticClass(model, selectRows(X, c.test)))).toBe(c.testAccuracy);
+  });
+
+  it('differs from the raw-feature penalty when the features differ in scale', () => {
+    const { X, y, featureNames } = load('breast_cancer');
+    const raw = fitLogisticRegression(X, y, { featureNames });
+    const scaled = fitLogisticRegression(X, y, { featureNames, standardize: true });
+    expect(relativeError(raw.coef, scaled.coef)).toBeGreaterThan(0.01);
+  });
+});
+
 describe('fitLogisticRegression', () => {
   const featureNames = ['a', 'b'];
   const X = fromRows([[0, 1], [1, 3], [2, 2], [3, 5], [4, 4], [5, 6], [6, 5], [7, 8]]);

@@ -20,6 +20,14 @@ export interface LogisticRegressionOptions {
    * quadratically, so that costs about one step more than 1e-6 and gives coefficients to ~1e-9.
    */
   tol?: number;
+  /**
+   * Where the L2 penalty is taken. False (the default) is sklearn's LogisticRegression on the
+   * raw features: ‖coef‖² on the raw-scale coefficients. True is sklearn's
+   * make_pipeline(StandardScaler(), LogisticRegression()): ‖coef‖² on the coefficients of the
+   * standardized features (mean 0, population std 1), so no feature is shrunk harder for being
+   * measured in small units. Either way the returned model scores raw features.
+   */
+  standardize?: boolean;
   featureNames: string[];
 }
 
@@ -43,6 +51,7 @@ export function fitLogisticRegressionWithInfo(
   options: LogisticRegressionOptions,
 ): { model: LogisticRegressionModel; info: LogisticFitInfo } {
   const { C = 1, maxIter = 100, tol = 1e-10, featureNames } = options;
+  const penaltyOnStandardized = options.standardize ?? false;
   checkInputs(X, y, featureNames, C);
   const classes = sortedLabels(y);
   if (classes.length < 2) throw new RangeError(`fitLogisticRegression: y has a single class (${classes[0]}); need at least two`);
@@ -54,7 +63,7 @@ export function fitLogisticRegressionWithInfo(
     p: X.cols,
     outputs,
     target: labelIndices('fitLogisticRegression', y, classes),
-    penalty: stats.scale.map((s) => 1 / C / (s * s)),
+    penalty: stats.scale.map((s) => (penaltyOnStandardized ? 1 / C : 1 / C / (s * s))),
   };
   const start = new Float64Array(outputs * (X.cols + 1));
   const result = minimizeNewtonCg((theta) => evaluateLogistic(problem, theta), start, { tol, maxIter });

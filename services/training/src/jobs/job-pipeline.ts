@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import * as ort from 'onnxruntime-node';
-import { type Matrix, type TrainedModel, exportOnnx, selectRows, selectValues, seededSplit, verifyOnnx } from '@mlops/ml';
+import { type TrainedModel, exportOnnx, selectRows, verifyOnnx } from '@mlops/ml';
 import { failedPrecondition } from '@mlops/errors';
 import { JsonLogger } from '@mlops/observability';
 import { type NewRun, TrackingService } from '../tracking/tracking.service';
 import { PlatformClients } from './clients/upstream.clients';
+import { type Part, refitParams, resolvedParams, splitRows } from './domain/fit-procedure';
 import { type JobSpec, candidates, gateDecision, lowerIsBetter } from './domain/job-spec';
 import { type Scores, classesOf, evaluate, score, train } from './domain/trainer';
 import { TrainingDataError, toTrainingData } from './domain/training-data';
@@ -16,12 +17,12 @@ export interface PipelineResult extends JobOutcome {
 }
 
 type Progress = (message: string) => Promise<void>;
-type Part = { X: Matrix; y: number[] };
 
 /**
  * One training job, start to end: snapshot → split → trials (each a tracked run) → best on
- * validation → test metrics, beside the production model's on the same rows → gate → ONNX
- * export verified in onnxruntime → artifact uploaded. Registration is not done here: the
+ * validation → test metrics, beside the production model's on the same rows → gate → refit of
+ * the winner on all the rows (unless the job says refit: false) → ONNX export verified in
+ * onnxruntime → artifact uploaded. Registration is not done here: the
  * completed-run event, written with the job's end, makes the registry do it.
  */
 @Injectable()
@@ -51,7 +52,7 @@ export class JobPipeline {
       spec.snapshotId ? { snapshotId: spec.snapshotId } : { featureView: spec.featureView, version: spec.featureViewVersion, datasetVersion: spec.datasetVersion, cutDatasetVersion: spec.cutDatasetVersion, fromTimeMs: spec.fromTimeMs, toTimeMs: spec.toTimeMs, requestedByRunId: job.jobId },
     );
     const data = this.trainingData(spec, snapshot.featureNames, rows);
-    const parts = this.split(spec, data.X, data.y);
+    const parts = splitRows(spec, data.X, data.y);
     const reproducibility = { snapshotContentHash: snapshot.contentHash, seed: spec.seed, codeVersion: process.env.CODE_VERSION ?? 'dev', packages: { node: process.versions.node, 'onnxruntime-node': ort.env.versions?.common ?? '' } };
 
     const trials = await this.search(job, spec, data.featureNames, parts, reproducibility, progress, runIds);
@@ -62,10 +63,12 @@ export class JobPipeline {
     const gate = gateDecision(spec.gateMetric, metrics[spec.gateMetric], productionMetrics?.[spec.gateMetric], spec.gateMaxDegradation);
     await this.tracking.logBatch(best.runId, Object.entries(metrics).map(([key, value]) => ({ key: `test_${key}`, value, step: 0, timestampMs: 0 })), {}, { gate: gate.passed ? 'passed' : 'failed' });
 
+    const model = gate.passed && spec.refit !== false ? await this.refit(spec, best, data, progress) : best.model;
+
     await progress('exporting ONNX');
-    const onnx = exportOnnx(best.model);
+    const onnx = exportOnnx(model);
     const sample = selectRows(parts.test.X, Array.from({ length: Math.min(200, parts.test.X.rows) }, (_, i) => i));
-    await verifyOnnx(best.model, onnx, sample, (X) => score(best.model, X));
+    await verifyOnnx(model, onnx, sample, (X) => score(model, X));
     const artifact = await this.clients.uploadArtifact(onnx);
     await this.tracking.logArtifact(best.runId, { path: 'model.onnx', sha256: artifact.sha256, size: artifact.size });
     this.logger.info('training job evaluated', { jobId: job.jobId, runId: best.runId, metrics, productionMetrics, gate: gate.reason });
@@ -92,22 +95,16 @@ export class JobPipeline {
     }
   }
 
-  private split(spec: JobSpec, X: Matrix, y: number[]): { train: Part; validation: Part; test: Part } {
-    const fractions = { train: 1 - spec.validationFraction - spec.testFraction, validation: spec.validationFraction, test: spec.testFraction };
-    const split = seededSplit(X.rows, fractions, spec.seed, spec.problem === 'classification' ? { stratified: y } : {});
-    const part = (idx: number[]) => ({ X: selectRows(X, idx), y: selectValues(y, idx) });
-    return { train: part(split.train), validation: part(split.validation), test: part(split.test) };
-  }
-
   /** Every trial is a run (left running until the job ends: the winner gets test metrics and the artifact). */
   private async search(job: Job, spec: JobSpec, featureNames: string[], parts: { train: Part; validation: Part }, reproducibility: NewRun['reproducibility'], progress: Progress, runIds: string[]) {
     const sets = candidates(spec);
-    const trials: { runId: string; model: TrainedModel; validation: Record<string, number> }[] = [];
-    for (const [i, params] of sets.entries()) {
+    const trials: { runId: string; model: TrainedModel; params: Record<string, number>; validation: Record<string, number> }[] = [];
+    for (const [i, candidate] of sets.entries()) {
       await progress(`trial ${i + 1} of ${sets.length}`);
       const run = await this.tracking.createRun({ experiment: spec.experiment || spec.modelName, runName: `${spec.algorithm}-${i + 1}`, tags: { job_id: job.jobId, model: spec.modelName, trigger: spec.trigger }, reproducibility });
       runIds.push(run.runId);
       const curve: { key: string; value: number; step: number; timestampMs: number }[] = [];
+      const params = resolvedParams(spec.algorithm, candidate, parts.train.X.rows);
       const model = train({ algorithm: spec.algorithm, problem: spec.problem, featureNames, params, train: parts.train, validation: parts.validation, seed: spec.seed, onIteration: (step, trainLoss, validationLoss) => {
         curve.push({ key: 'train_loss', value: trainLoss, step, timestampMs: 0 });
         if (validationLoss !== undefined) curve.push({ key: 'validation_loss', value: validationLoss, step, timestampMs: 0 });
@@ -115,9 +112,26 @@ export class JobPipeline {
       const validation = evaluate(score(model, parts.validation.X), parts.validation.y, classesOf(model));
       const paramStrings = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
       await this.tracking.logBatch(run.runId, [...curve, ...Object.entries(validation).map(([key, value]) => ({ key: `validation_${key}`, value, step: 0, timestampMs: 0 }))], { ...paramStrings, algorithm: spec.algorithm }, {});
-      trials.push({ runId: run.runId, model, validation });
+      trials.push({ runId: run.runId, model, params, validation });
     }
     return trials;
+  }
+
+  /**
+   * The winner fit again on every row the job was given (its test metrics stay those measured
+   * without the test rows); the run records this second fit beside the first: `refit_*` params,
+   * the `refit_train_loss` curve, `refit_rows`, and the tag refit=all_rows.
+   */
+  private async refit(spec: JobSpec, best: { runId: string; params: Record<string, number>; model: TrainedModel }, data: { X: Part['X']; y: number[]; featureNames: string[] }, progress: Progress): Promise<TrainedModel> {
+    await progress(`refitting run ${best.runId} on all ${data.X.rows} rows`);
+    const params = refitParams(spec.algorithm, best.params, best.model);
+    const curve: { key: string; value: number; step: number; timestampMs: number }[] = [];
+    const model = train({ algorithm: spec.algorithm, problem: spec.problem, featureNames: data.featureNames, params, train: { X: data.X, y: data.y }, seed: spec.seed, onIteration: (step, trainLoss) => {
+      curve.push({ key: 'refit_train_loss', value: trainLoss, step, timestampMs: 0 });
+    } });
+    const refitParamStrings = Object.fromEntries(Object.entries(params).map(([k, v]) => [`refit_${k}`, String(v)]));
+    await this.tracking.logBatch(best.runId, [...curve, { key: 'refit_rows', value: data.X.rows, step: 0, timestampMs: 0 }], refitParamStrings, { refit: 'all_rows' });
+    return model;
   }
 
   /** The production model's test metrics on the same rows, when it takes the same features. */

@@ -4,7 +4,7 @@ import { TrainingDataError, toTrainingData } from './training-data';
 const base: JobSpec = {
   modelName: 'churn', featureView: 'users', featureViewVersion: 0, snapshotId: '', datasetVersion: 0, cutDatasetVersion: true, fromTimeMs: 0, toTimeMs: 0,
   algorithm: 'gradient_boosted_trees', problem: 'classification', hyperparameters: { max_iterations: 50 }, grid: {}, ranges: {}, trials: 0,
-  validationFraction: 0.15, testFraction: 0.15, seed: 7, gateMetric: 'accuracy', gateMaxDegradation: 0, experiment: '', trigger: 'user',
+  validationFraction: 0.15, testFraction: 0.15, seed: 7, gateMetric: 'accuracy', gateMaxDegradation: 0, experiment: '', trigger: 'user', refit: true,
 };
 
 describe('job spec', () => {

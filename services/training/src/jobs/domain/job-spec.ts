@@ -26,10 +26,12 @@ export interface JobSpec {
   gateMaxDegradation: number;
   experiment: string;
   trigger: string;
+  /** Refit the registered model on all the rows once the gate has passed (default true). */
+  refit: boolean;
 }
 
 const KNOWN: Record<Algorithm, string[]> = {
-  logistic_regression: ['C', 'max_iter'],
+  logistic_regression: ['C', 'max_iter', 'standardize'],
   linear_regression: ['alpha'],
   gradient_boosted_trees: ['learning_rate', 'max_iterations', 'max_leaf_nodes', 'min_samples_leaf', 'l2_regularization', 'max_depth', 'early_stopping_rounds'],
 };

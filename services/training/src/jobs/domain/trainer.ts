@@ -16,15 +16,16 @@ export interface TrainInput {
   featureNames: string[];
   params: Record<string, number>;
   train: { X: Matrix; y: number[] };
-  validation: { X: Matrix; y: number[] };
+  /** Held-out rows scored after each boosting iteration (and stopped on when early_stopping_rounds > 0); none for a refit. */
+  validation?: { X: Matrix; y: number[] };
   seed: number;
   onIteration?: (iteration: number, trainLoss: number, validationLoss?: number) => void;
 }
 
-/** Fits one built-in trainer with one set of hyperparameters. */
+/** Fits one built-in trainer with one set of hyperparameters (see fit-procedure's resolvedParams for the job's defaults). */
 export function train(input: TrainInput): TrainedModel {
   const { algorithm, params, train: t, featureNames } = input;
-  if (algorithm === 'logistic_regression') return fitLogisticRegression(t.X, t.y, { C: params.C ?? 1, maxIter: params.max_iter, featureNames });
+  if (algorithm === 'logistic_regression') return fitLogisticRegression(t.X, t.y, { C: params.C ?? 1, maxIter: params.max_iter, standardize: (params.standardize ?? 1) !== 0, featureNames });
   if (algorithm === 'linear_regression') return fitLinearRegression(t.X, t.y, { alpha: params.alpha ?? 0, featureNames });
   const task = input.problem === 'regression' ? 'regression' : new Set(t.y).size > 2 ? 'multiclass' : 'binary';
   return fitGradientBoostedTrees(t.X, t.y, {
@@ -37,7 +38,7 @@ export function train(input: TrainInput): TrainedModel {
     l2Regularization: params.l2_regularization,
     maxDepth: params.max_depth,
     validation: input.validation,
-    earlyStopping: { rounds: params.early_stopping_rounds ?? 10 },
+    earlyStopping: (params.early_stopping_rounds ?? 10) > 0 ? { rounds: params.early_stopping_rounds ?? 10 } : undefined,
     seed: input.seed,
     onIteration: input.onIteration,
   });

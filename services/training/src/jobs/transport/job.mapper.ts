@@ -42,6 +42,7 @@ export function toJobSpec(r: training.SubmitTrainingJobRequest): JobSpec {
     gateMaxDegradation: r.gate?.maxDegradation ?? 0,
     experiment: r.experiment,
     trigger: r.trigger || 'user',
+    refit: r.refit ?? true,
   };
 }
 

@@ -682,6 +682,12 @@ export interface SubmitTrainingJobRequest {
   experiment: string;
   /** Why: "user", "schedule", "drift", "degradation". */
   trigger: string;
+  /**
+   * Refit the registered model on all the rows once the gate has passed, with the winning
+   * trial's hyperparameters (default true). The test metrics stay those of the model fit
+   * without the test rows.
+   */
+  refit?: boolean | undefined;
 }
 
 export interface SubmitTrainingJobRequest_HyperparametersEntry {
@@ -5828,6 +5834,9 @@ export const SubmitTrainingJobRequest: MessageFns<SubmitTrainingJobRequest> = {
     if (message.trigger !== "") {
       writer.uint32(154).string(message.trigger);
     }
+    if (message.refit !== undefined) {
+      writer.uint32(160).bool(message.refit);
+    }
     return writer;
   },
 
@@ -5999,6 +6008,14 @@ export const SubmitTrainingJobRequest: MessageFns<SubmitTrainingJobRequest> = {
             message.trigger = reader.string();
             continue;
           }
+          case 20: {
+            if (tag !== 160) {
+              break;
+            }
+
+            message.refit = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6089,6 +6106,7 @@ export const SubmitTrainingJobRequest: MessageFns<SubmitTrainingJobRequest> = {
       gate: isSet(object.gate) ? GateSpec.fromJSON(object.gate) : undefined,
       experiment: isSet(object.experiment) ? globalThis.String(object.experiment) : "",
       trigger: isSet(object.trigger) ? globalThis.String(object.trigger) : "",
+      refit: isSet(object.refit) ? globalThis.Boolean(object.refit) : undefined,
     };
   },
 
@@ -6157,6 +6175,9 @@ export const SubmitTrainingJobRequest: MessageFns<SubmitTrainingJobRequest> = {
     if (message.trigger !== "") {
       obj.trigger = message.trigger;
     }
+    if (message.refit !== undefined) {
+      obj.refit = message.refit;
+    }
     return obj;
   },
 
@@ -6194,6 +6215,7 @@ export const SubmitTrainingJobRequest: MessageFns<SubmitTrainingJobRequest> = {
     message.gate = (object.gate !== undefined && object.gate !== null) ? GateSpec.fromPartial(object.gate) : undefined;
     message.experiment = object.experiment ?? "";
     message.trigger = object.trigger ?? "";
+    message.refit = object.refit ?? undefined;
     return message;
   },
 };
