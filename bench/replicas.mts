@@ -8,15 +8,16 @@
 //   monitoring:    N predictions (batches of 50) and their N labels → every label joined
 //                  (sum of mlops_monitoring_labels_total{outcome="joined"} over the replicas)
 //
-//   bash bench/run.sh replicas ingestion|feature-store|monitoring [rounds=2] [size]
+//   bash bench/run.sh replicas ingestion|feature-store|feature-store-via-ingestion|monitoring [rounds=2] [size]
 //   REPLICA_CPUS=0.25 bash bench/run.sh replicas …   (each replica held to 0.25 cores; root)
 //
 // These machines have 2 cores shared by Kafka, Postgres and every replica: a second replica
 // mostly overlaps one replica's waits (database round trips, fetches) with the other's work.
 import { cpus } from 'node:os';
-import { Kafka, logLevel } from 'kafkajs';
+import { type ICustomPartitioner, Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { RawTopics, Topics, type events } from '@mlops/contracts';
+import { BucketPartitioner, bucketKey } from '@mlops/messaging';
 import { type LogisticRegressionModel, exportOnnx } from '@mlops/ml';
 import { PrivateKafkaBroker, type RunningService, authHeaders, createTopics, freePort, grpcClient, startPlatformService, testDatabaseUrl, uniqueName, waitFor, waitForGroupMembers } from '@mlops/testing';
 import { fmt, log, median, sleep, table } from './lib.mts';
@@ -32,6 +33,8 @@ type Workload = {
 type Run = { produce(): Promise<void>; done(replicas: RunningService[]): Promise<boolean>; cleanup?(): Promise<void> };
 
 const [service = 'monitoring', roundsArg, sizeArg] = process.argv.slice(2);
+/** The service a workload scales (a workload may feed it another way than its name's default). */
+const replicated = service === 'feature-store-via-ingestion' ? 'feature-store' : service;
 const rounds = Number(roundsArg ?? 2);
 // REPLICA_CPUS=0.25 holds each replica to a quarter of a core while the clock runs, as Kubernetes
 // holds a pod to its CPU limit (a CFS quota): the replicas, not the shared machine, are then the
@@ -69,7 +72,62 @@ const workloads: Record<string, () => Workload> = {
     };
   },
 
+  // The feature store's own work: accepted-records events produced straight onto its topic, as
+  // ingestion publishes them (events of one entity bucket, keyed and placed as ingestion keys
+  // them, libs/messaging buckets.ts), so the clock measures materialization, not the upstream.
   'feature-store': () => {
+    // Up to 50 records a driver: the data spans that many minutes before now, and trips_1h counts an hour.
+    const drivers = 1000;
+    const perDriver = Number(sizeArg ?? 40);
+    if (!(perDriver >= 1 && perDriver <= 50)) throw new Error('feature-store: size is records per driver, 1 to 50');
+    return {
+      unit: 'records',
+      size: drivers * perDriver,
+      async setup(broker) {
+        const ingestion = await startPlatformService('ingestion', { kafkaBrokers: broker.brokers, env: { LOG_LEVEL: 'warn' } });
+        return {
+          env: { INGESTION_GRPC_URL: ingestion.grpcAddress },
+          services: [ingestion],
+          async prepare(first) {
+            const dataset = uniqueName('fsb').replace(/_/g, '-');
+            const ingest = grpcClient(ingestion.grpcAddress, 'mlops/ingestion/v1/ingestion.proto', 'mlops.ingestion.v1.IngestionService');
+            const api = grpcClient(first.grpcAddress, 'mlops/features/v1/features.proto', 'mlops.features.v1.FeatureStoreService');
+            await ingest.RegisterDataset({ dataset, entityColumn: 'driver_id', eventTimeColumn: 'ts', columns: [{ name: 'driver_id', type: 'COLUMN_TYPE_STRING' }, { name: 'ts', type: 'COLUMN_TYPE_TIMESTAMP' }, { name: 'fare', type: 'COLUMN_TYPE_FLOAT' }] });
+            ingest.close();
+            const view = await api.RegisterFeatureView({ name: `${dataset}-v`, sourceDataset: dataset, features: [{ name: 'trips_1h', window: { function: 'AGGREGATE_FUNCTION_COUNT', windowSeconds: 3600 } }] });
+            const t0 = Date.now() - 50 * 60_000;
+            const prefix = uniqueName('fse');
+            // Minute by minute, every driver once, one event per bucket and minute: each driver's records in order.
+            const byBucket = new Map<string, number[]>();
+            for (let d = 0; d < drivers; d++) {
+              const key = bucketKey(dataset, `d${d}`, partitions);
+              byBucket.set(key, [...(byBucket.get(key) ?? []), d]);
+            }
+            const events: Message[] = [];
+            for (let minute = 0; minute < perDriver; minute++) {
+              const ts = t0 + minute * 60_000;
+              for (const [key, members] of byBucket) {
+                const records = members.map((d) => ({ recordId: `d${d}-${minute}`, entityKey: `d${d}`, eventTimeMs: ts, fields: { driver_id: { stringValue: `d${d}` }, ts: { timestampMs: ts }, fare: { floatValue: d } } }));
+                const value = Topics.recordsAccepted.codec.encode(Topics.recordsAccepted.codec.fromPartial({ dataset, schemaVersion: 1, count: records.length, minEventTimeMs: ts, maxEventTimeMs: ts, records })).finish();
+                events.push({ key, value: Buffer.from(value), headers: { 'event-id': `${prefix}-${key}-${minute}`, 'content-type': `application/x-protobuf; type=${Topics.recordsAccepted.messageType}` } });
+              }
+            }
+            return {
+              produce: () => produceChunks(broker.brokers, Topics.recordsAccepted.name, events.length, (i) => events[i]!, 50, BucketPartitioner),
+              // Read from Postgres, not through a replica: a lookup of every driver five times a
+              // second would take a share of the CPU the replicas are held to.
+              done: () => onlineCountsReached(first.schema, view.name, drivers, perDriver),
+              cleanup: async () => api.close(),
+            };
+          },
+        };
+      },
+    };
+  },
+
+  // The same materialization fed through ingestion (records on its input topic): the pipeline's
+  // rate, which the single ingestion process can hold below what two feature-store replicas take.
+  'feature-store-via-ingestion': () => {
     const drivers = 300;
     const perDriver = Number(sizeArg ?? 40);
     return {
@@ -88,7 +146,6 @@ const workloads: Record<string, () => Workload> = {
             ingest.close();
             const view = await api.RegisterFeatureView({ name: `${dataset}-v`, sourceDataset: dataset, features: [{ name: 'trips_1h', window: { function: 'AGGREGATE_FUNCTION_COUNT', windowSeconds: 3600 } }] });
             const t0 = Date.now() - 50 * 60_000;
-            const keys = Array.from({ length: drivers }, (_, d) => `d${d}`);
             return {
               // Minute by minute, every driver once: each driver's records in order.
               produce: () => produceChunks(broker.brokers, RawTopics.recordsReceived, drivers * perDriver, (i) => {
@@ -96,10 +153,9 @@ const workloads: Record<string, () => Workload> = {
                 const minute = Math.floor(i / drivers);
                 return { key: `d${d}`, value: JSON.stringify({ dataset, record_id: `d${d}-${minute}`, fields: { driver_id: `d${d}`, ts: t0 + minute * 60_000, fare: d } }) };
               }, drivers),
-              done: async () => {
-                const r = await api.GetOnlineFeatures({ featureView: view.name, entityKeys: keys });
-                return r.entities.every((e: { values: { numberValue?: number }[] }) => (e.values[0]?.numberValue ?? 0) >= perDriver);
-              },
+              // Read from Postgres, not through a replica: a lookup of every driver five times a
+              // second would take a share of the CPU the replicas are held to.
+              done: () => onlineCountsReached(first.schema, view.name, drivers, perDriver),
               cleanup: async () => api.close(),
             };
           },
@@ -176,8 +232,20 @@ const workloads: Record<string, () => Workload> = {
 
 type Message = { key: string; value: string | Buffer; headers?: Record<string, string> };
 
-async function produceChunks(brokers: string[], topic: string, count: number, make: (i: number) => Message, chunk = 5000): Promise<void> {
-  const producer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
+/** Whether every driver's first feature (trips_1h) in the online table has reached `count`. */
+async function onlineCountsReached(schema: string, view: string, drivers: number, count: number): Promise<boolean> {
+  const db = new pg.Client({ connectionString: testDatabaseUrl() });
+  await db.connect();
+  try {
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM "${schema}".online_features WHERE view = $1 AND version = 1 AND ("values"->>0)::float8 >= $2`, [view, count]);
+    return rows[0].n >= drivers;
+  } finally {
+    await db.end();
+  }
+}
+
+async function produceChunks(brokers: string[], topic: string, count: number, make: (i: number) => Message, chunk = 5000, createPartitioner?: ICustomPartitioner): Promise<void> {
+  const producer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner });
   await producer.connect();
   try {
     for (let start = 0; start < count; start += chunk) await producer.send({ topic, messages: Array.from({ length: Math.min(chunk, count - start) }, (_, k) => make(start + k)) });
@@ -201,6 +269,7 @@ async function messageCounts(replica: RunningService, group: string): Promise<Re
 const topicsOf: Record<string, string[]> = {
   ingestion: [RawTopics.recordsReceived],
   'feature-store': [RawTopics.recordsReceived, Topics.recordsAccepted.name],
+  'feature-store-via-ingestion': [RawTopics.recordsReceived, Topics.recordsAccepted.name],
   monitoring: [Topics.predictionsLogged.name, Topics.feedbackReceived.name],
 };
 
@@ -211,11 +280,11 @@ async function round(workload: Workload, replicas: number): Promise<{ rate: numb
   await broker.start();
   await createTopics(broker.brokers, topicsOf[service]!, partitions);
   const upstream = await workload.setup(broker);
-  const prefix = service.toUpperCase().replace('-', '_');
+  const prefix = replicated.toUpperCase().replace('-', '_');
   const env = { ...upstream.env, LOG_LEVEL: 'warn' };
-  const first = await startPlatformService(service, { env, kafkaBrokers: broker.brokers });
-  const group = `${service}-${first.schema}`;
-  const others = await Promise.all(Array.from({ length: replicas - 1 }, () => startPlatformService(service, { env: { ...env, [`${prefix}_DB_SCHEMA`]: first.schema, [`${prefix}_CONSUMER_GROUP`]: group }, kafkaBrokers: broker.brokers })));
+  const first = await startPlatformService(replicated, { env, kafkaBrokers: broker.brokers });
+  const group = `${replicated}-${first.schema}`;
+  const others = await Promise.all(Array.from({ length: replicas - 1 }, () => startPlatformService(replicated, { env: { ...env, [`${prefix}_DB_SCHEMA`]: first.schema, [`${prefix}_CONSUMER_GROUP`]: group }, kafkaBrokers: broker.brokers })));
   const all = [first, ...others];
   const limit = replicaCpus === undefined ? undefined : new CpuLimit(replicaCpus);
   try {

@@ -60,6 +60,7 @@ export const RPC_ACCESS: Record<string, Access | typeof PUBLIC> = {
   '/mlops.features.v1.FeatureStoreService/GetFeatureView': read,
   '/mlops.features.v1.FeatureStoreService/ListFeatureViews': read,
   '/mlops.features.v1.FeatureStoreService/GetOnlineFeatures': read,
+  '/mlops.features.v1.FeatureStoreService/GetOnlineFeaturesBatch': read,
   '/mlops.features.v1.FeatureStoreService/CreateSnapshot': change('engineer'),
   '/mlops.features.v1.FeatureStoreService/GetSnapshot': read,
   '/mlops.features.v1.FeatureStoreService/ListSnapshots': read,

@@ -1,3 +1,4 @@
+export * from './buckets';
 export * from './codec';
 export * from './consumer';
 export * from './headers';

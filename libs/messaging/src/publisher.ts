@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type IHeaders, type Kafka, Partitioners, type Producer } from 'kafkajs';
+import type { IHeaders, Kafka, Producer } from 'kafkajs';
+import { BucketPartitioner } from './buckets';
 import type { EventTopic } from '@mlops/contracts';
 import { currentCorrelationId, newCorrelationId } from '@mlops/observability';
 import { encodeEvent } from './codec';
@@ -53,7 +54,7 @@ export class EventPublisher {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: true,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: BucketPartitioner,
     });
   }
 

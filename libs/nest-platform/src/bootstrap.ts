@@ -10,6 +10,7 @@ import { AuditLog } from './audit/audit-log';
 import { grpcAuthInterceptor } from './auth/grpc-auth.interceptor';
 import { PlatformSecurity } from './auth/platform-security';
 import { GrpcErrorsFilter } from './grpc/domain-errors.filter';
+import { firstRegistrationWins } from './grpc/plain-unary';
 import { NestJsonLogger } from './nest-logger';
 import { type PlatformConfig, loadPlatformConfig } from './platform-config';
 import type { ServiceDefinition } from './service-definition';
@@ -49,6 +50,7 @@ export async function bootstrapService(def: ServiceDefinition, appModule: Type):
           channelOptions: { interceptors: [interceptor] },
           // Nest hands over its grpc-js server here, before it starts serving.
           onLoadPackageDefinition: (_definition: unknown, server: Server) => {
+            firstRegistrationWins(server);
             for (const service of def.plainGrpcServices ?? []) app.get(service).register(server);
           },
         },

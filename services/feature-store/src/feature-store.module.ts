@@ -13,13 +13,14 @@ import { RecordsAcceptedConsumer } from './source/transport/records-accepted.con
 
 /** Feature views, the online store (materialized from ingestion events) and training snapshots. */
 @Module({
-  controllers: [FeatureViewsGrpcController, OnlineGrpcController, SnapshotsGrpcController],
+  controllers: [FeatureViewsGrpcController, SnapshotsGrpcController],
   providers: [
     IngestionClient,
     FeatureViewsRepository,
     FeatureViewsService,
     OnlineStoreRepository,
     OnlineStoreService,
+    OnlineGrpcController,
     SnapshotsRepository,
     SnapshotsService,
     RecordsAcceptedConsumer,

@@ -213,6 +213,24 @@ describe('feature store', () => {
     expect(current).toMatchObject({ version: 2, featureNames: ['fare_x2'] });
     expect(numbers(current.entities[0].values)).toEqual([14]);
 
+    // Several lookups in one call answer as the single calls do, in request order.
+    const batch = await api.GetOnlineFeaturesBatch({ requests: [
+      { featureView: viewName, version: 1, entityKeys: ['z', 'nobody'] },
+      { featureView: viewName, entityKeys: ['z'] },
+    ] });
+    expect(batch.responses).toHaveLength(2);
+    expect(batch.responses[0]).toMatchObject({ version: 1, featureNames: v1.featureNames });
+    expect(batch.responses[0].entities.map((e: { status: string }) => e.status)).toEqual(['ENTITY_STATUS_PRESENT', 'ENTITY_STATUS_MISSING']);
+    expect(batch.responses[0].entities[0].values).toEqual(old.entities[0].values);
+    expect(batch.responses[1]).toMatchObject({ version: 2, featureNames: ['fare_x2'] });
+    expect(numbers(batch.responses[1].entities[0].values)).toEqual([14]);
+    await expect(api.GetOnlineFeaturesBatch({ requests: [] })).rejects.toMatchObject({ code: 3, details: 'requests must hold 1 to 100 lookups, got 0' });
+    await expect(api.GetOnlineFeaturesBatch({ requests: [{ featureView: viewName, entityKeys: ['z'] }, { featureView: 'no-such-view', entityKeys: ['z'] }] }))
+      .rejects.toMatchObject({ code: 5, details: expect.stringMatching(/^requests\[1\]: .*no-such-view/) });
+    await expect(api.GetOnlineFeaturesBatch({ requests: [{ featureView: viewName, entityKeys: Array.from({ length: 600 }, (_, i) => `k${i}`) }, { featureView: viewName, entityKeys: Array.from({ length: 600 }, (_, i) => `k${i}`) }] }))
+      .rejects.toMatchObject({ code: 3, details: 'the lookups ask for 1200 entity keys in all; at most 1000 a call' });
+    await expect(api.GetOnlineFeaturesBatch({ requests: [{ featureView: viewName, entityKeys: [] }] })).rejects.toMatchObject({ code: 3, details: expect.stringContaining('requests[0]') });
+
     await expect(api.RegisterFeatureView({ ...view(viewName, dataset), features: [{ name: 'bad', expression: { expr: 'fare * payment' } }] })).rejects.toMatchObject({
       code: 3,
       details: 'invalid feature view: feature "bad": column "payment" is not numeric',

@@ -1,4 +1,4 @@
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { RawTopics, Topics } from '@mlops/contracts';
 import { PrivateKafkaBroker, type RunningService, createTopics, freePort, waitForGroupMembers, grpcClient, httpGet, startPlatformService, uniqueName, waitFor } from '@mlops/testing';
 
@@ -11,26 +11,10 @@ async function processed(service: RunningService): Promise<number> {
 }
 
 const PARTITIONS = 3;
-const ENTITY_BUCKETS = 12; // services/ingestion/src/records/records.service.ts
-
-/**
- * A dataset name whose accepted-record keys (`dataset#bucket`, the ingestion's) reach every
- * partition under the publisher's partitioner: with a random name all 12 keys miss one
- * partition about once in a hundred runs, and the replica holding only that one sees nothing.
- */
-function datasetOnEveryPartition(): string {
-  const partitioner = Partitioners.DefaultPartitioner();
-  const partitionMetadata = Array.from({ length: PARTITIONS }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 }));
-  for (;;) {
-    const dataset = uniqueName('fs-rep').replace(/_/g, '-');
-    const reached = new Set(Array.from({ length: ENTITY_BUCKETS }, (_, b) => partitioner({ topic: Topics.recordsAccepted.name, partitionMetadata, message: { key: `${dataset}#${b}`, value: null } })));
-    if (reached.size === PARTITIONS) return dataset;
-  }
-}
 
 /**
  * Two feature-store replicas in one consumer group (issue 7, scale-out): ingestion keys a
- * dataset's accepted records by entity bucket, so one dataset's stream spreads over the
+ * dataset's accepted records by entity bucket (one per partition), so one dataset's stream spreads over the
  * partitions and both replicas materialize it; one is killed mid-stream and the other takes its
  * partitions. Every entity's online window features count each of its records exactly once.
  */
@@ -50,7 +34,9 @@ describe('two feature-store replicas', () => {
     const ingest = grpcClient(ingestion.grpcAddress, 'mlops/ingestion/v1/ingestion.proto', 'mlops.ingestion.v1.IngestionService');
     const api = grpcClient(first.grpcAddress, 'mlops/features/v1/features.proto', 'mlops.features.v1.FeatureStoreService');
     const producer = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
-    const dataset = datasetOnEveryPartition();
+    // A new dataset gets one entity bucket per partition (libs/messaging buckets.ts), so its 300
+    // drivers reach every partition and both replicas.
+    const dataset = uniqueName('fs-rep').replace(/_/g, '-');
     const t0 = Date.now() - 50 * MIN;
     try {
       await ingest.RegisterDataset({

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { INGESTION_CONFIG, loadIngestionConfig } from './config/ingestion.config';
 import { DatasetsRepository } from './datasets/datasets.repository';
 import { DatasetsService } from './datasets/datasets.service';
+import { StreamLayout } from './datasets/stream-layout';
 import { DatasetsGrpcController } from './datasets/transport/datasets.grpc-controller';
 import { RecordsMetrics } from './records/records.metrics';
 import { RecordsRepository } from './records/records.repository';
@@ -19,6 +20,7 @@ import { VersionsService } from './versions/versions.service';
     { provide: INGESTION_CONFIG, useFactory: () => loadIngestionConfig() },
     DatasetsRepository,
     DatasetsService,
+    StreamLayout,
     RecordsMetrics,
     RecordsRepository,
     RecordsService,

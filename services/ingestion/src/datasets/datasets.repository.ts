@@ -9,6 +9,7 @@ interface SchemaRow {
   spec: DatasetSpec;
   created_at: Date;
   record_count: string;
+  stream_buckets: number;
 }
 
 export interface StoredDataset {
@@ -27,7 +28,7 @@ export class DatasetsRepository {
   /** The current (or a given) schema version of a dataset, with its record count. */
   async find(dataset: string, schemaVersion = 0, manager: EntityManager = this.dataSource.manager): Promise<StoredDataset | undefined> {
     const rows: SchemaRow[] = await manager.query(
-      `SELECT s.dataset, s.schema_version, s.spec, s.created_at, d.record_count
+      `SELECT s.dataset, s.schema_version, s.spec, s.created_at, d.record_count, d.stream_buckets
        FROM "${this.s}".datasets d JOIN "${this.s}".dataset_schemas s
          ON s.dataset = d.name AND s.schema_version = CASE WHEN $2 > 0 THEN $2 ELSE d.schema_version END
        WHERE d.name = $1`,
@@ -38,7 +39,7 @@ export class DatasetsRepository {
 
   async list(): Promise<StoredDataset[]> {
     const rows: SchemaRow[] = await this.dataSource.query(
-      `SELECT s.dataset, s.schema_version, s.spec, s.created_at, d.record_count
+      `SELECT s.dataset, s.schema_version, s.spec, s.created_at, d.record_count, d.stream_buckets
        FROM "${this.s}".datasets d JOIN "${this.s}".dataset_schemas s ON s.dataset = d.name AND s.schema_version = d.schema_version
        ORDER BY d.name`,
     );
@@ -51,9 +52,10 @@ export class DatasetsRepository {
     return rows.length > 0;
   }
 
-  async insertSchema(manager: EntityManager, spec: DatasetSpec, schemaVersion: number): Promise<void> {
+  /** A new schema version; the first one creates the dataset with its stream's bucket count. */
+  async insertSchema(manager: EntityManager, spec: DatasetSpec, schemaVersion: number, streamBuckets = 0): Promise<void> {
     if (schemaVersion === 1) {
-      await manager.query(`INSERT INTO "${this.s}".datasets (name, schema_version) VALUES ($1, 1)`, [spec.dataset]);
+      await manager.query(`INSERT INTO "${this.s}".datasets (name, schema_version, stream_buckets) VALUES ($1, 1, $2)`, [spec.dataset, streamBuckets]);
     } else {
       await manager.query(`UPDATE "${this.s}".datasets SET schema_version = $2 WHERE name = $1`, [spec.dataset, schemaVersion]);
     }
@@ -67,7 +69,7 @@ export class DatasetsRepository {
 
 function toStored(row: SchemaRow): StoredDataset {
   return {
-    schema: { ...row.spec, schemaVersion: row.schema_version, createdAt: row.created_at },
+    schema: { ...row.spec, schemaVersion: row.schema_version, createdAt: row.created_at, streamBuckets: row.stream_buckets },
     recordCount: Number(row.record_count),
   };
 }

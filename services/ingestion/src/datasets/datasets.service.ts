@@ -5,6 +5,7 @@ import { JsonLogger } from '@mlops/observability';
 import { DatasetsRepository, type StoredDataset } from './datasets.repository';
 import { type DatasetSchema, type DatasetSpec, specProblems } from './domain/dataset-schema';
 import { compareSchemas } from './domain/schema-evolution';
+import { StreamLayout } from './stream-layout';
 
 const CACHE_TTL_MS = 5000;
 
@@ -16,6 +17,7 @@ export class DatasetsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly repository: DatasetsRepository,
+    private readonly layout: StreamLayout,
     private readonly logger: JsonLogger,
   ) {}
 
@@ -27,15 +29,17 @@ export class DatasetsService {
   async register(spec: DatasetSpec, { validateOnly = false } = {}): Promise<StoredDataset> {
     const problems = specProblems(spec);
     if (problems.length > 0) throw invalidArgument(`invalid dataset definition: ${problems.join('; ')}`);
+    // Asked before the transaction (a broker call must not hold the dataset's lock); used only if the dataset is new.
+    const streamBuckets = validateOnly ? 0 : await this.layout.bucketsForNewDataset();
     return this.dataSource.transaction(async (manager) => {
       const exists = await this.repository.lock(manager, spec.dataset);
       const current = exists ? await this.repository.find(spec.dataset, 0, manager) : undefined;
       if (validateOnly) return this.preview(spec, current);
       if (!current) {
-        await this.repository.insertSchema(manager, spec, 1).catch((error: { code?: string }) => {
+        await this.repository.insertSchema(manager, spec, 1, streamBuckets).catch((error: { code?: string }) => {
           throw error.code === '23505' ? alreadyExists(`dataset "${spec.dataset}" was registered concurrently; retry`) : error;
         });
-        this.logger.info('dataset registered', { dataset: spec.dataset });
+        this.logger.info('dataset registered', { dataset: spec.dataset, streamBuckets });
       } else {
         const change = compareSchemas(current.schema, spec);
         if (change.kind === 'identical') return current;
@@ -52,11 +56,11 @@ export class DatasetsService {
 
   /** What register would store, or throw: the same comparison, no writes. */
   private preview(spec: DatasetSpec, current: StoredDataset | undefined): StoredDataset {
-    if (!current) return { schema: { ...spec, schemaVersion: 1, createdAt: new Date() }, recordCount: 0 };
+    if (!current) return { schema: { ...spec, schemaVersion: 1, createdAt: new Date(), streamBuckets: 0 }, recordCount: 0 };
     const change = compareSchemas(current.schema, spec);
     if (change.kind === 'identical') return current;
     if (change.kind === 'incompatible') throw failedPrecondition(`incompatible change to dataset "${spec.dataset}": ${change.reasons.join('; ')}`);
-    return { schema: { ...spec, schemaVersion: current.schema.schemaVersion + 1, createdAt: new Date() }, recordCount: current.recordCount };
+    return { schema: { ...spec, schemaVersion: current.schema.schemaVersion + 1, createdAt: new Date(), streamBuckets: current.schema.streamBuckets }, recordCount: current.recordCount };
   }
 
   async get(dataset: string, schemaVersion = 0): Promise<StoredDataset> {

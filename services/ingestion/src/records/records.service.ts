@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Topics } from '@mlops/contracts';
-import { Outbox, OutboxRelay } from '@mlops/messaging';
+import { Outbox, OutboxRelay, bucketKey } from '@mlops/messaging';
 import { JsonLogger } from '@mlops/observability';
 import { idOfToken, idToken, pageFrom, pageSize } from '@mlops/persistence';
 import { DatasetsService } from '../datasets/datasets.service';
@@ -62,8 +62,9 @@ export class RecordsService {
       await this.repository.addToRecordCounts(manager, countBy(newRows.map((r) => r.row.dataset)));
       const newRejections = await this.repository.insertRejections(manager, rejections);
       // Keyed by dataset and entity bucket: one entity's records keep their order (one partition),
-      // while a dataset's stream spreads over the partitions, so feature-store replicas share it.
-      for (const [key, group] of groupBy(newRows, (r) => `${r.row.dataset}#${entityBucket(r.row.entityKey)}`)) {
+      // while a dataset's stream spreads evenly over the partitions, so feature-store replicas
+      // share it (libs/messaging buckets.ts).
+      for (const [key, group] of groupBy(newRows, (r) => bucketKey(r.row.dataset, r.row.entityKey, r.schema.streamBuckets))) {
         for (let i = 0; i < group.length; i += EVENT_CHUNK) {
           const chunk = group.slice(i, i + EVENT_CHUNK);
           await this.outbox.enqueue(manager, Topics.recordsAccepted, acceptedEvent(chunk[0]!.row.dataset, chunk), { key });
@@ -120,15 +121,6 @@ export class RecordsService {
 
 function unknownDataset(dataset: string): Rejection {
   return { code: 'UNKNOWN_DATASET', reason: `dataset "${dataset}" is not registered` };
-}
-
-/** Buckets a dataset's entities fall into for the accepted-records stream (FNV-1a of the entity key). */
-export const ENTITY_BUCKETS = 12;
-
-export function entityBucket(entityKey: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < entityKey.length; i++) hash = Math.imul(hash ^ entityKey.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % ENTITY_BUCKETS;
 }
 
 function acceptedEvent(dataset: string, rows: { row: RowToStore; schema: DatasetSchema }[]) {

@@ -27,6 +27,8 @@ export interface DatasetSpec {
 export interface DatasetSchema extends DatasetSpec {
   schemaVersion: number;
   createdAt: Date;
+  /** Entity buckets of its accepted-records stream, fixed at registration (0: the legacy 12 keys; libs/messaging buckets.ts). */
+  streamBuckets: number;
 }
 
 const DATASET_NAME = /^[a-z][a-z0-9_-]{0,62}$/;

@@ -6,6 +6,7 @@ export function tripsSchema(overrides: Partial<DatasetSchema> = {}): DatasetSche
     dataset: 'trips',
     schemaVersion: 1,
     createdAt: new Date(0),
+    streamBuckets: 6,
     entityColumn: 'driver_id',
     eventTimeColumn: 'ts',
     labelColumn: 'tip',

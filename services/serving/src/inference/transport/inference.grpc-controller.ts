@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type Metadata, type Server, type ServerUnaryCall, type ServiceDefinition, type sendUnaryData, status } from '@grpc/grpc-js';
 import { inference } from '@mlops/contracts';
-import { type PlainGrpcService, ReadinessService, toGrpcStatusError } from '@mlops/nest-platform';
+import { type MessageCodec, type PlainGrpcService, ReadinessService, Undecodable, toGrpcStatusError, unaryMethod } from '@mlops/nest-platform';
 import { JsonLogger } from '@mlops/observability';
 import { ModelStore } from '../../models/model-store';
 import { TrafficRouter } from '../../routing/traffic-router';
@@ -21,38 +21,7 @@ const {
   ServerReadyResponse,
 } = inference;
 
-interface Codec<T> {
-  encode(message: T): { finish(): Uint8Array };
-  decode(input: Uint8Array): T;
-}
-
-/** A request whose bytes did not decode. grpc-js answers a throwing deserializer with INTERNAL;
- * it is the caller's fault, so the handler answers INVALID_ARGUMENT naming the problem. */
-class Undecodable {
-  constructor(readonly reason: string) {}
-}
-
-function unary<Req, Res>(method: string, request: Codec<Req>, response: Codec<Res>) {
-  const bytes = (m: { finish(): Uint8Array }) => {
-    const b = m.finish();
-    return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-  };
-  return {
-    path: `/inference.GRPCInferenceService/${method}`,
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (m: Req) => bytes(request.encode(m)),
-    requestDeserialize: (b: Buffer): Req => {
-      try {
-        return request.decode(b);
-      } catch (error) {
-        return new Undecodable(error instanceof Error ? error.message : String(error)) as unknown as Req;
-      }
-    },
-    responseSerialize: (m: Res) => bytes(response.encode(m)),
-    responseDeserialize: (b: Buffer) => response.decode(b),
-  } as const;
-}
+const unary = <Req, Res>(method: string, request: MessageCodec<Req>, response: MessageCodec<Res>) => unaryMethod('inference.GRPCInferenceService', method, request, response);
 
 /** inference.GRPCInferenceService, built from the generated codecs of grpc_predict_v2.proto. */
 const SERVICE = {

@@ -290,6 +290,21 @@ export interface GetOnlineFeaturesResponse {
   entities: EntityFeatures[];
 }
 
+/**
+ * Latest values for several views and entity sets in one call (at most 100 lookups and 1,000
+ * entity keys in all).
+ */
+export interface GetOnlineFeaturesBatchRequest {
+  /** The lookups, each as GetOnlineFeatures takes it. */
+  requests: GetOnlineFeaturesRequest[];
+}
+
+/** One answer per lookup, in request order. */
+export interface GetOnlineFeaturesBatchResponse {
+  /** The answers, each as GetOnlineFeatures gives it. */
+  responses: GetOnlineFeaturesResponse[];
+}
+
 /** A row of the spine of a snapshot: an entity at a time, with its label. */
 export interface SpineRow {
   /** Entity key. */
@@ -2073,6 +2088,152 @@ export const GetOnlineFeaturesResponse: MessageFns<GetOnlineFeaturesResponse> = 
   },
 };
 
+function createBaseGetOnlineFeaturesBatchRequest(): GetOnlineFeaturesBatchRequest {
+  return { requests: [] };
+}
+
+export const GetOnlineFeaturesBatchRequest: MessageFns<GetOnlineFeaturesBatchRequest> = {
+  encode(message: GetOnlineFeaturesBatchRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.requests) {
+      GetOnlineFeaturesRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetOnlineFeaturesBatchRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetOnlineFeaturesBatchRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requests.push(GetOnlineFeaturesRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetOnlineFeaturesBatchRequest {
+    return {
+      requests: globalThis.Array.isArray(object?.requests)
+        ? object.requests.map((e: any) => GetOnlineFeaturesRequest.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetOnlineFeaturesBatchRequest): unknown {
+    const obj: any = {};
+    if (message.requests?.length) {
+      obj.requests = message.requests.map((e) => GetOnlineFeaturesRequest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetOnlineFeaturesBatchRequest>, I>>(base?: I): GetOnlineFeaturesBatchRequest {
+    return GetOnlineFeaturesBatchRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetOnlineFeaturesBatchRequest>, I>>(
+    object: I,
+  ): GetOnlineFeaturesBatchRequest {
+    const message = createBaseGetOnlineFeaturesBatchRequest();
+    message.requests = object.requests?.map((e) => GetOnlineFeaturesRequest.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetOnlineFeaturesBatchResponse(): GetOnlineFeaturesBatchResponse {
+  return { responses: [] };
+}
+
+export const GetOnlineFeaturesBatchResponse: MessageFns<GetOnlineFeaturesBatchResponse> = {
+  encode(message: GetOnlineFeaturesBatchResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.responses) {
+      GetOnlineFeaturesResponse.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetOnlineFeaturesBatchResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetOnlineFeaturesBatchResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.responses.push(GetOnlineFeaturesResponse.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetOnlineFeaturesBatchResponse {
+    return {
+      responses: globalThis.Array.isArray(object?.responses)
+        ? object.responses.map((e: any) => GetOnlineFeaturesResponse.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetOnlineFeaturesBatchResponse): unknown {
+    const obj: any = {};
+    if (message.responses?.length) {
+      obj.responses = message.responses.map((e) => GetOnlineFeaturesResponse.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetOnlineFeaturesBatchResponse>, I>>(base?: I): GetOnlineFeaturesBatchResponse {
+    return GetOnlineFeaturesBatchResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetOnlineFeaturesBatchResponse>, I>>(
+    object: I,
+  ): GetOnlineFeaturesBatchResponse {
+    const message = createBaseGetOnlineFeaturesBatchResponse();
+    message.responses = object.responses?.map((e) => GetOnlineFeaturesResponse.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseSpineRow(): SpineRow {
   return { entityKey: "", timestampMs: 0, label: undefined };
 }
@@ -3813,6 +3974,13 @@ export interface FeatureStoreServiceClient {
 
   getOnlineFeatures(request: GetOnlineFeaturesRequest, metadata?: Metadata): Observable<GetOnlineFeaturesResponse>;
 
+  /** Latest values for several views and entity sets in one call; one bad lookup fails the call. */
+
+  getOnlineFeaturesBatch(
+    request: GetOnlineFeaturesBatchRequest,
+    metadata?: Metadata,
+  ): Observable<GetOnlineFeaturesBatchResponse>;
+
   /** Builds (or returns the identical existing) point-in-time snapshot. */
 
   createSnapshot(request: CreateSnapshotRequest, metadata?: Metadata): Observable<Snapshot>;
@@ -3861,6 +4029,16 @@ export interface FeatureStoreServiceController {
     metadata?: Metadata,
   ): Promise<GetOnlineFeaturesResponse> | Observable<GetOnlineFeaturesResponse> | GetOnlineFeaturesResponse;
 
+  /** Latest values for several views and entity sets in one call; one bad lookup fails the call. */
+
+  getOnlineFeaturesBatch(
+    request: GetOnlineFeaturesBatchRequest,
+    metadata?: Metadata,
+  ):
+    | Promise<GetOnlineFeaturesBatchResponse>
+    | Observable<GetOnlineFeaturesBatchResponse>
+    | GetOnlineFeaturesBatchResponse;
+
   /** Builds (or returns the identical existing) point-in-time snapshot. */
 
   createSnapshot(
@@ -3891,6 +4069,7 @@ export function FeatureStoreServiceControllerMethods() {
       "getFeatureView",
       "listFeatureViews",
       "getOnlineFeatures",
+      "getOnlineFeaturesBatch",
       "createSnapshot",
       "getSnapshot",
       "listSnapshots",
