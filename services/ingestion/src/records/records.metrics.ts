@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { PlatformMetrics } from '@mlops/observability';
-import type { RecordOutcome } from './records.service';
+import type { RecordOutcome } from './domain/record-outcome';
 
 /** Ingestion's Prometheus series: records by dataset and outcome, from Kafka and gRPC alike. */
 @Injectable()

@@ -11,9 +11,10 @@ import { toProtoFields } from './domain/field-values';
 import { type IncomingRecord, sourceLabel } from './domain/incoming-record';
 import { type Rejection, isRejection, validateRecord } from './domain/record-validation';
 import { RecordsMetrics } from './records.metrics';
+import type { RecordOutcome } from './domain/record-outcome';
 import { RecordsRepository, type RejectionToStore, type RowToStore, type StoredRejection } from './records.repository';
 
-export type RecordOutcome = 'accepted' | 'duplicate' | 'rejected';
+export type { RecordOutcome } from './domain/record-outcome';
 
 export interface RecordResult {
   index: number;

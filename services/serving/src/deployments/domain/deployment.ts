@@ -1,4 +1,4 @@
-import type { Task } from './analysis';
+import type { PredictionTask as Task } from '@mlops/ml';
 import { DEFAULT_CANARY_MIRROR_PERCENT, DEFAULT_SHADOW_MIRROR_PERCENT, type Policy, type StrategyName } from './policy';
 
 /**

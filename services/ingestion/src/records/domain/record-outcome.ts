@@ -1,0 +1,2 @@
+/** What became of one incoming record. */
+export type RecordOutcome = 'accepted' | 'duplicate' | 'rejected';
