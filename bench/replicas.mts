@@ -89,19 +89,14 @@ const workloads: Record<string, () => Workload> = {
           env: { INGESTION_GRPC_URL: ingestion.grpcAddress },
           services: [ingestion],
           async prepare(first) {
-            const dataset = uniqueName('fsb').replace(/_/g, '-');
-            const ingest = grpcClient(ingestion.grpcAddress, 'mlops/ingestion/v1/ingestion.proto', 'mlops.ingestion.v1.IngestionService');
-            const api = grpcClient(first.grpcAddress, 'mlops/features/v1/features.proto', 'mlops.features.v1.FeatureStoreService');
-            await ingest.RegisterDataset({ dataset, entityColumn: 'driver_id', eventTimeColumn: 'ts', columns: [{ name: 'driver_id', type: 'COLUMN_TYPE_STRING' }, { name: 'ts', type: 'COLUMN_TYPE_TIMESTAMP' }, { name: 'fare', type: 'COLUMN_TYPE_FLOAT' }] });
-            ingest.close();
-            const view = await api.RegisterFeatureView({ name: `${dataset}-v`, sourceDataset: dataset, features: [{ name: 'trips_1h', window: { function: 'AGGREGATE_FUNCTION_COUNT', windowSeconds: 3600 } }] });
+            const { dataset, api, view } = await registerDriverView(ingestion.grpcAddress, first.grpcAddress);
             const t0 = Date.now() - 50 * 60_000;
             const prefix = uniqueName('fse');
             // Minute by minute, every driver once, one event per bucket and minute: each driver's records in order.
             const byBucket = new Map<string, number[]>();
             for (let d = 0; d < drivers; d++) {
               const key = bucketKey(dataset, `d${d}`, partitions);
-              byBucket.set(key, [...(byBucket.get(key) ?? []), d]);
+              byBucket.get(key)?.push(d) ?? byBucket.set(key, [d]);
             }
             const events: Message[] = [];
             for (let minute = 0; minute < perDriver; minute++) {
@@ -139,12 +134,7 @@ const workloads: Record<string, () => Workload> = {
           env: { INGESTION_GRPC_URL: ingestion.grpcAddress },
           services: [ingestion],
           async prepare(first) {
-            const dataset = uniqueName('fsb').replace(/_/g, '-');
-            const ingest = grpcClient(ingestion.grpcAddress, 'mlops/ingestion/v1/ingestion.proto', 'mlops.ingestion.v1.IngestionService');
-            const api = grpcClient(first.grpcAddress, 'mlops/features/v1/features.proto', 'mlops.features.v1.FeatureStoreService');
-            await ingest.RegisterDataset({ dataset, entityColumn: 'driver_id', eventTimeColumn: 'ts', columns: [{ name: 'driver_id', type: 'COLUMN_TYPE_STRING' }, { name: 'ts', type: 'COLUMN_TYPE_TIMESTAMP' }, { name: 'fare', type: 'COLUMN_TYPE_FLOAT' }] });
-            ingest.close();
-            const view = await api.RegisterFeatureView({ name: `${dataset}-v`, sourceDataset: dataset, features: [{ name: 'trips_1h', window: { function: 'AGGREGATE_FUNCTION_COUNT', windowSeconds: 3600 } }] });
+            const { dataset, api, view } = await registerDriverView(ingestion.grpcAddress, first.grpcAddress);
             const t0 = Date.now() - 50 * 60_000;
             return {
               // Minute by minute, every driver once: each driver's records in order.
@@ -348,3 +338,14 @@ console.log(
   ]),
 );
 console.log(`(cores: CPU-seconds per second over the timed part, medians; machine: ${cpus().length} cores in all)`);
+
+/** The drivers' dataset on ingestion and its one-hour trip count view on the feature store (both workloads'). */
+async function registerDriverView(ingestionAddress: string, storeAddress: string) {
+  const dataset = uniqueName('fsb').replace(/_/g, '-');
+  const ingest = grpcClient(ingestionAddress, 'mlops/ingestion/v1/ingestion.proto', 'mlops.ingestion.v1.IngestionService');
+  const api = grpcClient(storeAddress, 'mlops/features/v1/features.proto', 'mlops.features.v1.FeatureStoreService');
+  await ingest.RegisterDataset({ dataset, entityColumn: 'driver_id', eventTimeColumn: 'ts', columns: [{ name: 'driver_id', type: 'COLUMN_TYPE_STRING' }, { name: 'ts', type: 'COLUMN_TYPE_TIMESTAMP' }, { name: 'fare', type: 'COLUMN_TYPE_FLOAT' }] });
+  ingest.close();
+  const view = await api.RegisterFeatureView({ name: `${dataset}-v`, sourceDataset: dataset, features: [{ name: 'trips_1h', window: { function: 'AGGREGATE_FUNCTION_COUNT', windowSeconds: 3600 } }] });
+  return { dataset, api, view };
+}
