@@ -35,8 +35,10 @@ const LABEL_WAIT_SECONDS = 300;
  * Predictions made during deployments joined to their late labels, in Postgres so that every
  * replica sees every prediction: the replica that receives a label is rarely the one that
  * answered. Predictions are queued on the request path and stored every 100 ms in one statement;
- * labels likewise. Whichever side completes a row (prediction + label) scores it and deletes it in
- * the same transaction, so a label counts once however many replicas and redeliveries there are.
+ * labels likewise. Whichever side completes a row (prediction + label) scores it and marks it
+ * scored in the same transaction; a scored row takes no more predictions or labels, so a label
+ * counts once however many replicas and redeliveries there are, and a mirrored candidate's
+ * prediction stored after the label (the mirror answers later) does not open the row again.
  * A label that arrives first waits up to five minutes; predictions are kept for
  * SERVING_LABEL_JOIN_SECONDS. Bounded in memory by SERVING_LABEL_MEMORY queued rows (beyond, rows
  * are dropped and counted). The table is UNLOGGED: labels in flight are statistics, not records.
@@ -136,6 +138,7 @@ export class LabelJoin implements OnModuleInit, OnApplicationShutdown {
              ON CONFLICT (request_id, "row") DO UPDATE SET
                deployment_id = EXCLUDED.deployment_id, task = EXCLUDED.task,
                stable = coalesce(EXCLUDED.stable, j.stable), candidate = coalesce(EXCLUDED.candidate, j.candidate), touched_at = now()
+               WHERE NOT j.scored
              RETURNING request_id, "row", deployment_id, task, stable, candidate, label`,
             [part.map((p) => p.requestId), part.map((p) => p.row), part.map((p) => p.deploymentId), part.map((p) => p.task), part.map((p) => p.stable ?? null), part.map((p) => p.candidate ?? null)],
           )) as Array<Record<string, unknown>>),
@@ -148,6 +151,7 @@ export class LabelJoin implements OnModuleInit, OnApplicationShutdown {
             `INSERT INTO "${s}".label_join AS j (request_id, "row", label)
                SELECT * FROM unnest($1::text[], $2::int[], $3::float8[])
              ON CONFLICT (request_id, "row") DO UPDATE SET label = EXCLUDED.label, touched_at = now()
+               WHERE NOT j.scored
              RETURNING request_id, "row", deployment_id, task, stable, candidate, label`,
             [part.map((l) => l.requestId), part.map((l) => l.row), part.map((l) => l.label)],
           )) as Array<Record<string, unknown>>),
@@ -157,7 +161,7 @@ export class LabelJoin implements OnModuleInit, OnApplicationShutdown {
       const done = [...new Map(complete.filter((r) => r.label !== null && r.deployment_id !== null).map((r) => [`${r.request_id}#${r.row}`, r])).values()];
       if (done.length === 0) return;
       // The rows stay locked by this transaction until it commits: no other replica can score them too.
-      await m.query(`DELETE FROM "${s}".label_join WHERE (request_id, "row") IN (SELECT * FROM unnest($1::text[], $2::int[]))`, [done.map((r) => r.request_id), done.map((r) => r.row)]);
+      await m.query(`UPDATE "${s}".label_join SET scored = true, touched_at = now() WHERE (request_id, "row") IN (SELECT * FROM unnest($1::text[], $2::int[]))`, [done.map((r) => r.request_id), done.map((r) => r.row)]);
       for (const r of done) {
         joined.push({
           deploymentId: String(r.deployment_id),
@@ -171,11 +175,13 @@ export class LabelJoin implements OnModuleInit, OnApplicationShutdown {
     if (joined.length > 0) this.onJoined(joined);
   }
 
-  /** Forgets predictions nobody labelled in time, and labels whose prediction never came. */
-  private async expire(): Promise<void> {
+  /** Forgets predictions nobody labelled in time, labels whose prediction never came, and scored
+   * rows once nothing more of theirs can arrive. */
+  async expire(): Promise<void> {
     const s = schemaOf(this.dataSource);
     await this.dataSource.query(
-      `DELETE FROM "${s}".label_join WHERE (label IS NULL AND touched_at < now() - make_interval(secs => $1)) OR (deployment_id IS NULL AND touched_at < now() - make_interval(secs => $2))`,
+      `DELETE FROM "${s}".label_join WHERE (label IS NULL AND touched_at < now() - make_interval(secs => $1)) OR (deployment_id IS NULL AND touched_at < now() - make_interval(secs => $2))
+         OR (scored AND touched_at < now() - make_interval(secs => greatest($1, $2)))`,
       [this.config.labelJoinSeconds, LABEL_WAIT_SECONDS],
     );
   }
