@@ -31,6 +31,27 @@ describe('transactional outbox and idempotent handling (real Kafka, real Postgre
     await expect(outbox.enqueue(dataSource.manager, topic, started(1), { key: 'k' })).rejects.toThrow('inside the transaction');
   });
 
+  it('stores events given together in their order, with one COPY, and the relay delivers them in that order', async () => {
+    const kafka = testKafka(testKafkaBrokers());
+    const publisher = testPublisher(kafka);
+    const outbox = new Outbox(publisher);
+    const topic = privateTopic('many');
+    await createTopics(testKafkaBrokers(), [topic.name]);
+    const events = Array.from({ length: 50 }, (_, i) => ({ message: started(i), key: 'one-key' }));
+    const ids = await dataSource.transaction((manager) => outbox.enqueueMany(manager, topic, events));
+    expect(new Set(ids).size).toBe(50);
+    const rows = await dataSource.query(`SELECT id, key, headers->>'event-id' AS header_id FROM "${schemaOf(dataSource)}".outbox_events WHERE topic = $1 ORDER BY seq`, [topic.name]);
+    expect(rows.map((r: { id: string }) => r.id)).toEqual(ids);
+    expect(rows.every((r: { id: string; key: string; header_id: string }) => r.key === 'one-key' && r.header_id === r.id)).toBe(true);
+    const relay = new OutboxRelay(dataSource, publisher, { logger: testLogger(), metrics: metrics(), batchSize: 500 });
+    while ((await relay.relayOnce()) > 0);
+    await publisher.disconnect();
+    const delivered = await readTopic(testKafkaBrokers(), topic.name, 50);
+    expect(delivered.map((d) => topic.codec.decode(d.value!).instanceId)).toEqual(events.map((e) => e.message.instanceId));
+    expect(delivered.map((d) => d.headers?.[Headers.eventId]?.toString())).toEqual(ids);
+    await expect(outbox.enqueueMany(dataSource.manager, topic, events)).rejects.toThrow('inside the transaction');
+  });
+
   it('delivers an event written while the broker is down, once, after it comes back', async () => {
     const port = await freePort();
     const broker = new PrivateKafkaBroker(port);

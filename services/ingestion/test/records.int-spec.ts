@@ -105,17 +105,26 @@ describe('ingestion records', () => {
     expect(again).toMatchObject({ accepted: 0, duplicates: 2, rejected: 1 });
     expect(again.results[2].recordId).toBe(first.results[2].recordId);
 
+    // Part stored, part new, one id twice in the batch: the binary COPY meets the stored id, falls
+    // back to INSERT ... ON CONFLICT under its savepoint, and stores the new id once.
+    const mixed = await api.IngestRecords({ dataset, records: [tripGrpc(1, 'a'), tripGrpc(4, 'd'), tripGrpc(5, 'd')] });
+    expect(mixed).toMatchObject({ accepted: 1, duplicates: 2, rejected: 0 });
+    expect(mixed.results.map((r: { outcome: string }) => r.outcome)).toEqual(['RECORD_OUTCOME_DUPLICATE', 'RECORD_OUTCOME_ACCEPTED', 'RECORD_OUTCOME_DUPLICATE']);
+    expect((await db.query(`SELECT (fields->>'fare')::float AS fare FROM "${service.schema}".records WHERE dataset = $1 AND record_id = 'd'`, [dataset])).rows).toEqual([
+      { fare: tripGrpc(4, 'd').fields.fare.floatValue },
+    ]);
+
     const streamed = await api.StreamRecords([
       { dataset, records: [tripGrpc(10, 's1'), tripGrpc(11, 's2')] },
       { dataset, records: [tripGrpc(12, 's3'), tripGrpc(10, 's1')] },
     ]);
     expect(streamed).toMatchObject({ accepted: 3, duplicates: 1, rejected: 0 });
     expect(streamed.results.map((r: { index: number }) => r.index)).toEqual([0, 1, 2, 3]);
-    expect(await stored(dataset)).toBe(5);
+    expect(await stored(dataset)).toBe(6);
 
     // Every record of the three calls is counted once, by its outcome.
     const metrics = await (await fetch(`${service.httpUrl}/metrics`, { headers: authHeaders() })).text();
-    for (const [outcome, n] of [['accepted', 5], ['duplicate', 3], ['rejected', 2]] as const) {
+    for (const [outcome, n] of [['accepted', 6], ['duplicate', 5], ['rejected', 2]] as const) {
       expect(metrics).toMatch(new RegExp(`^mlops_ingestion_records_total\\{dataset="${dataset}",outcome="${outcome}",service="ingestion"\\} ${n}$`, 'm'));
     }
   });

@@ -1,7 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { schemaOf } from '@mlops/persistence';
+import { BinaryCopyEncoder, type CopyColumn, copyInto, pgClientOf, schemaOf } from '@mlops/persistence';
+import { INGESTION_CONFIG, type IngestionConfig } from '../config/ingestion.config';
 import type { Rejection, ValidRecord } from './domain/record-validation';
+
+/** SQLSTATE unique_violation. */
+const UNIQUE_VIOLATION = '23505';
 
 export interface RowToStore extends ValidRecord {
   dataset: string;
@@ -32,20 +36,66 @@ export interface RejectionFilter {
   limit: number;
 }
 
+/** The offline store's columns that a stored record fills (seq and ingested_at take their defaults). */
+const RECORD_COLUMNS: readonly CopyColumn[] = [
+  { name: 'dataset', type: 'text' },
+  { name: 'record_id', type: 'text' },
+  { name: 'schema_version', type: 'int4' },
+  { name: 'entity_key', type: 'text' },
+  { name: 'event_time', type: 'timestamptz' },
+  { name: 'fields', type: 'jsonb' },
+  { name: 'kafka_partition', type: 'int4' },
+  { name: 'kafka_offset', type: 'int8' },
+];
+
+/** The key insertRows answers with: dataset and record id. */
+export const storedKey = (row: { dataset: string; recordId: string }) => `${row.dataset}\u0000${row.recordId}`;
+
 @Injectable()
 export class RecordsRepository {
   private readonly s: string;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(INGESTION_CONFIG) private readonly config: Pick<IngestionConfig, 'store'>,
+  ) {
     this.s = schemaOf(dataSource);
   }
 
   /**
-   * Appends rows in one statement (arrays unnested server-side: one round trip per batch).
-   * Rows whose record id is already stored are skipped; returns the ids actually inserted.
+   * Appends rows whose record id is not stored yet, in the caller's transaction; returns the keys
+   * (storedKey) actually inserted. Binary COPY by default: the batch's own repeats are dropped
+   * first (the first one wins), then the rows are copied under a savepoint. A record id stored
+   * before (a redelivered batch) makes the COPY fail as a whole on the primary key; the savepoint
+   * is rolled back and the batch goes through INSERT ... ON CONFLICT DO NOTHING instead, so the
+   * common case pays for no conflict check and a redelivery still stores nothing twice.
    */
   async insertRows(manager: EntityManager, rows: RowToStore[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
+    if (this.config.store === 'insert') return this.insertSkippingStored(manager, rows);
+    const unique = new Map<string, RowToStore>();
+    for (const row of rows) {
+      const key = storedKey(row);
+      if (!unique.has(key)) unique.set(key, row);
+    }
+    const encoder = new BinaryCopyEncoder(RECORD_COLUMNS, 256 * unique.size);
+    for (const r of unique.values()) {
+      encoder.row([r.dataset, r.recordId, r.schemaVersion, r.entityKey, r.eventTimeMs, JSON.stringify(r.fields), r.kafkaPartition, r.kafkaOffset]);
+    }
+    await manager.query('SAVEPOINT records_copy');
+    try {
+      await copyInto(pgClientOf(manager), `"${this.s}".records`, RECORD_COLUMNS, encoder.finish());
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      await manager.query('ROLLBACK TO SAVEPOINT records_copy');
+      return this.insertSkippingStored(manager, [...unique.values()]);
+    }
+    await manager.query('RELEASE SAVEPOINT records_copy');
+    return new Set(unique.keys());
+  }
+
+  /** One INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING (one round trip per batch). */
+  private async insertSkippingStored(manager: EntityManager, rows: RowToStore[]): Promise<Set<string>> {
     const inserted: { dataset: string; record_id: string }[] = await manager.query(
       `INSERT INTO "${this.s}".records (dataset, record_id, schema_version, entity_key, event_time, fields, kafka_partition, kafka_offset)
        SELECT d, r, v, e, to_timestamp(t / 1000.0), f::jsonb, p, o
@@ -63,7 +113,7 @@ export class RecordsRepository {
         rows.map((r) => r.kafkaOffset),
       ],
     );
-    return new Set(inserted.map((row) => `${row.dataset}\u0000${row.record_id}`));
+    return new Set(inserted.map((row) => storedKey({ dataset: row.dataset, recordId: row.record_id })));
   }
 
   async addToRecordCounts(manager: EntityManager, counts: Map<string, number>): Promise<void> {

@@ -12,7 +12,7 @@ import { type IncomingRecord, sourceLabel } from './domain/incoming-record';
 import { type Rejection, isRejection, validateRecord } from './domain/record-validation';
 import { RecordsMetrics } from './records.metrics';
 import type { RecordOutcome } from './domain/record-outcome';
-import { RecordsRepository, type RejectionToStore, type RowToStore, type StoredRejection } from './records.repository';
+import { RecordsRepository, type RejectionToStore, type RowToStore, type StoredRejection, storedKey } from './records.repository';
 
 export type { RecordOutcome } from './domain/record-outcome';
 
@@ -59,28 +59,30 @@ export class RecordsService {
     const stored = await this.dataSource.transaction(async (manager) => {
       const inserted = await this.repository.insertRows(manager, rows.map((r) => r.row));
       // The first row of each inserted id is new; a repeat of it in the same batch is a duplicate.
-      const newRows = rows.filter((r) => inserted.delete(`${r.row.dataset}\u0000${r.row.recordId}`));
+      const newRows = rows.filter((r) => inserted.delete(storedKey(r.row)));
       await this.repository.addToRecordCounts(manager, countBy(newRows.map((r) => r.row.dataset)));
       const newRejections = await this.repository.insertRejections(manager, rejections);
       // Keyed by dataset and entity bucket: one entity's records keep their order (one partition),
       // while a dataset's stream spreads evenly over the partitions, so feature-store replicas
       // share it (libs/messaging buckets.ts).
+      const events: { message: ReturnType<typeof acceptedEvent>; key: string }[] = [];
       for (const [key, group] of groupBy(newRows, (r) => bucketKey(r.row.dataset, r.row.entityKey, r.schema.streamBuckets))) {
         for (let i = 0; i < group.length; i += EVENT_CHUNK) {
           const chunk = group.slice(i, i + EVENT_CHUNK);
-          await this.outbox.enqueue(manager, Topics.recordsAccepted, acceptedEvent(chunk[0]!.row.dataset, chunk), { key });
+          events.push({ message: acceptedEvent(chunk[0]!.row.dataset, chunk), key });
         }
       }
-      for (const rejection of newRejections) {
-        await this.outbox.enqueue(manager, Topics.recordsRejected, rejectedEvent(rejection), { key: rejection.dataset || 'unknown' });
-      }
+      await this.outbox.enqueueMany(manager, Topics.recordsAccepted, events);
+      await this.outbox.enqueueMany(manager, Topics.recordsRejected, newRejections.map((r) => ({ message: rejectedEvent(r), key: r.dataset || 'unknown' })));
       return newRows;
     });
     this.relay.nudge();
     const accepted = new Set(stored);
     for (const r of rows) results[r.index] = { index: r.index, recordId: r.row.recordId, outcome: accepted.has(r) ? 'accepted' : 'duplicate' };
     this.metrics.count(results.map((r) => ({ dataset: datasets[r.index], outcome: r.outcome })));
-    if (stored.length > 0) await this.versions.afterRecordsStored(countBy(stored.map((r) => r.row.dataset)));
+    // Only datasets that cut a version every N records need a look at their counts.
+    const counting = stored.filter((r) => r.schema.versionEveryRecords > 0);
+    if (counting.length > 0) await this.versions.afterRecordsStored(countBy(counting.map((r) => r.row.dataset)));
     return results;
   }
 
@@ -98,8 +100,14 @@ export class RecordsService {
     const results: RecordResult[] = new Array(records.length);
     // The metrics label: the dataset when it is registered, else "" (see RecordsMetrics.count).
     const datasets: string[] = new Array(records.length);
+    // A batch is mostly one dataset's: its schema is looked up once per batch, not per record.
+    const schemas = new Map<string, DatasetSchema | undefined>();
     for (const [index, record] of records.entries()) {
-      const schema = record.parseError ? undefined : await this.datasets.schemaFor(record.dataset);
+      let schema: DatasetSchema | undefined;
+      if (!record.parseError) {
+        if (!schemas.has(record.dataset)) schemas.set(record.dataset, await this.datasets.schemaFor(record.dataset));
+        schema = schemas.get(record.dataset);
+      }
       const outcome = record.parseError ?? (schema ? validateRecord(schema, record.fields ?? {}, record.recordId) : unknownDataset(record.dataset));
       datasets[index] = schema ? record.dataset : '';
       if (isRejection(outcome)) {
