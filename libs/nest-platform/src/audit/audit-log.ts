@@ -28,8 +28,9 @@ export interface AuditQuery {
 }
 
 const MAX_REQUEST_JSON = 2048;
-/** Fields holding data rather than a description of the change. */
-const DATA_FIELDS = new Set(['records', 'rows', 'entities', 'spine', 'inputs', 'rawInputContents']);
+/** Fields holding data rather than a description of the change (metric values too: a LogBatch
+ * carries up to 1,000, and summarising them cost more than the rest of the audit record). */
+const DATA_FIELDS = new Set(['records', 'rows', 'entities', 'spine', 'inputs', 'rawInputContents', 'metrics']);
 
 /**
  * The service's audit log (table audit_records in its schema, append-only): who asked for what

@@ -1,11 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { returnedRows, schemaOf } from '@mlops/persistence';
+import { BinaryCopyEncoder, type CopyColumn, copyInto, pgClientOf, returnedRows, schemaOf } from '@mlops/persistence';
 import type { SearchScope } from './domain/pages';
 import { type ArtifactRef, type LifecycleStage, type MetricPoint, type Reproducibility, type Run, type RunStatus, stagesOf } from './domain/run';
 import type { Clause, OrderTerm } from './domain/run-filter';
 
 type Row = Record<string, unknown>;
+/** The metric series' columns, in the order appendMetricsOfRuns copies them. */
+const METRIC_COLUMNS: readonly CopyColumn[] = [
+  { name: 'run_id', type: 'uuid' },
+  { name: 'key', type: 'text' },
+  { name: 'step', type: 'int8' },
+  { name: 'ts', type: 'int8' },
+  { name: 'value', type: 'float8' },
+];
 const ATTRIBUTE_COLUMN: Record<string, string> = { status: 'r.status', run_name: 'r.run_name', start_time: 'r.start_time', end_time: 'r.end_time', run_id: 'r.run_id::text', user_id: 'r.user_id' };
 /** Attributes whose values are stored in lower case (MLflow writes statuses in upper case, run ids in either). */
 const LOWER_CASE_ATTRIBUTES = ['status', 'run_id'];
@@ -68,18 +76,31 @@ export class TrackingRepository {
     await this.appendMetricsOfRuns(manager, [{ runId, metrics }]);
   }
 
-  /** The same for the batches of several runs together: two statements whatever their number. */
+  /**
+   * The same for the batches of several runs together, two statements whatever their number: the
+   * values go into the series with one binary COPY (the table is append-only, nothing to check),
+   * and only each key's newest value of the batch is offered to latest_metrics.
+   */
   async appendMetricsOfRuns(manager: EntityManager, batches: { runId: string; metrics: MetricPoint[] }[]): Promise<void> {
-    const points = batches.flatMap((b) => b.metrics.map((m) => ({ runId: b.runId, ...m })));
-    if (points.length === 0) return;
-    const cols = [points.map((p) => p.runId), points.map((p) => p.key), points.map((p) => p.step), points.map((p) => p.timestampMs), points.map((p) => p.value)];
-    await manager.query(`INSERT INTO "${this.s}".metrics (run_id, key, step, ts, value) SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::float8[])`, cols);
+    const encoder = new BinaryCopyEncoder(METRIC_COLUMNS, 64 * 1024);
+    const latest = new Map<string, { runId: string } & MetricPoint>();
+    for (const { runId, metrics } of batches) {
+      for (const m of metrics) {
+        encoder.row([runId, m.key, m.step, m.timestampMs, m.value]);
+        const id = `${runId}\u0000${m.key}`;
+        const seen = latest.get(id);
+        if (!seen || m.step > seen.step || (m.step === seen.step && m.timestampMs >= seen.timestampMs)) latest.set(id, { runId, ...m });
+      }
+    }
+    if (latest.size === 0) return;
+    await copyInto(pgClientOf(manager), `"${this.s}".metrics`, METRIC_COLUMNS, encoder.finish());
+    const points = [...latest.values()];
     await manager.query(
       `INSERT INTO "${this.s}".latest_metrics AS l (run_id, key, step, ts, value)
-       SELECT DISTINCT ON (r, k) r, k, st, t, v FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::float8[]) AS u(r, k, st, t, v) ORDER BY r, k, st DESC, t DESC
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::float8[])
        ON CONFLICT (run_id, key) DO UPDATE SET step = EXCLUDED.step, ts = EXCLUDED.ts, value = EXCLUDED.value
        WHERE (EXCLUDED.step, EXCLUDED.ts) >= (l.step, l.ts)`,
-      cols,
+      [points.map((p) => p.runId), points.map((p) => p.key), points.map((p) => p.step), points.map((p) => p.timestampMs), points.map((p) => p.value)],
     );
   }
 
