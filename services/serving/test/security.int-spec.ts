@@ -118,6 +118,8 @@ describe('mutual TLS and service identities', () => {
     const engineer = testIssuer().token(`eng2-${uniqueName('e')}`, ['engineer']);
     const models = grpcClient(registry.grpcAddress, 'mlops/registry/v1/registry.proto', 'mlops.registry.v1.RegistryService', { credentials: tlsAs(certs, 'operator'), token: engineer });
     const deployments = grpcClient(serving.grpcAddress, 'mlops/serving/v1/serving.proto', 'mlops.serving.v1.DeploymentService', { credentials: tlsAs(certs, 'operator'), token: engineer });
+    const approver = testIssuer().token(`appr-${uniqueName('a')}`, ['approver']);
+    const approverDeployments = grpcClient(serving.grpcAddress, 'mlops/serving/v1/serving.proto', 'mlops.serving.v1.DeploymentService', { credentials: tlsAs(certs, 'operator'), token: approver });
     try {
       await expect(models.UpdateRegisteredModel({ name: modelName, description: 'tidied' })).resolves.toMatchObject({ description: 'tidied' });
       await expect(models.UpdateRegisteredModel({ name: modelName, promotionPolicy: 'PROMOTION_POLICY_AUTOMATIC' })).rejects.toMatchObject({
@@ -128,9 +130,18 @@ describe('mutual TLS and service identities', () => {
         code: grpc.status.PERMISSION_DENIED,
         details: expect.stringContaining('may not start a basic deployment'),
       });
+      // Unspecified is the policy's default: where an approver made that basic, the engineer's
+      // STRATEGY_UNSPECIFIED start is the same basic deployment, and refused the same way.
+      await approverDeployments.SetDeploymentPolicy({ modelName, strategy: 'STRATEGY_BASIC' });
+      await expect(deployments.StartDeployment({ modelName, version: 1, strategy: 'STRATEGY_UNSPECIFIED' })).rejects.toMatchObject({
+        code: grpc.status.PERMISSION_DENIED,
+        details: expect.stringContaining('may not start a basic deployment'),
+      });
+      await approverDeployments.SetDeploymentPolicy({ modelName, strategy: 'STRATEGY_CANARY' });
     } finally {
       models.close();
       deployments.close();
+      approverDeployments.close();
     }
     // A service's own token cannot do what its role would allow but its job does not need.
     const asTraining = grpcClient(serving.grpcAddress, 'mlops/serving/v1/serving.proto', 'mlops.serving.v1.DeploymentService', { credentials: tlsAs(certs, 'operator'), token: testIssuer().token('service:training', ['engineer']) });

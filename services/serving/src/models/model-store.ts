@@ -18,8 +18,13 @@ import { type LoadedModel, batchPolicy, loadedModel } from './loaded-model';
  * announces an alias change, and at most every SERVING_PRODUCTION_ALIAS_TTL_MS otherwise).
  * A version that failed to load is not tried again for a while (5 s, doubling to 5 minutes); a
  * version nobody asked for in SERVING_MODEL_IDLE_SECONDS is released, unless the keep policy
- * (the routing table: versions of active deployments) says otherwise.
+ * (the routing table: versions of active deployments) says otherwise. At most
+ * MAX_REMEMBERED_FAILURES failed versions are remembered (the oldest failure is forgotten first):
+ * requests for names nobody registered, from any token, cannot grow the map.
  */
+/** Failed loads remembered for their back-off; beyond this, the oldest is forgotten. */
+export const MAX_REMEMBERED_FAILURES = 1024;
+
 @Injectable()
 export class ModelStore implements OnModuleInit, OnModuleDestroy {
   private readonly loading = new Map<string, Promise<LoadedModel>>();
@@ -84,7 +89,7 @@ export class ModelStore implements OnModuleInit, OnModuleDestroy {
         },
         (error: unknown) => {
           this.loading.delete(key);
-          this.failures.set(key, { error, at: Date.now(), count: (this.failures.get(key)?.count ?? 0) + 1 });
+          this.rememberFailure(key, error);
           throw error;
         },
       );
@@ -99,6 +104,19 @@ export class ModelStore implements OnModuleInit, OnModuleDestroy {
     const model = this.ready.get(key);
     if (model) this.lastUsed.set(key, this.now);
     return model;
+  }
+
+  /** How many failed versions are remembered now (bounded by MAX_REMEMBERED_FAILURES). */
+  get rememberedFailures(): number {
+    return this.failures.size;
+  }
+
+  private rememberFailure(key: string, error: unknown): void {
+    const count = (this.failures.get(key)?.count ?? 0) + 1;
+    // Re-inserted, so the map's order stays oldest failure first.
+    this.failures.delete(key);
+    while (this.failures.size >= MAX_REMEMBERED_FAILURES) this.failures.delete(this.failures.keys().next().value!);
+    this.failures.set(key, { error, at: Date.now(), count });
   }
 
   /** Why the version could not be loaded, if its last attempt failed. */

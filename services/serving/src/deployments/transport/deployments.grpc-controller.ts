@@ -31,9 +31,12 @@ export class DeploymentsGrpcController {
 
   @GrpcMethod('DeploymentService', 'StartDeployment')
   async startDeployment(r: serving.StartDeploymentRequest, md: Metadata): Promise<serving.Deployment> {
+    // STRATEGY_UNSPECIFIED means the model's policy default: resolved here, before the check, and
+    // passed on resolved, so a policy whose default is basic cannot be started by a non-approver.
+    const strategy = toStrategyName(r.strategy) ?? (await this.policies.get(r.modelName)).policy.strategy;
     // A basic deployment puts the version live at once, without the canary's analysis: an approver's call.
-    if (toStrategyName(r.strategy) === 'basic') requireRole(md, 'approver', 'start a basic deployment (it skips the analysis)');
-    return toDeploymentMessage(await this.starter.startByOperator(principalOf(md), r.modelName, r.version, toStrategyName(r.strategy), r.reason));
+    if (strategy === 'basic') requireRole(md, 'approver', 'start a basic deployment (it skips the analysis)');
+    return toDeploymentMessage(await this.starter.startByOperator(principalOf(md), r.modelName, r.version, strategy, r.reason));
   }
 
   @GrpcMethod('DeploymentService', 'GetDeployment')

@@ -1,4 +1,4 @@
-import { type JobSpec, candidates, gateDecision, specProblems } from './job-spec';
+import { type JobSpec, candidates, gateDecision, specProblems, trialCount } from './job-spec';
 import { TrainingDataError, toTrainingData } from './training-data';
 
 const base: JobSpec = {
@@ -15,6 +15,19 @@ describe('job spec', () => {
       { max_iterations: 50, learning_rate: 0.1, max_leaf_nodes: 15 },
       { max_iterations: 50, learning_rate: 0.1, max_leaf_nodes: 31 },
     ]);
+  });
+
+  it('counts a search before building it, and refuses one over 200 trials with its count', () => {
+    // 7 keys of 100 values: 10^14 sets, which building first would never finish.
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    const huge = { ...base, grid: Object.fromEntries(['learning_rate', 'max_iterations', 'max_leaf_nodes', 'min_samples_leaf', 'l2_regularization', 'max_depth', 'early_stopping_rounds'].map((k) => [k, values])) };
+    expect(trialCount(huge)).toBe(1e14);
+    expect(specProblems(huge)).toContain('the search has 100,000,000,000,000 trials, more than 200');
+    expect(() => candidates(huge)).toThrow('more than 200');
+    const random = { ...base, ranges: { learning_rate: { min: 0.01, max: 1, logScale: true, integer: false } }, trials: 1_000_000_000 };
+    expect(specProblems(random)).toContain('the search has 1,000,000,000 trials, more than 200');
+    expect(trialCount({ ...base, grid: { learning_rate: [0.1, 0.2] }, ranges: {} })).toBe(2);
+    expect(specProblems({ ...base, grid: { learning_rate: Array.from({ length: 200 }, (_, i) => i / 1000) } })).toEqual([]);
   });
 
   it('samples random searches reproducibly within their ranges', () => {

@@ -57,12 +57,22 @@ export function specProblems(spec: JobSpec): string[] {
   const metrics = spec.problem === 'classification' ? CLASSIFICATION_METRICS : REGRESSION_METRICS;
   if (!metrics.includes(spec.gateMetric)) problems.push(`gate metric "${spec.gateMetric}" is not one of ${metrics.join(', ')}`);
   if (spec.validationFraction <= 0 || spec.testFraction <= 0 || spec.validationFraction + spec.testFraction >= 0.9) problems.push('validation and test fractions must be positive and leave at least 10% for training');
-  if (candidates(spec).length > MAX_TRIALS) problems.push(`the search has more than ${MAX_TRIALS} trials`);
+  // Counted, not built: a grid of a few long lists multiplies to more sets than memory holds.
+  const trials = trialCount(spec);
+  if (trials > MAX_TRIALS) problems.push(`the search has ${trials.toLocaleString('en-US')} trials, more than ${MAX_TRIALS}`);
   return problems;
+}
+
+/** How many hyperparameter sets `candidates` would return, without building them. */
+export function trialCount(spec: JobSpec): number {
+  const grid = Object.values(spec.grid);
+  if (grid.length > 0) return grid.reduce((n, values) => n * values.length, 1);
+  return Object.keys(spec.ranges).length > 0 ? Math.max(1, spec.trials) : 1;
 }
 
 /** Hyperparameter sets to try: the grid's cartesian product, or seeded random samples. */
 export function candidates(spec: JobSpec): Record<string, number>[] {
+  if (trialCount(spec) > MAX_TRIALS) throw new Error(`the search has ${trialCount(spec)} trials, more than ${MAX_TRIALS}`);
   const gridKeys = Object.keys(spec.grid);
   if (gridKeys.length > 0) {
     return gridKeys.reduce<Record<string, number>[]>(
