@@ -129,6 +129,26 @@ describe('ingestion records', () => {
     }
   });
 
+  it('answers a stream of 120,000 records within the message limit: all counts, the refused records\' results, the rest omitted', async () => {
+    const dataset = uniqueName('bigstream').replace(/_/g, '-');
+    await api.RegisterDataset(tripsDataset(dataset));
+    // Twelve messages of 10,000 with generated (32-character) ids, whose 120,000 results alone
+    // would be over gRPC's 4 MiB; every 1,000th record has a fare above the maximum.
+    const messages = Array.from({ length: 12 }, (_, m) => ({
+      dataset,
+      records: Array.from({ length: 10_000 }, (_, k) => {
+        const i = m * 10_000 + k;
+        const record = tripGrpc(i);
+        return i % 1000 === 999 ? { ...record, fields: { ...record.fields, fare: { floatValue: 5000 } } } : record;
+      }),
+    }));
+    const answer = await api.StreamRecords(messages);
+    expect(answer).toMatchObject({ accepted: 119_880, duplicates: 0, rejected: 120, resultsOmitted: 119_880 });
+    expect(answer.results).toHaveLength(120);
+    expect(answer.results[0]).toMatchObject({ index: 999, outcome: 'RECORD_OUTCOME_REJECTED', reasonCode: 'OUT_OF_RANGE' });
+    expect(await stored(dataset)).toBe(119_880);
+  });
+
   it('pages through rejected records newest first, with the dataset and reason filters', async () => {
     const dataset = uniqueName('paged').replace(/_/g, '-');
     await api.RegisterDataset(tripsDataset(dataset));

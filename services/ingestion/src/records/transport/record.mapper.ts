@@ -1,5 +1,6 @@
 import { ingestion, plainFields } from '@mlops/contracts';
 import type { IncomingRecord, RecordSource } from '../domain/incoming-record';
+import type { StreamResult } from '../domain/stream-summary';
 import type { RecordResult } from '../records.service';
 
 const OUTCOME = {
@@ -19,11 +20,15 @@ export function fromProtoRecord(record: ingestion.Record, defaultDataset: string
   };
 }
 
-export function toResponse(results: RecordResult[], offset = 0): ingestion.IngestRecordsResponse {
-  const count = (outcome: string) => results.filter((r) => r.outcome === outcome).length;
+/** The answer for these results; `totals` (a stream's, when its results were capped) overrides the counts. */
+export function toResponse(
+  results: readonly StreamResult[],
+  totals?: { counts: Record<RecordResult['outcome'], number>; omitted: number },
+): ingestion.IngestRecordsResponse {
+  const count = (outcome: RecordResult['outcome']) => totals?.counts[outcome] ?? results.filter((r) => r.outcome === outcome).length;
   return {
     results: results.map((r) => ({
-      index: r.index + offset,
+      index: r.index,
       recordId: r.recordId,
       outcome: OUTCOME[r.outcome],
       reasonCode: r.rejection?.code ?? '',
@@ -32,5 +37,6 @@ export function toResponse(results: RecordResult[], offset = 0): ingestion.Inges
     accepted: count('accepted'),
     duplicates: count('duplicate'),
     rejected: count('rejected'),
+    resultsOmitted: totals?.omitted ?? 0,
   };
 }

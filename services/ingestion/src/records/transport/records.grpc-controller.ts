@@ -5,6 +5,7 @@ import { ingestion } from '@mlops/contracts';
 import { resourceExhausted } from '@mlops/errors';
 import { toGrpcStatusError } from '@mlops/nest-platform';
 import { RecordsService, type RecordResult } from '../records.service';
+import { StreamSummary } from '../domain/stream-summary';
 import { fromProtoRecord, toResponse } from './record.mapper';
 
 /** Records per request (and per message of a stream). Larger batches: split them or stream. */
@@ -30,11 +31,10 @@ export class RecordsGrpcController {
     callback: sendUnaryData<ingestion.IngestRecordsResponse>,
   ): Promise<void> {
     try {
-      const all: RecordResult[] = [];
-      for await (const request of call) {
-        for (const r of await this.ingestBatch(request)) all.push({ ...r, index: all.length });
-      }
-      callback(null, toResponse(all));
+      // Bounded however long the stream: counts of everything, results capped (StreamSummary).
+      const summary = new StreamSummary();
+      for await (const request of call) summary.add(await this.ingestBatch(request));
+      callback(null, toResponse(summary.results, summary));
     } catch (error) {
       callback(toGrpcStatusError(error) as ServiceError);
     }

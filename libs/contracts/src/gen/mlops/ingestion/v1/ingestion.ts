@@ -276,7 +276,10 @@ export interface RecordResult {
 
 /** Results of a batch or stream. */
 export interface IngestRecordsResponse {
-  /** One result per record. */
+  /**
+   * One result per record; for StreamRecords, every record's while the stream has at most 10,000
+   * records, else the rejected and duplicate records' only (at most 10,000; see results_omitted).
+   */
   results: RecordResult[];
   /** Records stored. */
   accepted: number;
@@ -284,6 +287,8 @@ export interface IngestRecordsResponse {
   duplicates: number;
   /** Records refused. */
   rejected: number;
+  /** Results left out of `results` to keep the answer bounded (StreamRecords of more than 10,000 records). */
+  resultsOmitted: number;
 }
 
 /** Asks for rejected records. */
@@ -1915,7 +1920,7 @@ export const RecordResult: MessageFns<RecordResult> = {
 };
 
 function createBaseIngestRecordsResponse(): IngestRecordsResponse {
-  return { results: [], accepted: 0, duplicates: 0, rejected: 0 };
+  return { results: [], accepted: 0, duplicates: 0, rejected: 0, resultsOmitted: 0 };
 }
 
 export const IngestRecordsResponse: MessageFns<IngestRecordsResponse> = {
@@ -1931,6 +1936,9 @@ export const IngestRecordsResponse: MessageFns<IngestRecordsResponse> = {
     }
     if (message.rejected !== 0) {
       writer.uint32(32).int32(message.rejected);
+    }
+    if (message.resultsOmitted !== 0) {
+      writer.uint32(40).int32(message.resultsOmitted);
     }
     return writer;
   },
@@ -1980,6 +1988,14 @@ export const IngestRecordsResponse: MessageFns<IngestRecordsResponse> = {
             message.rejected = reader.int32();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.resultsOmitted = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2000,6 +2016,11 @@ export const IngestRecordsResponse: MessageFns<IngestRecordsResponse> = {
       accepted: isSet(object.accepted) ? globalThis.Number(object.accepted) : 0,
       duplicates: isSet(object.duplicates) ? globalThis.Number(object.duplicates) : 0,
       rejected: isSet(object.rejected) ? globalThis.Number(object.rejected) : 0,
+      resultsOmitted: isSet(object.resultsOmitted)
+        ? globalThis.Number(object.resultsOmitted)
+        : isSet(object.results_omitted)
+        ? globalThis.Number(object.results_omitted)
+        : 0,
     };
   },
 
@@ -2017,6 +2038,9 @@ export const IngestRecordsResponse: MessageFns<IngestRecordsResponse> = {
     if (message.rejected !== 0) {
       obj.rejected = Math.round(message.rejected);
     }
+    if (message.resultsOmitted !== 0) {
+      obj.resultsOmitted = Math.round(message.resultsOmitted);
+    }
     return obj;
   },
 
@@ -2029,6 +2053,7 @@ export const IngestRecordsResponse: MessageFns<IngestRecordsResponse> = {
     message.accepted = object.accepted ?? 0;
     message.duplicates = object.duplicates ?? 0;
     message.rejected = object.rejected ?? 0;
+    message.resultsOmitted = object.resultsOmitted ?? 0;
     return message;
   },
 };
