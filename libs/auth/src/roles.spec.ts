@@ -11,6 +11,22 @@ describe('access policy', () => {
     expect(allows(['producer'], { role: 'viewer', mutates: false })).toBe(true);
   });
 
+  it('keeps data and model bytes from viewer tokens: reader, engineer, approver and admin read them', () => {
+    for (const path of ['/mlops.registry.v1.RegistryService/DownloadArtifact', '/mlops.ingestion.v1.IngestionService/ReadDatasetVersion', '/mlops.features.v1.FeatureStoreService/ReadSnapshot', '/mlops.ingestion.v1.IngestionService/ListRejectedRecords']) {
+      const { access } = rpcAccess(path) as { access: { role: 'reader'; mutates: boolean } };
+      expect({ path, access }).toEqual({ path, access: { role: 'reader', mutates: false } });
+      expect(allows(['viewer'], access)).toBe(false);
+      expect(allows(['producer'], access)).toBe(false);
+      for (const roles of [['reader'], ['engineer'], ['approver'], ['admin']] as const) expect(allows(roles, access)).toBe(true);
+    }
+    expect((httpAccess('GET', '/api/snapshots/:id/rows') as { access: { role: string } }).access.role).toBe('reader');
+    expect((httpAccess('GET', '/api/2.0/mlflow-artifacts/artifacts/*path') as { access: { role: string } }).access.role).toBe('reader');
+    // Descriptions stay open to every token.
+    expect(allows(['viewer'], (rpcAccess('/mlops.registry.v1.RegistryService/GetModelVersion') as { access: { role: 'viewer'; mutates: boolean } }).access)).toBe(true);
+    // The services that read bytes can.
+    for (const service of ['feature-store', 'training', 'serving', 'monitoring']) expect(allows(SERVICE_ROLES[service]!, { role: 'reader', mutates: false })).toBe(true);
+  });
+
   it('keeps only liveness and readiness public and leaves unlisted methods to admin', () => {
     expect(rpcAccess('/grpc.health.v1.Health/Check')).toEqual({ public: true });
     expect(rpcAccess('/inference.GRPCInferenceService/ModelInfer')).toMatchObject({ public: false });

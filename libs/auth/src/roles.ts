@@ -1,9 +1,13 @@
 /**
  * Roles and the role each RPC and HTTP route needs: the platform's whole access policy in one
- * table (docs/security.md prints it). Every role can read (viewer); admin can do everything;
- * the others add one kind of change each:
+ * table (docs/security.md prints it). Every role can read descriptions (viewer); reading the
+ * data and model bytes themselves is its own permission (reader); admin can do everything; the
+ * others add one kind of change each:
  *
- *   viewer    read anything (datasets, features, runs, models, deployments, reports), predict
+ *   viewer    read descriptions and figures (datasets, features, runs, models, deployments,
+ *             reports, metrics), predict: what dashboards need
+ *   reader    also read data and model bytes: dataset records, snapshot rows, rejected
+ *             payloads, artifacts (engineers and approvers have it too)
  *   producer  ingest records
  *   engineer  register datasets, feature views, models and versions; train; start, pause and
  *             roll back deployments; set monitoring policies
@@ -14,7 +18,7 @@
  * An RPC missing from the table is refused to everybody but admin (default deny; a unit test
  * checks that every RPC in proto/ is listed).
  */
-export const ROLES = ['viewer', 'producer', 'engineer', 'approver', 'admin'] as const;
+export const ROLES = ['viewer', 'reader', 'producer', 'engineer', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Access {
@@ -28,6 +32,10 @@ export interface Access {
 export const PUBLIC = 'public' as const;
 
 const read: Access = { role: 'viewer', mutates: false };
+/** Data and model bytes: not for viewer tokens (dashboards), see DATA_READERS. */
+const data: Access = { role: 'reader', mutates: false };
+/** The roles that read data and model bytes: engineers train on them, approvers review models. */
+const DATA_READERS: readonly Role[] = ['reader', 'engineer', 'approver'];
 /** A change the console forwards with the caller's token: any valid token passes here, the owning service's rule decides. */
 const forwarded: Access = { role: 'viewer', mutates: true };
 const change = (role: Role): Access => ({ role, mutates: true });
@@ -50,11 +58,11 @@ export const RPC_ACCESS: Record<string, Access | typeof PUBLIC> = {
   '/mlops.ingestion.v1.IngestionService/ListDatasets': read,
   '/mlops.ingestion.v1.IngestionService/IngestRecords': change('producer'),
   '/mlops.ingestion.v1.IngestionService/StreamRecords': change('producer'),
-  '/mlops.ingestion.v1.IngestionService/ListRejectedRecords': read,
+  '/mlops.ingestion.v1.IngestionService/ListRejectedRecords': data,
   '/mlops.ingestion.v1.IngestionService/CreateDatasetVersion': change('engineer'),
   '/mlops.ingestion.v1.IngestionService/GetDatasetVersion': read,
   '/mlops.ingestion.v1.IngestionService/ListDatasetVersions': read,
-  '/mlops.ingestion.v1.IngestionService/ReadDatasetVersion': read,
+  '/mlops.ingestion.v1.IngestionService/ReadDatasetVersion': data,
 
   '/mlops.features.v1.FeatureStoreService/RegisterFeatureView': change('engineer'),
   '/mlops.features.v1.FeatureStoreService/GetFeatureView': read,
@@ -64,7 +72,7 @@ export const RPC_ACCESS: Record<string, Access | typeof PUBLIC> = {
   '/mlops.features.v1.FeatureStoreService/CreateSnapshot': change('engineer'),
   '/mlops.features.v1.FeatureStoreService/GetSnapshot': read,
   '/mlops.features.v1.FeatureStoreService/ListSnapshots': read,
-  '/mlops.features.v1.FeatureStoreService/ReadSnapshot': read,
+  '/mlops.features.v1.FeatureStoreService/ReadSnapshot': data,
 
   '/mlops.training.v1.TrainingService/SubmitTrainingJob': change('engineer'),
   '/mlops.training.v1.TrainingService/GetTrainingJob': read,
@@ -115,7 +123,7 @@ export const RPC_ACCESS: Record<string, Access | typeof PUBLIC> = {
   '/mlops.registry.v1.RegistryService/GetLineage': read,
   '/mlops.registry.v1.RegistryService/ListAuditEvents': { role: 'approver', mutates: false },
   '/mlops.registry.v1.RegistryService/UploadArtifact': change('engineer'),
-  '/mlops.registry.v1.RegistryService/DownloadArtifact': read,
+  '/mlops.registry.v1.RegistryService/DownloadArtifact': data,
   '/mlops.registry.v1.RegistryService/UploadModel': change('engineer'),
 
   '/mlops.serving.v1.DeploymentService/SetDeploymentPolicy': change('approver'),
@@ -183,11 +191,11 @@ export const HTTP_ACCESS: Record<string, Access | typeof PUBLIC> = {
   'GET /api/alerts': read,
   'GET /api/datasets': read,
   'GET /api/datasets/:name': read,
-  'GET /api/rejected-records': read,
+  'GET /api/rejected-records': data,
   'GET /api/feature-views': read,
   'GET /api/feature-views/:name': read,
   'GET /api/snapshots/:id': read,
-  'GET /api/snapshots/:id/rows': read,
+  'GET /api/snapshots/:id/rows': data,
   'POST /api/snapshots': forwarded,
   'GET /api/audit': read,
 
@@ -236,7 +244,7 @@ export const HTTP_ACCESS: Record<string, Access | typeof PUBLIC> = {
   'POST /api/2.0/mlflow/model-versions/set-tag': forwarded,
   'DELETE /api/2.0/mlflow/model-versions/delete-tag': forwarded,
   'GET /api/2.0/mlflow-artifacts/artifacts': read,
-  'GET /api/2.0/mlflow-artifacts/artifacts/*path': read,
+  'GET /api/2.0/mlflow-artifacts/artifacts/*path': data,
   'PUT /api/2.0/mlflow-artifacts/artifacts/*path': forwarded,
 };
 
@@ -250,7 +258,8 @@ export const SERVICE_ROLES: Record<string, Role[]> = {
   registry: ['viewer'],
   // Moves the production alias when a canary passes.
   serving: ['approver'],
-  monitoring: ['viewer'],
+  // Reads reference snapshots and model artifacts.
+  monitoring: ['reader'],
 };
 
 /**
@@ -276,7 +285,8 @@ export function allowsCall(principal: string, roles: readonly Role[], path: stri
 
 /** Whether tokens with `roles` may do what `access` asks. */
 export function allows(roles: readonly Role[], access: Access): boolean {
-  return roles.includes('admin') || access.role === 'viewer' || roles.includes(access.role);
+  if (roles.includes('admin') || access.role === 'viewer' || roles.includes(access.role)) return true;
+  return access.role === 'reader' && roles.some((r) => DATA_READERS.includes(r));
 }
 
 export type Decision = { public: true } | { public: false; access: Access | undefined };

@@ -55,7 +55,7 @@ describe('Python training code against the platform', () => {
     const rows: { entityKey: string; values: number[]; label: number }[] = [];
     const offsets: (number | null)[] = [];
     for (let offset: number | null = 0; offset !== null; ) {
-      const page = await get(`/api/snapshots/${firstSnapshot}/rows?offset=${offset}&limit=150`, issuer.token('vera', ['viewer']));
+      const page = await get(`/api/snapshots/${firstSnapshot}/rows?offset=${offset}&limit=150`, issuer.token('rita', ['reader']));
       expect(page.status).toBe(200);
       expect(page.json).toMatchObject({ snapshotId: firstSnapshot, featureNames: ['x1', 'x2', 'x1_x2'], rowCount: 400, offset });
       rows.push(...page.json.rows);
@@ -73,6 +73,10 @@ describe('Python training code against the platform', () => {
     expect((await get(`/api/snapshots/${'0'.repeat(32)}/rows`)).status).toBe(404);
     const refused = await fetch(`${consoleService.httpUrl}/api/snapshots`, { method: 'POST', headers: { authorization: `Bearer ${issuer.token('vera', ['viewer'])}`, 'content-type': 'application/json' }, body: JSON.stringify({ featureView: names.view }) });
     expect(refused.status).toBe(403);
+    // A viewer token (a dashboard's) sees the snapshot's description but not its rows.
+    const viewerRows = await get(`/api/snapshots/${firstSnapshot}/rows?limit=10`, issuer.token('vera', ['viewer']));
+    expect(viewerRows.status).toBe(403);
+    expect(viewerRows.json.message).toMatch(/needs the reader role/);
     checked('limit over 10000 and offset past the end are refused by name; an unknown snapshot is 404; a viewer may not build a snapshot (POST /api/snapshots: 403 from the feature store)');
   });
 

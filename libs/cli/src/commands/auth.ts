@@ -85,7 +85,7 @@ const init: CommandSpec = {
 const token: CommandSpec = {
   path: 'auth token',
   summary: 'issue a bearer token for a person or a client',
-  description: `Roles: ${ROLES.join(', ')} (every role can read; admin can do everything). Prints the token on stdout.`,
+  description: `Roles: ${ROLES.join(', ')} (every role reads descriptions; reader, engineer and approver also read data and model bytes; admin can do everything). Prints the token on stdout.`,
   options: {
     sub: { type: 'string', valueName: 'name', description: 'who the token is for (required)' },
     roles: { type: 'string', valueName: 'r1,r2', description: 'its roles (required)' },
