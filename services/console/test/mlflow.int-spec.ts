@@ -90,6 +90,13 @@ describe('MLflow-compatible API: errors in MLflow\'s shape', () => {
     expect(read.data.tags).toEqual(expect.arrayContaining([{ key: 'stage', value: 'dev' }, { key: 'mlflow.runName', value: 'first' }]));
     const history = await call(`/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=loss`);
     expect(history.json.metrics).toEqual([{ key: 'loss', value: 0.5, timestamp: 1_700_000_000_100, step: 1 }, { key: 'loss', value: 0.25, timestamp: 1_700_000_000_200, step: 2 }]);
+    expect(history.json.next_page_token).toBeUndefined();
+    // max_results and page_token, as MLflow's get-history pages.
+    const first = await call(`/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=loss&max_results=1`);
+    expect(first.json.metrics).toEqual([{ key: 'loss', value: 0.5, timestamp: 1_700_000_000_100, step: 1 }]);
+    const second = await call(`/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=loss&max_results=1&page_token=${first.json.next_page_token}`);
+    expect(second.json).toEqual({ metrics: [{ key: 'loss', value: 0.25, timestamp: 1_700_000_000_200, step: 2 }] });
+    expect((await call(`/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=loss&max_results=25001`)).json.error_code).toBe('INVALID_PARAMETER_VALUE');
 
     const ended = await post('runs/update', { run_id: runId, status: 'FINISHED', end_time: 1_700_000_001_000 });
     expect(ended.json.run_info).toMatchObject({ status: 'FINISHED', end_time: 1_700_000_001_000 });

@@ -39,6 +39,20 @@ describe('experiment tracking', () => {
 
     const history = await api.GetMetricHistory({ runId: run.runId, key: 'val_loss' });
     expect(history.metrics.map((m: { step: number; value: number }) => [m.step, m.value])).toEqual([[0, 0.9], [1, 0.5], [1, 0.7], [2, 0.4]]);
+    expect(history.nextPageToken).toBe('');
+
+    // In pages: by step, timestamp, then the order logged (five values on one step and timestamp
+    // page apart cleanly); a token this service never gave and an oversized page are refused.
+    await api.LogBatch({ runId: run.runId, metrics: Array.from({ length: 5 }, (_, i) => ({ key: 'tie', value: i, step: 3, timestampMs: 1_790_000_000_000 })) });
+    const pages: number[][] = [];
+    for (let token = '', first = true; first || token; first = false) {
+      const page = await api.GetMetricHistory({ runId: run.runId, key: 'tie', maxResults: 2, pageToken: token });
+      pages.push(page.metrics.map((m: { value: number }) => m.value));
+      token = page.nextPageToken;
+    }
+    expect(pages).toEqual([[0, 1], [2, 3], [4]]);
+    await expect(api.GetMetricHistory({ runId: run.runId, key: 'tie', pageToken: 'bm90LW91cnM' })).rejects.toMatchObject({ code: 3, details: 'page_token "bm90LW91cnM" is not one this service gave' });
+    await expect(api.GetMetricHistory({ runId: run.runId, key: 'tie', maxResults: 25_001 })).rejects.toMatchObject({ code: 3, details: expect.stringContaining('max_results must be between 1 and 25000') });
 
     // Params are immutable, and a refused batch stores nothing of itself.
     await expect(api.LogBatch({ runId: run.runId, params: { learning_rate: '0.2' }, metrics: [{ key: 'accuracy', value: 0.1, step: 9 }] })).rejects.toMatchObject({

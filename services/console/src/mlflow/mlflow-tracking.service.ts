@@ -148,8 +148,13 @@ export class MlflowTrackingService {
   }
 
   async metricHistory(caller: Caller, f: MlflowFields) {
-    const history = await this.training<{ metrics: PlatformMetric[] }>(caller, 'GetMetricHistory', { runId: runId(f), key: f.required('metric_key', 250) });
-    return { metrics: history.metrics.map(mlflowMetric) };
+    const history = await this.training<{ metrics: PlatformMetric[]; nextPageToken: string }>(caller, 'GetMetricHistory', {
+      runId: runId(f),
+      key: f.required('metric_key', 250),
+      maxResults: f.integer('max_results', 0, { min: 0, max: 25_000 }),
+      pageToken: f.text('page_token', 200),
+    });
+    return { metrics: history.metrics.map(mlflowMetric), ...(history.nextPageToken ? { next_page_token: history.nextPageToken } : {}) };
   }
 
   private logBatchOf(caller: Caller, id: string, metrics: PlatformMetric[], params: Record<string, string>, tags: Record<string, string>) {

@@ -49,8 +49,8 @@ export class RunsHttpController {
   }
 
   @Get('runs/:id/metrics/:key')
-  history(@CallerOf() caller: Caller, @Param('id') id: string, @Param('key') key: string) {
-    return this.runs.history(caller, id, key);
+  history(@CallerOf() caller: Caller, @Param('id') id: string, @Param('key') key: string, @Query('pageToken') pageToken?: string) {
+    return this.runs.history(caller, id, key, pageToken ?? '');
   }
 
   /** One metric's curves for many runs (a POST: a thousand run ids do not fit in a URL). A read. */

@@ -55,8 +55,9 @@ export class RunsService {
     return this.api.call<Wire<training.Run>>(caller, 'training', 'GetRun', { runId });
   }
 
-  history(caller: Caller, runId: string, key: string) {
-    return this.api.call<Wire<training.GetMetricHistoryResponse>>(caller, 'training', 'GetMetricHistory', { runId, key });
+  /** A page of one metric's values (up to 25,000); nextPageToken continues it. */
+  history(caller: Caller, runId: string, key: string, pageToken = '') {
+    return this.api.call<Wire<training.GetMetricHistoryResponse>>(caller, 'training', 'GetMetricHistory', { runId, key, pageToken });
   }
 
   histories(caller: Caller, body: { runIds?: unknown; key?: unknown; maxPointsPerRun?: unknown }) {

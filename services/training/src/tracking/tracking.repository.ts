@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { BinaryCopyEncoder, type CopyColumn, copyInto, pgClientOf, returnedRows, schemaOf } from '@mlops/persistence';
+import type { HistoryPosition } from './domain/history-page';
 import type { SearchScope } from './domain/pages';
 import { type ArtifactRef, type LifecycleStage, type MetricPoint, type Reproducibility, type Run, type RunStatus, stagesOf } from './domain/run';
 import type { Clause, OrderTerm } from './domain/run-filter';
@@ -141,9 +142,16 @@ export class TrackingRepository {
     );
   }
 
-  async metricHistory(runId: string, key: string): Promise<MetricPoint[]> {
-    const rows: Row[] = await this.dataSource.query(`SELECT key, value, step, ts FROM "${this.s}".metrics WHERE run_id = $1 AND key = $2 ORDER BY step, ts`, [runId, key]);
-    return rows.map((r) => ({ key: r.key as string, value: r.value as number, step: Number(r.step), timestampMs: Number(r.ts) }));
+  /** Up to `limit` values of a metric, by step, timestamp and seq, after the position given (a keyset: one index range). */
+  async metricHistory(runId: string, key: string, limit: number, after?: HistoryPosition): Promise<(MetricPoint & { seq: string })[]> {
+    const rows: Row[] = await this.dataSource.query(
+      // seq as text under another name: ORDER BY seq must sort the bigint column, not the text.
+      `SELECT key, value, step, ts, seq::text AS seq_text FROM "${this.s}".metrics
+       WHERE run_id = $1 AND key = $2 AND ($3::bigint IS NULL OR (step, ts, seq) > ($3::bigint, $4::bigint, $5::bigint))
+       ORDER BY step, ts, seq LIMIT $6`,
+      [runId, key, after?.step ?? null, after?.ts ?? null, after?.seq ?? null, limit],
+    );
+    return rows.map((r) => ({ key: r.key as string, value: r.value as number, step: Number(r.step), timestampMs: Number(r.ts), seq: r.seq_text as string }));
   }
 
   /** How many values of the metric each run has; runs without any are left out. */

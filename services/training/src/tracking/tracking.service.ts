@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { failedPrecondition, invalidArgument, notFound } from '@mlops/errors';
+import { pageFrom } from '@mlops/persistence';
+import { historyPageSize, historyPositionOf, historyToken } from './domain/history-page';
 import { HISTORY_LIMITS, evenIndices, historiesRequestProblem, pointBudgets } from './domain/metric-thinning';
 import { parsed } from './domain/filter-tokens';
 import { searchFingerprint, searchOffset, searchPageToken } from './domain/pages';
@@ -137,9 +139,13 @@ export class TrackingService {
     return run;
   }
 
-  async metricHistory(runId: string, key: string): Promise<MetricPoint[]> {
+  /** A page of a metric's values (at most MAX_HISTORY_PAGE, domain/history-page), and the token of the next when more follow. */
+  async metricHistory(runId: string, key: string, maxResults = 0, pageToken = ''): Promise<{ metrics: MetricPoint[]; nextPageToken: string }> {
+    const limit = historyPageSize(maxResults);
+    const after = historyPositionOf(pageToken);
     await this.getRun(runId);
-    return this.repository.metricHistory(runId, key);
+    const { page, nextPageToken } = pageFrom(await this.repository.metricHistory(runId, key, limit + 1, after), limit, (last) => historyToken(last));
+    return { metrics: page.map(({ seq: _seq, ...point }) => point), nextPageToken };
   }
 
   /** One metric of many runs, in the order asked, each series thinned and all within HISTORY_LIMITS. */

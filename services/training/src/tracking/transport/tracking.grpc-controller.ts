@@ -78,7 +78,7 @@ export class TrackingGrpcController {
 
   @GrpcMethod('TrainingService', 'GetMetricHistory')
   async getMetricHistory(r: training.GetMetricHistoryRequest): Promise<training.GetMetricHistoryResponse> {
-    return { metrics: await this.tracking.metricHistory(r.runId, r.key) };
+    return this.tracking.metricHistory(r.runId, r.key, r.maxResults ?? 0, r.pageToken ?? '');
   }
 
   @GrpcMethod('TrainingService', 'GetMetricHistories')

@@ -523,12 +523,18 @@ export interface GetMetricHistoryRequest {
   runId: string;
   /** Metric name. */
   key: string;
+  /** Values per page: 0 for 25,000 (MLflow's default), at most 25,000. */
+  maxResults: number;
+  /** next_page_token of the previous page; empty for the first. */
+  pageToken: string;
 }
 
 /** All values of one metric, by step then time. */
 export interface GetMetricHistoryResponse {
-  /** The values. */
+  /** The values, by step then timestamp (then the order they were logged). */
   metrics: Metric[];
+  /** Set when more values follow: pass it as page_token. */
+  nextPageToken: string;
 }
 
 /** Asks for one metric's history in many runs at once (to overlay their curves). */
@@ -4401,7 +4407,7 @@ export const GetRunRequest: MessageFns<GetRunRequest> = {
 };
 
 function createBaseGetMetricHistoryRequest(): GetMetricHistoryRequest {
-  return { runId: "", key: "" };
+  return { runId: "", key: "", maxResults: 0, pageToken: "" };
 }
 
 export const GetMetricHistoryRequest: MessageFns<GetMetricHistoryRequest> = {
@@ -4411,6 +4417,12 @@ export const GetMetricHistoryRequest: MessageFns<GetMetricHistoryRequest> = {
     }
     if (message.key !== "") {
       writer.uint32(18).string(message.key);
+    }
+    if (message.maxResults !== 0) {
+      writer.uint32(24).int32(message.maxResults);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(34).string(message.pageToken);
     }
     return writer;
   },
@@ -4444,6 +4456,22 @@ export const GetMetricHistoryRequest: MessageFns<GetMetricHistoryRequest> = {
             message.key = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.maxResults = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4464,6 +4492,16 @@ export const GetMetricHistoryRequest: MessageFns<GetMetricHistoryRequest> = {
         ? globalThis.String(object.run_id)
         : "",
       key: isSet(object.key) ? globalThis.String(object.key) : "",
+      maxResults: isSet(object.maxResults)
+        ? globalThis.Number(object.maxResults)
+        : isSet(object.max_results)
+        ? globalThis.Number(object.max_results)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
     };
   },
 
@@ -4475,6 +4513,12 @@ export const GetMetricHistoryRequest: MessageFns<GetMetricHistoryRequest> = {
     if (message.key !== "") {
       obj.key = message.key;
     }
+    if (message.maxResults !== 0) {
+      obj.maxResults = Math.round(message.maxResults);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
     return obj;
   },
 
@@ -4485,18 +4529,23 @@ export const GetMetricHistoryRequest: MessageFns<GetMetricHistoryRequest> = {
     const message = createBaseGetMetricHistoryRequest();
     message.runId = object.runId ?? "";
     message.key = object.key ?? "";
+    message.maxResults = object.maxResults ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseGetMetricHistoryResponse(): GetMetricHistoryResponse {
-  return { metrics: [] };
+  return { metrics: [], nextPageToken: "" };
 }
 
 export const GetMetricHistoryResponse: MessageFns<GetMetricHistoryResponse> = {
   encode(message: GetMetricHistoryResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.metrics) {
       Metric.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -4522,6 +4571,14 @@ export const GetMetricHistoryResponse: MessageFns<GetMetricHistoryResponse> = {
             message.metrics.push(Metric.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4537,6 +4594,11 @@ export const GetMetricHistoryResponse: MessageFns<GetMetricHistoryResponse> = {
   fromJSON(object: any): GetMetricHistoryResponse {
     return {
       metrics: globalThis.Array.isArray(object?.metrics) ? object.metrics.map((e: any) => Metric.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
@@ -4544,6 +4606,9 @@ export const GetMetricHistoryResponse: MessageFns<GetMetricHistoryResponse> = {
     const obj: any = {};
     if (message.metrics?.length) {
       obj.metrics = message.metrics.map((e) => Metric.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -4554,6 +4619,7 @@ export const GetMetricHistoryResponse: MessageFns<GetMetricHistoryResponse> = {
   fromPartial<I extends Exact<DeepPartial<GetMetricHistoryResponse>, I>>(object: I): GetMetricHistoryResponse {
     const message = createBaseGetMetricHistoryResponse();
     message.metrics = object.metrics?.map((e) => Metric.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
