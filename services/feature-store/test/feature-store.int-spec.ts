@@ -67,7 +67,8 @@ describe('feature store', () => {
 
     const first = await waitFor(async () => {
       const r = await api.GetOnlineFeatures({ featureView: registered.name, entityKeys: ['d1', 'd2', 'nobody'] });
-      return r.entities[0].status === 'ENTITY_STATUS_PRESENT' && r;
+      // d1 and d2 may be in different entity buckets (partitions), materialized independently: wait for both.
+      return r.entities[0].status === 'ENTITY_STATUS_PRESENT' && r.entities[1].status === 'ENTITY_STATUS_PRESENT' && r;
     });
     expect(first.entities.map((e: { status: string }) => e.status)).toEqual(['ENTITY_STATUS_PRESENT', 'ENTITY_STATUS_PRESENT', 'ENTITY_STATUS_MISSING']);
     expect(numbers(first.entities[0].values)).toEqual([15, Math.log1p(15), 1, 0, 1, 2, 20]);

@@ -53,6 +53,24 @@ describe('registry: the MLflow registry RPCs', () => {
     expect((await api.ListApprovals({ modelName: to })).approvals).toMatchObject([{ modelName: to, version: 2, alias: 'production' }]);
     expect((await version(to)).version).toBe(3);
 
+    // Both lists page: versions oldest first, models by name, each token continuing after the last.
+    const first = await api.ListModelVersions({ modelName: to, limit: 2 });
+    expect(first.versions.map((v: Version) => v.version)).toEqual([1, 2]);
+    const rest = await api.ListModelVersions({ modelName: to, limit: 2, pageToken: first.nextPageToken });
+    expect([rest.versions.map((v: Version) => v.version), rest.nextPageToken]).toEqual([[3], '']);
+    const names: string[] = [];
+    for (let pageToken = '', pages = 0; pages < 1000; pages++) {
+      const page = await api.ListRegisteredModels({ limit: 2, pageToken });
+      expect(page.models.length).toBeLessThanOrEqual(2);
+      names.push(...page.models.map((m: Model) => m.name));
+      if (!(pageToken = page.nextPageToken)) break;
+    }
+    expect(names).toEqual([...names].sort());
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(expect.arrayContaining([to, taken]));
+    await expect(api.ListRegisteredModels({ pageToken: 'not ours!' })).rejects.toMatchObject({ code: 3, details: 'page_token "not ours!" is not one this service gave' });
+    await expect(api.ListModelVersions({ modelName: to, limit: 1001 })).rejects.toMatchObject({ code: 3 });
+
     await expect(api.RenameRegisteredModel({ name: to, newName: taken })).rejects.toMatchObject({ code: 6, details: `model "${taken}" already exists` });
     await expect(api.RenameRegisteredModel({ name: from, newName: name('x') })).rejects.toMatchObject({ code: 5, details: `model "${from}" does not exist` });
     await expect(api.RenameRegisteredModel({ name: to, newName: 'Bad Name' })).rejects.toMatchObject({ code: 3, details: expect.stringContaining('model name "Bad Name" must match') });

@@ -123,7 +123,14 @@ const registeredModel: KindAdapter = {
     return m && { description: m.description, tags: m.tags, promotionPolicy: m.promotionPolicy === 'PROMOTION_POLICY_REQUIRES_APPROVAL' ? 'requires-approval' : 'automatic' };
   },
   async names(clients) {
-    return (await clients.registry.call<{ models: Wire[] }>('ListRegisteredModels')).models.map((m) => m.name);
+    const names: string[] = [];
+    let pageToken = '';
+    for (let page = 0; page < 100; page++) {
+      const r = await clients.registry.call<{ models: Wire[]; nextPageToken: string }>('ListRegisteredModels', { limit: 1000, pageToken });
+      names.push(...r.models.map((m) => m.name));
+      if (!(pageToken = r.nextPageToken)) break;
+    }
+    return names;
   },
   async write(clients, name, next, current) {
     const policy = next.promotionPolicy ? enumName(next.promotionPolicy, 'PROMOTION_POLICY_') : 'PROMOTION_POLICY_UNSPECIFIED';

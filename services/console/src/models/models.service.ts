@@ -35,14 +35,21 @@ export class ModelsService {
   constructor(private readonly api: PlatformApi) {}
 
   async list(caller: Caller, query: string, page: number, pageSize: number): Promise<Page<Model>> {
-    const { models } = await this.api.call<Wire<registry.ListRegisteredModelsResponse>>(caller, 'registry', 'ListRegisteredModels');
+    // The page sorts by creation time, so it reads every model: 1,000 a call, at most 10 calls.
+    const models: Wire<registry.ListRegisteredModelsResponse>['models'] = [];
+    for (let pageToken = '', calls = 0; calls < 10; calls++) {
+      const part = await this.api.call<Wire<registry.ListRegisteredModelsResponse>>(caller, 'registry', 'ListRegisteredModels', { limit: 1000, pageToken });
+      models.push(...part.models);
+      if (!(pageToken = part.nextPageToken)) break;
+    }
     return pageOf(models.filter((m) => nameMatches(m.name, query)).sort((a, b) => b.createdAtMs - a.createdAtMs || a.name.localeCompare(b.name)), page, pageSize);
   }
 
   async get(caller: Caller, name: string): Promise<ModelDetail> {
     const [model, { versions }, { approvals }, deploymentPolicy, { deployments }] = await Promise.all([
       this.api.call<Model>(caller, 'registry', 'GetRegisteredModel', { name }),
-      this.api.call<Wire<registry.ListModelVersionsResponse>>(caller, 'registry', 'ListModelVersions', { modelName: name }),
+      // One page: a model's first 1,000 versions (the detail page shows no more).
+      this.api.call<Wire<registry.ListModelVersionsResponse>>(caller, 'registry', 'ListModelVersions', { modelName: name, limit: 1000 }),
       this.api.call<Wire<registry.ListApprovalsResponse>>(caller, 'registry', 'ListApprovals', { modelName: name }),
       this.api.call<Wire<serving.DeploymentPolicy>>(caller, 'deployments', 'GetDeploymentPolicy', { modelName: name }),
       this.api.call<Wire<serving.ListDeploymentsResponse>>(caller, 'deployments', 'ListDeployments', { modelName: name, limit: 20 }),

@@ -24,9 +24,13 @@ export class ModelsRepository {
     return toModel(row, aliases);
   }
 
-  async listModels(): Promise<RegisteredModel[]> {
-    const rows: Row[] = await this.dataSource.query(`SELECT * FROM "${this.s}".registered_models ORDER BY name`);
-    const aliases: { model_name: string; alias: string; version: number }[] = await this.dataSource.query(`SELECT model_name, alias, version FROM "${this.s}".aliases`);
+  /** Up to `limit` models by name, after `afterName` when given. */
+  async listModels(limit: number, afterName?: string): Promise<RegisteredModel[]> {
+    const rows: Row[] = await this.dataSource.query(`SELECT * FROM "${this.s}".registered_models WHERE ($1::text IS NULL OR name > $1) ORDER BY name LIMIT $2`, [afterName ?? null, limit]);
+    const aliases: { model_name: string; alias: string; version: number }[] = await this.dataSource.query(
+      `SELECT model_name, alias, version FROM "${this.s}".aliases WHERE model_name = ANY($1::text[])`,
+      [rows.map((r) => r.name)],
+    );
     return rows.map((row) => toModel(row, aliases.filter((a) => a.model_name === row.name)));
   }
 
@@ -61,8 +65,12 @@ export class ModelsRepository {
     return row && this.withAliases(toVersion(row), manager);
   }
 
-  async listVersions(name: string): Promise<ModelVersion[]> {
-    const rows: Row[] = await this.dataSource.query(`SELECT * FROM "${this.s}".model_versions WHERE model_name = $1 ORDER BY version`, [name]);
+  /** Up to `limit` versions of a model, oldest first, after version `after` when given. */
+  async listVersions(name: string, limit: number, after?: number): Promise<ModelVersion[]> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT * FROM "${this.s}".model_versions WHERE model_name = $1 AND ($2::int IS NULL OR version > $2) ORDER BY version LIMIT $3`,
+      [name, after ?? null, limit],
+    );
     return Promise.all(rows.map((row) => this.withAliases(toVersion(row))));
   }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Topics } from '@mlops/contracts';
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from '@mlops/errors';
+import { idOfToken, idToken, pageFrom, pageSize } from '@mlops/persistence';
 import { Outbox, OutboxRelay } from '@mlops/messaging';
 import { readSignature } from '@mlops/ml';
 import { JsonLogger } from '@mlops/observability';
@@ -121,8 +122,11 @@ export class ModelsService {
     return model;
   }
 
-  listModels(): Promise<RegisteredModel[]> {
-    return this.repository.listModels();
+  /** A page of the registered models by name (at most LIST_PAGE_MAX). */
+  async listModels(limit = 0, pageToken = ''): Promise<{ models: RegisteredModel[]; nextPageToken: string }> {
+    const size = pageSize(limit, { fallback: LIST_PAGE_MAX, max: LIST_PAGE_MAX });
+    const { page, nextPageToken } = pageFrom(await this.repository.listModels(size + 1, nameOfToken(pageToken)), size, (last) => Buffer.from(last.name).toString('base64url'));
+    return { models: page, nextPageToken };
   }
 
   /** Registers a version; the same idempotency key returns the version made the first time. */
@@ -169,9 +173,13 @@ export class ModelsService {
     return this.getVersion(name, version);
   }
 
-  async listVersions(name: string): Promise<ModelVersion[]> {
+  /** A page of a model's versions, oldest first (at most LIST_PAGE_MAX). */
+  async listVersions(name: string, limit = 0, pageToken = ''): Promise<{ versions: ModelVersion[]; nextPageToken: string }> {
+    const size = pageSize(limit, { fallback: LIST_PAGE_MAX, max: LIST_PAGE_MAX });
+    const after = idOfToken(pageToken);
     await this.getModel(name);
-    return this.repository.listVersions(name);
+    const { page, nextPageToken } = pageFrom(await this.repository.listVersions(name, size + 1, after), size, (last) => idToken(last.version));
+    return { versions: page, nextPageToken };
   }
 
   async setAlias(actor: string, name: string, alias: string, versionNumber: number, reason: string): Promise<ModelVersion> {
@@ -264,4 +272,15 @@ export class ModelsService {
     }
     return (await this.repository.findModel(name, manager, true))!;
   }
+}
+
+/** The largest page of ListRegisteredModels and ListModelVersions, and their default. */
+export const LIST_PAGE_MAX = 1000;
+
+/** The model name a ListRegisteredModels token continues after; undefined for none. */
+function nameOfToken(token: string): string | undefined {
+  if (!token) return undefined;
+  const name = Buffer.from(token, 'base64url').toString('utf8');
+  if (token.length > 400 || Buffer.from(name).toString('base64url') !== token) throw invalidArgument(`page_token "${token.slice(0, 100)}" is not one this service gave`);
+  return name;
 }

@@ -187,8 +187,9 @@ export class ModelStore implements OnModuleInit, OnModuleDestroy {
     );
   }
 
+  /** The model's ready versions among its first 1,000 (one registry page: what ModelMetadata lists). */
   async versions(name: string): Promise<string[]> {
-    const list = await callUpstream('registry', `model "${name}"`, () => firstValueFrom(this.registry.listModelVersions({ modelName: name })));
+    const list = await callUpstream('registry', `model "${name}"`, () => firstValueFrom(this.registry.listModelVersions({ modelName: name, limit: 1000, pageToken: '' })));
     return (list.versions ?? []).filter((v) => v.status === registry.VersionStatus.VERSION_STATUS_READY).map((v) => String(v.version));
   }
 

@@ -29,8 +29,9 @@ export class ModelsGrpcController {
   }
 
   @GrpcMethod('RegistryService', 'ListRegisteredModels')
-  async listRegisteredModels(): Promise<registry.ListRegisteredModelsResponse> {
-    return { models: (await this.models.listModels()).map(toModelMessage) };
+  async listRegisteredModels(r: registry.ListRegisteredModelsRequest): Promise<registry.ListRegisteredModelsResponse> {
+    const { models, nextPageToken } = await this.models.listModels(r.limit ?? 0, r.pageToken ?? '');
+    return { models: models.map(toModelMessage), nextPageToken };
   }
 
   @GrpcMethod('RegistryService', 'UpdateRegisteredModel')
@@ -93,7 +94,8 @@ export class ModelsGrpcController {
 
   @GrpcMethod('RegistryService', 'ListModelVersions')
   async listModelVersions(r: registry.ListModelVersionsRequest): Promise<registry.ListModelVersionsResponse> {
-    return { versions: (await this.models.listVersions(r.modelName)).map(toVersionMessage) };
+    const { versions, nextPageToken } = await this.models.listVersions(r.modelName, r.limit ?? 0, r.pageToken ?? '');
+    return { versions: versions.map(toVersionMessage), nextPageToken };
   }
 
   @GrpcMethod('RegistryService', 'UpdateModelVersion')

@@ -175,12 +175,18 @@ export interface GetRegisteredModelRequest {
 
 /** Asks for all models. */
 export interface ListRegisteredModelsRequest {
+  /** At most this many, by name; 0 means 1,000 (at most 1,000). */
+  limit: number;
+  /** Continue after the last page: its next_page_token. */
+  pageToken: string;
 }
 
 /** All registered models, by name. */
 export interface ListRegisteredModelsResponse {
   /** The models. */
   models: RegisteredModel[];
+  /** Set when more models follow. */
+  nextPageToken: string;
 }
 
 /** Renames a registered model; its versions, aliases and approvals follow. */
@@ -381,12 +387,18 @@ export interface GetModelVersionByAliasRequest {
 export interface ListModelVersionsRequest {
   /** Model name. */
   modelName: string;
+  /** At most this many, oldest version first; 0 means 1,000 (at most 1,000). */
+  limit: number;
+  /** Continue after the last page: its next_page_token. */
+  pageToken: string;
 }
 
 /** Versions, oldest first. */
 export interface ListModelVersionsResponse {
   /** The versions. */
   versions: ModelVersion[];
+  /** Set when more versions follow. */
+  nextPageToken: string;
 }
 
 /** Changes a version's description. */
@@ -1601,11 +1613,17 @@ export const GetRegisteredModelRequest: MessageFns<GetRegisteredModelRequest> = 
 };
 
 function createBaseListRegisteredModelsRequest(): ListRegisteredModelsRequest {
-  return {};
+  return { limit: 0, pageToken: "" };
 }
 
 export const ListRegisteredModelsRequest: MessageFns<ListRegisteredModelsRequest> = {
-  encode(_: ListRegisteredModelsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+  encode(message: ListRegisteredModelsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.limit !== 0) {
+      writer.uint32(8).int32(message.limit);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
     return writer;
   },
 
@@ -1622,6 +1640,22 @@ export const ListRegisteredModelsRequest: MessageFns<ListRegisteredModelsRequest
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1634,32 +1668,50 @@ export const ListRegisteredModelsRequest: MessageFns<ListRegisteredModelsRequest
     }
   },
 
-  fromJSON(_: any): ListRegisteredModelsRequest {
-    return {};
+  fromJSON(object: any): ListRegisteredModelsRequest {
+    return {
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
   },
 
-  toJSON(_: ListRegisteredModelsRequest): unknown {
+  toJSON(message: ListRegisteredModelsRequest): unknown {
     const obj: any = {};
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
     return obj;
   },
 
   create<I extends Exact<DeepPartial<ListRegisteredModelsRequest>, I>>(base?: I): ListRegisteredModelsRequest {
     return ListRegisteredModelsRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ListRegisteredModelsRequest>, I>>(_: I): ListRegisteredModelsRequest {
+  fromPartial<I extends Exact<DeepPartial<ListRegisteredModelsRequest>, I>>(object: I): ListRegisteredModelsRequest {
     const message = createBaseListRegisteredModelsRequest();
+    message.limit = object.limit ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseListRegisteredModelsResponse(): ListRegisteredModelsResponse {
-  return { models: [] };
+  return { models: [], nextPageToken: "" };
 }
 
 export const ListRegisteredModelsResponse: MessageFns<ListRegisteredModelsResponse> = {
   encode(message: ListRegisteredModelsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.models) {
       RegisteredModel.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -1685,6 +1737,14 @@ export const ListRegisteredModelsResponse: MessageFns<ListRegisteredModelsRespon
             message.models.push(RegisteredModel.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1702,6 +1762,11 @@ export const ListRegisteredModelsResponse: MessageFns<ListRegisteredModelsRespon
       models: globalThis.Array.isArray(object?.models)
         ? object.models.map((e: any) => RegisteredModel.fromJSON(e))
         : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
@@ -1709,6 +1774,9 @@ export const ListRegisteredModelsResponse: MessageFns<ListRegisteredModelsRespon
     const obj: any = {};
     if (message.models?.length) {
       obj.models = message.models.map((e) => RegisteredModel.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -1719,6 +1787,7 @@ export const ListRegisteredModelsResponse: MessageFns<ListRegisteredModelsRespon
   fromPartial<I extends Exact<DeepPartial<ListRegisteredModelsResponse>, I>>(object: I): ListRegisteredModelsResponse {
     const message = createBaseListRegisteredModelsResponse();
     message.models = object.models?.map((e) => RegisteredModel.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -4000,13 +4069,19 @@ export const GetModelVersionByAliasRequest: MessageFns<GetModelVersionByAliasReq
 };
 
 function createBaseListModelVersionsRequest(): ListModelVersionsRequest {
-  return { modelName: "" };
+  return { modelName: "", limit: 0, pageToken: "" };
 }
 
 export const ListModelVersionsRequest: MessageFns<ListModelVersionsRequest> = {
   encode(message: ListModelVersionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.modelName !== "") {
       writer.uint32(10).string(message.modelName);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(16).int32(message.limit);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -4032,6 +4107,22 @@ export const ListModelVersionsRequest: MessageFns<ListModelVersionsRequest> = {
             message.modelName = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4051,6 +4142,12 @@ export const ListModelVersionsRequest: MessageFns<ListModelVersionsRequest> = {
         : isSet(object.model_name)
         ? globalThis.String(object.model_name)
         : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
     };
   },
 
@@ -4058,6 +4155,12 @@ export const ListModelVersionsRequest: MessageFns<ListModelVersionsRequest> = {
     const obj: any = {};
     if (message.modelName !== "") {
       obj.modelName = message.modelName;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
     }
     return obj;
   },
@@ -4068,18 +4171,23 @@ export const ListModelVersionsRequest: MessageFns<ListModelVersionsRequest> = {
   fromPartial<I extends Exact<DeepPartial<ListModelVersionsRequest>, I>>(object: I): ListModelVersionsRequest {
     const message = createBaseListModelVersionsRequest();
     message.modelName = object.modelName ?? "";
+    message.limit = object.limit ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseListModelVersionsResponse(): ListModelVersionsResponse {
-  return { versions: [] };
+  return { versions: [], nextPageToken: "" };
 }
 
 export const ListModelVersionsResponse: MessageFns<ListModelVersionsResponse> = {
   encode(message: ListModelVersionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.versions) {
       ModelVersion.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -4105,6 +4213,14 @@ export const ListModelVersionsResponse: MessageFns<ListModelVersionsResponse> = 
             message.versions.push(ModelVersion.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4122,6 +4238,11 @@ export const ListModelVersionsResponse: MessageFns<ListModelVersionsResponse> = 
       versions: globalThis.Array.isArray(object?.versions)
         ? object.versions.map((e: any) => ModelVersion.fromJSON(e))
         : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
@@ -4129,6 +4250,9 @@ export const ListModelVersionsResponse: MessageFns<ListModelVersionsResponse> = 
     const obj: any = {};
     if (message.versions?.length) {
       obj.versions = message.versions.map((e) => ModelVersion.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -4139,6 +4263,7 @@ export const ListModelVersionsResponse: MessageFns<ListModelVersionsResponse> = 
   fromPartial<I extends Exact<DeepPartial<ListModelVersionsResponse>, I>>(object: I): ListModelVersionsResponse {
     const message = createBaseListModelVersionsResponse();
     message.versions = object.versions?.map((e) => ModelVersion.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
