@@ -1,4 +1,4 @@
-import { FilterError, parseFilter, parseOrderBy } from './run-filter';
+import { FilterError, MAX_CLAUSES, MAX_ORDER_TERMS, parseFilter, parseOrderBy } from './run-filter';
 
 describe('parseFilter', () => {
   it('parses clauses of every entity, quotes and comparators', () => {
@@ -90,5 +90,13 @@ describe('parseOrderBy', () => {
     expect(() => parseOrderBy(['metrics.a DESC ASC'])).toThrow('expected <entity>.<key> [ASC|DESC]');
     expect(() => parseOrderBy([''])).toThrow(FilterError);
     expect(() => parseOrderBy(['attributes.color'])).toThrow('unknown attribute "color"');
+  });
+  it('bounds what one search may ask: clauses, order_by terms and their length', () => {
+    const clauses = (n: number) => Array.from({ length: n }, (_, i) => `metrics.m${i} > 0`).join(' AND ');
+    expect(parseFilter(clauses(MAX_CLAUSES))).toHaveLength(MAX_CLAUSES);
+    expect(() => parseFilter(clauses(MAX_CLAUSES + 1))).toThrow(new FilterError(`a filter takes at most ${MAX_CLAUSES} clauses`));
+    expect(parseOrderBy(Array.from({ length: MAX_ORDER_TERMS }, (_, i) => `metrics.m${i}`))).toHaveLength(MAX_ORDER_TERMS);
+    expect(() => parseOrderBy(Array.from({ length: MAX_ORDER_TERMS + 1 }, (_, i) => `metrics.m${i}`))).toThrow(`order_by takes at most ${MAX_ORDER_TERMS} terms, got ${MAX_ORDER_TERMS + 1}`);
+    expect(() => parseOrderBy([`metrics.${'x'.repeat(400)}`])).toThrow('an order_by term is 408 characters long, more than 300');
   });
 });

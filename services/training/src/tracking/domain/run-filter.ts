@@ -47,6 +47,11 @@ const ENTITY_ALIASES: Record<string, Entity> = {
 const NUMERIC_COMPARATORS: readonly Comparator[] = ['=', '!=', '>', '>=', '<', '<='];
 const STRING_ATTRIBUTE_COMPARATORS: readonly Comparator[] = ['=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN'];
 const MAX_FILTER = 2000;
+/** Each clause is a join in the search query: a filter takes at most this many. */
+export const MAX_CLAUSES = 20;
+/** order_by terms per search, and characters per term. */
+export const MAX_ORDER_TERMS = 10;
+const MAX_ORDER_TERM = 300;
 
 export function parseFilter(filter: string): Clause[] {
   if (!filter.trim()) return [];
@@ -55,13 +60,16 @@ export function parseFilter(filter: string): Clause[] {
   const clauses = [parseClause(tokens)];
   while (!tokens.done()) {
     if (!tokens.keyword('AND')) tokens.fail('expected AND between clauses (OR is not supported)');
+    if (clauses.length >= MAX_CLAUSES) throw new FilterError(`a filter takes at most ${MAX_CLAUSES} clauses`);
     clauses.push(parseClause(tokens));
   }
   return clauses;
 }
 
 export function parseOrderBy(terms: string[]): OrderTerm[] {
+  if (terms.length > MAX_ORDER_TERMS) throw new FilterError(`order_by takes at most ${MAX_ORDER_TERMS} terms, got ${terms.length}`);
   return terms.map((term) => {
+    if (term.length > MAX_ORDER_TERM) throw new FilterError(`an order_by term is ${term.length} characters long, more than ${MAX_ORDER_TERM}`);
     const tokens = new TokenStream(term);
     if (tokens.done()) tokens.fail('expected <entity>.<key> [ASC|DESC]');
     const { entity, key } = entityOf(tokens.identifier());
