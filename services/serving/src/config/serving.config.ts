@@ -22,6 +22,8 @@ export function loadServingConfig(env: Record<string, string | undefined> = proc
       SERVING_ORT_INTRA_OP_THREADS: int(1, 0, 256),
       SERVING_MODEL_IDLE_SECONDS: int(600, 10, 7 * 86_400),
       SERVING_MAX_MIRRORS_IN_FLIGHT: int(64, 0, 100_000),
+      SERVING_MAX_MODEL_BYTES: int(1024 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
+      SERVING_MODEL_LOAD_TIMEOUT_MS: int(120_000, 100, 3_600_000),
     },
     env,
   );
@@ -42,6 +44,10 @@ export function loadServingConfig(env: Record<string, string | undefined> = proc
     ortIntraOpThreads: v.SERVING_ORT_INTRA_OP_THREADS,
     modelIdleSeconds: v.SERVING_MODEL_IDLE_SECONDS,
     maxMirrorsInFlight: v.SERVING_MAX_MIRRORS_IN_FLIGHT,
+    /** A model artifact larger than this is not downloaded: its load fails (and so its deployment). */
+    maxModelBytes: v.SERVING_MAX_MODEL_BYTES,
+    /** Creating the onnxruntime session and the warm-up run must finish within this. */
+    modelLoadTimeoutMs: v.SERVING_MODEL_LOAD_TIMEOUT_MS,
   };
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import * as ort from 'onnxruntime-node';
-import { firstValueFrom, toArray } from 'rxjs';
+import { firstValueFrom, tap, toArray } from 'rxjs';
 import { registry } from '@mlops/contracts';
 import { dataLoss, failedPrecondition, notFound } from '@mlops/errors';
 import { UpstreamClients, callUpstream } from '@mlops/nest-platform';
@@ -201,15 +201,58 @@ export class ModelStore implements OnModuleInit, OnModuleDestroy {
   private async load(name: string, number: number): Promise<LoadedModel> {
     const version = await callUpstream('registry', `model "${name}" version ${number}`, () => firstValueFrom(this.registry.getModelVersion({ modelName: name, version: number })));
     if (version.status !== registry.VersionStatus.VERSION_STATUS_READY) throw failedPrecondition(`model "${name}" version ${number} is not ready (${version.statusMessage || 'status ' + version.status})`);
-    const chunks = await callUpstream('registry', `artifact of "${name}" version ${number}`, () => firstValueFrom(this.registry.downloadArtifact({ sha256: version.artifactSha256 }).pipe(toArray())));
+    const { maxModelBytes, modelLoadTimeoutMs } = this.config;
+    const tooLarge = (size: number) => failedPrecondition(`model "${name}" version ${number} is ${size} bytes, more than SERVING_MAX_MODEL_BYTES (${maxModelBytes})`);
+    if (Number(version.artifactSize) > maxModelBytes) throw tooLarge(Number(version.artifactSize));
+    // Counted while it arrives too: a stream longer than announced stops at the limit.
+    let received = 0;
+    const chunks = await callUpstream('registry', `artifact of "${name}" version ${number}`, () =>
+      firstValueFrom(
+        this.registry.downloadArtifact({ sha256: version.artifactSha256 }).pipe(
+          tap((c) => {
+            received += c.data.length;
+            if (received > maxModelBytes) throw tooLarge(received);
+          }),
+          toArray(),
+        ),
+      ),
+    ).catch((error: unknown) => {
+      throw received > maxModelBytes ? tooLarge(received) : error;
+    });
     const bytes = Buffer.concat(chunks.map((c) => Buffer.from(c.data)));
     if (createHash('sha256').update(bytes).digest('hex') !== version.artifactSha256) throw dataLoss(`artifact of "${name}" version ${number} does not match its sha256`);
-    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: this.config.ortIntraOpThreads, interOpNumThreads: 1 });
     const policy = batchPolicy(version.tags ?? {}, this.defaults);
     const batches = this.metrics.batchRequests.labels(name, String(number));
-    const model = loadedModel(name, number, session, version.signature, policy, (run, p) => new AdaptiveBatcher(run, p, (_rows, requests) => batches.observe(requests)));
-    await model.warmUp();
+    // The session and its warm-up run within a time limit: a model that makes the runtime spin
+    // fails its load (and so its deployment) instead of holding the replica. onnxruntime cannot
+    // cancel a running native call; a session that completes after the limit is released.
+    const loading = (async () => {
+      const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: this.config.ortIntraOpThreads, interOpNumThreads: 1 });
+      const loaded = loadedModel(name, number, session, version.signature, policy, (run, p) => new AdaptiveBatcher(run, p, (_rows, requests) => batches.observe(requests)));
+      try {
+        await loaded.warmUp();
+      } catch (error) {
+        await session.release().catch(() => undefined);
+        throw error;
+      }
+      return loaded;
+    })();
+    const model = await withTimeout(loading, modelLoadTimeoutMs, () => failedPrecondition(`loading model "${name}" version ${number} took longer than SERVING_MODEL_LOAD_TIMEOUT_MS (${modelLoadTimeoutMs} ms)`), (late) => void late.session.release().catch(() => undefined));
     this.logger.info('model loaded', { model: name, version: number, task: model.task, inputs: model.inputs.map((i) => i.name), batching: model.batcher ? policy : 'off' });
     return model;
   }
+}
+
+/** The promise's value, or the error of `onTimeout` after `ms`; a value that arrives late goes to `late`. */
+function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error, late: (value: T) => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(onTimeout());
+    }, ms);
+  });
+  promise.then((value) => timedOut && late(value), () => undefined);
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
