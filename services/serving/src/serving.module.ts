@@ -1,3 +1,4 @@
+import { ApprovalGate } from './deployments/approval-gate';
 import { Module } from '@nestjs/common';
 import { SERVING_CONFIG, loadServingConfig } from './config/serving.config';
 import { DeploymentsRepository } from './deployments/deployments.repository';
@@ -41,6 +42,7 @@ import { ServingMetrics } from './serving.metrics';
     TrafficRouter,
     PolicyStore,
     RolloutStarter,
+    ApprovalGate,
     DeploymentsService,
     RolloutScheduler,
     InferenceGrpcController,

@@ -319,15 +319,36 @@ describe('deployments (basic, canary, shadow) with automated analysis', () => {
     await deploymentOf(model, 1, 'DEPLOYMENT_STATE_PROMOTED');
     expect(await production(model)).toBe(1);
 
+    // Over a stable version, an unapproved candidate never takes all traffic: a basic deployment
+    // waits at weight 0 (the stable version answers everything) until it is approved or abandoned.
     await deployments.SetDeploymentPolicy({ modelName: model, strategy: 'STRATEGY_BASIC', intervalSeconds: INTERVAL });
     await register(model, GOOD);
-    await waitFor(async () => {
+    const held = await waitFor(async () => {
       const d = await deployments.GetDeployment({ modelName: model });
-      return d.candidateVersion === 2 && d.reason.startsWith('promotion waits:');
-    }, { what: 'the second promotion to wait' });
+      return d.candidateVersion === 2 && d.state === 'DEPLOYMENT_STATE_AWAITING_APPROVAL' ? d : undefined;
+    }, { what: 'the second deployment to await approval' });
+    expect(held).toMatchObject({ candidateWeightPercent: 0, stableVersion: 1, reason: expect.stringContaining('needs an approver') });
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      api.ModelInfer({ modelName: model, parameters: { routing_key: { stringParam: `user-${i}` } }, inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3], contents: { fp32Contents: [0.1, 0.2, 0.3] } }] })));
+    expect(new Set(answers.map((a: { modelVersion: string }) => a.modelVersion))).toEqual(new Set(['1']));
     const abandoned = await deployments.RollbackDeployment({ modelName: model, reason: 'not approved in time' }, asPrincipal('olivia'));
     expect(abandoned).toMatchObject({ state: 'DEPLOYMENT_STATE_ROLLED_BACK', candidateVersion: 2, reason: 'not approved in time (by olivia)' });
     expect(await production(model)).toBe(1);
+
+    // A canary that passes its steps waits at the last one below 100 %; the approval promotes it.
+    await deployments.SetDeploymentPolicy({ modelName: model, strategy: 'STRATEGY_CANARY', canarySteps: [40, 100], intervalSeconds: INTERVAL, thresholds: { minRequests: 10, minMirrored: 10, minLabels: 10 } });
+    const traffic = startTraffic(api, model);
+    await register(model, GOOD);
+    const atLastStep = await waitFor(async () => {
+      const d = await deployments.GetDeployment({ modelName: model });
+      return d.candidateVersion === 3 && d.state === 'DEPLOYMENT_STATE_AWAITING_APPROVAL' ? d : undefined;
+    }, { timeoutMs: 60_000, what: 'the canary to await approval' });
+    expect(atLastStep.candidateWeightPercent).toBe(40);
+    expect(await production(model)).toBe(1);
+    await models.ApproveVersion({ modelName: model, version: 3, alias: 'production', reason: 'reviewed the canary' }, asPrincipal('carol'));
+    await deploymentOf(model, 3, 'DEPLOYMENT_STATE_PROMOTED');
+    await traffic.stop();
+    expect(await production(model)).toBe(3);
   });
 
   it('ignores a replayed version event, and resumes a canary where it was after a restart', async () => {

@@ -11,7 +11,7 @@ type Deployment = Wire<serving.Deployment>;
 export const DEPLOYMENT_ACTIONS = { pause: 'PauseDeployment', resume: 'ResumeDeployment', promote: 'PromoteDeployment', rollback: 'RollbackDeployment' } as const;
 export type DeploymentAction = keyof typeof DEPLOYMENT_ACTIONS;
 
-const ACTIVE = ['DEPLOYMENT_STATE_PROGRESSING', 'DEPLOYMENT_STATE_PAUSED', 'DEPLOYMENT_STATE_PROMOTING', 'DEPLOYMENT_STATE_AWAITING_PROMOTION'];
+const ACTIVE = ['DEPLOYMENT_STATE_PROGRESSING', 'DEPLOYMENT_STATE_PAUSED', 'DEPLOYMENT_STATE_PROMOTING', 'DEPLOYMENT_STATE_AWAITING_PROMOTION', 'DEPLOYMENT_STATE_AWAITING_APPROVAL'];
 
 export interface DeploymentDetail {
   deployment: Deployment;

@@ -130,6 +130,14 @@ export class DeploymentsRepository {
     return rows.map(toDeployment);
   }
 
+  /** Deployments awaiting an approval whose next check is due. */
+  async listAwaitingApproval(): Promise<Deployment[]> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT * FROM "${this.s}".deployments WHERE state = 'awaiting_approval' AND (next_analysis_at IS NULL OR next_analysis_at <= now()) ORDER BY updated_at`,
+    );
+    return rows.map(toDeployment);
+  }
+
   async listPromoting(): Promise<Deployment[]> {
     const rows: Row[] = await this.dataSource.query(`SELECT * FROM "${this.s}".deployments WHERE state = 'promoting' ORDER BY updated_at`);
     return rows.map(toDeployment);

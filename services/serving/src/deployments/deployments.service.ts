@@ -10,7 +10,8 @@ import { RoutingTable } from '../routing/routing-table';
 import { ServingMetrics } from '../serving.metrics';
 import { type AnalysisRecord, DeploymentsRepository } from './deployments.repository';
 import { type AnalysisResult, type CheckResult, analyseWindow } from './domain/analysis';
-import { type Deployment, type DeploymentChange, TransitionRefused, afterAnalysis, pause, promote, resume, rollback } from './domain/deployment';
+import { ApprovalGate } from './approval-gate';
+import { type Deployment, type DeploymentChange, TransitionRefused, afterAnalysis, approved, pause, promote, resume, rollback } from './domain/deployment';
 import { mergeStats } from './domain/window-stats';
 import { RegistryClient } from './registry.client';
 
@@ -37,6 +38,7 @@ export class DeploymentsService {
   constructor(
     private readonly repository: DeploymentsRepository,
     private readonly registry: RegistryClient,
+    private readonly approvals: ApprovalGate,
     private readonly models: ModelStore,
     private readonly table: RoutingTable,
     private readonly measurements: Measurements,
@@ -84,7 +86,7 @@ export class DeploymentsService {
         if (error instanceof TransitionRefused) throw failedPrecondition(error.message);
         throw error;
       }
-      const next = await withCorrelation(d.correlationId, () => this.repository.update(manager, d, change));
+      const next = await withCorrelation(d.correlationId, async () => this.repository.update(manager, d, await this.approvals.gate(d, change)));
       if (!next) throw failedPrecondition(`deployment ${d.id} changed meanwhile; try again`);
       return next;
     });
@@ -165,9 +167,29 @@ export class DeploymentsService {
     const now = new Date();
     const { change, action } = afterAnalysis(d, result.verdict, failed, now);
     await this.repository.insertAnalysis(manager, { deploymentId: d.id, number: d.window, phase: d.phase, step: d.step, weight: d.weight, candidateRequests: c.requests, stableRequests: s.requests, checks: result.checks, verdict: result.verdict, action, at: now });
-    await this.repository.update(manager, d, change);
+    await this.repository.update(manager, d, await this.approvals.gate(d, change));
     this.metrics.analyses.labels(d.modelName, result.verdict).inc();
     this.logger.info('deployment analysed', { model: d.modelName, deployment: d.id, window: d.window, phase: d.phase, weight: d.weight, verdict: result.verdict, action, candidateRequests: c.requests, stableRequests: s.requests, failed });
+  }
+
+  /** Deployments awaiting an approval whose check is due: promoted once the registry has the
+   * approval, else checked again after the policy's interval. Returns how many went ahead. */
+  async releaseApproved(): Promise<number> {
+    const now = Date.now();
+    if (!this.table.deployments().some((d) => d.state === 'awaiting_approval' && (d.nextAnalysisAt === null || d.nextAnalysisAt.getTime() <= now))) return 0;
+    let released = 0;
+    for (const d of await this.repository.listAwaitingApproval()) {
+      const pending = await this.approvals.pending(d);
+      const next = await this.repository.transaction((m) =>
+        withCorrelation(d.correlationId, () => this.repository.update(m, d, pending ? { nextAnalysisAt: new Date(now + d.policy.intervalSeconds * 1000) } : approved(d), 'awaiting_approval')),
+      );
+      if (next && !pending) {
+        released++;
+        this.logger.info('deployment approved: promoting', { model: d.modelName, deployment: d.id, version: d.candidateVersion });
+      }
+    }
+    if (released > 0) await this.afterChange();
+    return released;
   }
 
   /** After a committed change: the outbox and the routing table catch up; their failures are

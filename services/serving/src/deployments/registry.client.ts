@@ -34,4 +34,13 @@ export class RegistryClient {
     metadata.set('x-principal', 'serving');
     await callUpstream('registry', `moving the production alias of "${model}"`, () => firstValueFrom(this.client.setAlias({ modelName: model, alias: 'production', version, reason }, metadata)));
   }
+
+  /** Whether moving production to this version needs an approval it does not have yet (the
+   * model's policy requires one and none is recorded for the production alias). */
+  async approvalPending(model: string, version: number): Promise<boolean> {
+    const m = await callUpstream('registry', `model "${model}"`, () => firstValueFrom(this.client.getRegisteredModel({ name: model })));
+    if (m.promotionPolicy !== registry.PromotionPolicy.PROMOTION_POLICY_REQUIRES_APPROVAL) return false;
+    const { approvals } = await callUpstream('registry', `approvals of "${model}"`, () => firstValueFrom(this.client.listApprovals({ modelName: model })));
+    return !(approvals ?? []).some((a) => a.version === version && a.alias === 'production');
+  }
 }

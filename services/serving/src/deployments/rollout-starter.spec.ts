@@ -1,3 +1,4 @@
+import type { ApprovalGate } from './approval-gate';
 import { notFound, unavailable } from '@mlops/errors';
 import { registry } from '@mlops/contracts';
 import type { OutboxRelay } from '@mlops/messaging';
@@ -38,6 +39,7 @@ describe('RolloutStarter.onVersionRegistered', () => {
     const starter = new RolloutStarter(
       repository as unknown as DeploymentsRepository,
       registryClient as unknown as RegistryClient,
+      { gate: async (_d: unknown, change: unknown) => change } as unknown as ApprovalGate,
       policies as unknown as PolicyStore,
       models as unknown as ModelStore,
       { refresh: async () => undefined } as unknown as RoutingTable,

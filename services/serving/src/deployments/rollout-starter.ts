@@ -11,6 +11,7 @@ import { DeploymentsRepository } from './deployments.repository';
 import { type Deployment, initialState, rollback } from './domain/deployment';
 import type { Policy, StrategyName } from './domain/policy';
 import { PolicyStore } from './policy.store';
+import { ApprovalGate } from './approval-gate';
 import { RegistryClient } from './registry.client';
 
 interface StartSpec {
@@ -38,6 +39,7 @@ export class RolloutStarter {
   constructor(
     private readonly repository: DeploymentsRepository,
     private readonly registry: RegistryClient,
+    private readonly approvals: ApprovalGate,
     private readonly policies: PolicyStore,
     private readonly models: ModelStore,
     private readonly table: RoutingTable,
@@ -157,7 +159,11 @@ export class RolloutStarter {
       if (active.state === 'promoting') throw unavailable(`deployment ${active.id} of "${spec.model}" is promoting; version ${spec.version} starts after it`);
       await this.repository.update(manager, active, rollback(active, `superseded by version ${spec.version}`));
     }
-    const deployment: Deployment = { ...base, ...initialState(spec.strategy ?? policy.strategy, policy, stable, now) };
+    const initial = initialState(spec.strategy ?? policy.strategy, policy, stable, now);
+    // A basic deployment over a stable version needs the candidate's approval first, where the
+    // policy asks for one: it waits at weight 0 (the stable version keeps all traffic).
+    const gated = await this.approvals.gate({ ...base, weight: 0, mirrorPercent: 0, policy }, initial);
+    const deployment: Deployment = { ...base, ...initial, ...gated };
     await this.repository.insert(manager, deployment, spec.triggerKey);
     this.logger.info('deployment started', { model: spec.model, deployment: deployment.id, strategy: deployment.strategy, stable, candidate: spec.version, state: deployment.state, weight: deployment.weight, by: spec.startedBy });
     return deployment;

@@ -38,6 +38,7 @@ export class RolloutScheduler implements OnApplicationBootstrap, OnApplicationSh
     while (this.running) {
       try {
         await this.deployments.analyseDue();
+        await this.deployments.releaseApproved();
         await this.deployments.completePromotions();
         await this.starter.startQueued();
         failures = 0;

@@ -10,7 +10,7 @@ import { Loading, StateBadge, TextLink } from '../components/common';
 import { checkOption, trafficOption } from '../domain/charts';
 import { enumLabel, formatNumber, formatTime } from '../domain/format';
 
-const ACTIVE = ['DEPLOYMENT_STATE_PROGRESSING', 'DEPLOYMENT_STATE_PAUSED', 'DEPLOYMENT_STATE_PROMOTING', 'DEPLOYMENT_STATE_AWAITING_PROMOTION'];
+const ACTIVE = ['DEPLOYMENT_STATE_PROGRESSING', 'DEPLOYMENT_STATE_PAUSED', 'DEPLOYMENT_STATE_PROMOTING', 'DEPLOYMENT_STATE_AWAITING_PROMOTION', 'DEPLOYMENT_STATE_AWAITING_APPROVAL'];
 
 function Actions({ d }: { d: Deployment }) {
   const { can } = useSession();

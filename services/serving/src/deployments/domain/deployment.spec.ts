@@ -1,4 +1,4 @@
-import { type Deployment, TransitionRefused, afterAnalysis, initialState, pause, promote, resume, rollback } from './deployment';
+import { type Deployment, TransitionRefused, afterAnalysis, approved, holdForApproval, initialState, pause, promote, resume, rollback, takesAllTraffic } from './deployment';
 import { resolvePolicy } from './policy';
 
 const now = new Date('2026-12-01T12:00:00Z');
@@ -61,5 +61,26 @@ describe('deployment state machine', () => {
     expect(rollback({ ...d, state: 'promoting' }, 'stuck')).toMatchObject({ state: 'rolled_back', reason: 'stuck' });
     expect(() => rollback({ ...d, state: 'promoted' }, '')).toThrow('cannot be rolled back');
     expect(() => promote({ ...d, state: 'rolled_back' }, '')).toThrow('cannot be promoted');
+  });
+
+  it('holds a change to all traffic for an approval at the weight it had, and promotes once approved', () => {
+    // The canary at 50 % passes: its step to 100 % waits instead, still at 50 %.
+    const atHalf = deployment({ step: 1, weight: 50 });
+    const next = afterAnalysis(atHalf, 'pass', [], now).change;
+    expect(takesAllTraffic(atHalf, next)).toBe(true);
+    const held = holdForApproval(atHalf, next, now);
+    expect(held).toMatchObject({ state: 'awaiting_approval', weight: 50, nextAnalysisAt: new Date(now.getTime() + 5000) });
+    expect(held.reason).toMatch(/^awaiting approval: version 2 needs an approver's approval/);
+    // A step that stays below 100 % and a rollback are not held.
+    const early = deployment({ step: 0, weight: 10 });
+    const toHalf = afterAnalysis(early, 'pass', [], now).change;
+    expect(holdForApproval(early, toHalf, now)).toBe(toHalf);
+    expect(takesAllTraffic(atHalf, rollback(atHalf, 'x'))).toBe(false);
+    // An operator's promote is held the same way; the approval lets it go ahead.
+    expect(holdForApproval(atHalf, promote(atHalf, 'ship it'), now)).toMatchObject({ state: 'awaiting_approval', weight: 50 });
+    const waiting = deployment({ ...held, step: 1 } as Partial<Deployment>);
+    expect(approved(waiting)).toMatchObject({ state: 'promoting', weight: 100, mirrorPercent: 0 });
+    expect(() => approved(atHalf)).toThrow(TransitionRefused);
+    expect(() => rollback(waiting, 'refused')).not.toThrow();
   });
 });

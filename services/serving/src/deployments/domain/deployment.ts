@@ -6,16 +6,19 @@ import { DEFAULT_CANARY_MIRROR_PERCENT, DEFAULT_SHADOW_MIRROR_PERCENT, type Poli
  *
  *   progressing(shadow) ──pass × shadow_intervals──▶ progressing(canary step 0) or awaiting_promotion
  *   progressing(canary step i) ──pass──▶ step i+1 … ──pass at 100%──▶ promoting ──alias moved──▶ promoted
+ *   a change to all traffic (promoting, or the canary's step to 100 %) of a candidate whose
+ *     model requires an approval not given yet ──▶ awaiting_approval (at the weight it had: the
+ *     last canary step below 100 %, 0 for basic and shadow) ──approved──▶ promoting
  *   any analysis ──fail × failure_limit──▶ rolled_back
  *   operators: pause ⇄ resume, promote (→ promoting), rollback (→ rolled_back)
  *
  * These functions only compute the next state; the service stores it with its event.
  */
-export type DeploymentState = 'progressing' | 'paused' | 'promoting' | 'promoted' | 'rolled_back' | 'awaiting_promotion';
+export type DeploymentState = 'progressing' | 'paused' | 'promoting' | 'promoted' | 'rolled_back' | 'awaiting_promotion' | 'awaiting_approval';
 export type Phase = 'shadow' | 'canary' | 'done';
 export type VerdictName = 'pass' | 'fail' | 'wait' | 'skipped';
 
-export const ACTIVE_STATES: readonly DeploymentState[] = ['progressing', 'paused', 'promoting', 'awaiting_promotion'];
+export const ACTIVE_STATES: readonly DeploymentState[] = ['progressing', 'paused', 'promoting', 'awaiting_promotion', 'awaiting_approval'];
 
 export interface Deployment {
   id: string;
@@ -117,7 +120,7 @@ export function resume(d: Deployment, reason: string, now: Date): DeploymentChan
 }
 
 export function promote(d: Deployment, reason: string): DeploymentChange {
-  if (!['progressing', 'paused', 'awaiting_promotion'].includes(d.state)) throw new TransitionRefused(`deployment ${d.id} is ${d.state} and cannot be promoted`);
+  if (!['progressing', 'paused', 'awaiting_promotion', 'awaiting_approval'].includes(d.state)) throw new TransitionRefused(`deployment ${d.id} is ${d.state} and cannot be promoted`);
   return { state: 'promoting', phase: 'done', weight: 100, mirrorPercent: 0, nextAnalysisAt: null, reason: reason || 'promoted by an operator' };
 }
 
@@ -126,4 +129,34 @@ export function promote(d: Deployment, reason: string): DeploymentChange {
 export function rollback(d: Deployment, reason: string): DeploymentChange {
   if (!isActive(d.state)) throw new TransitionRefused(`deployment ${d.id} is ${d.state} and cannot be rolled back`);
   return { state: 'rolled_back', phase: 'done', weight: 0, mirrorPercent: 0, nextAnalysisAt: null, reason: reason || 'rolled back by an operator' };
+}
+
+/** Whether the change gives the candidate all traffic: a promotion, or a canary's step to 100 %. */
+export function takesAllTraffic(d: Pick<Deployment, 'weight'>, change: DeploymentChange): boolean {
+  if (change.state === 'promoting') return true;
+  return change.state !== 'rolled_back' && change.weight !== undefined && change.weight >= 100 && d.weight < 100;
+}
+
+/**
+ * A change that would give all traffic to a candidate that still needs an approval (a promotion,
+ * or the canary's step to 100 %): the
+ * deployment waits instead, at the weight it had before the change (the last canary step's; 0
+ * when the candidate had no live traffic), checked again every interval. Any other change as given.
+ */
+export function holdForApproval(d: Pick<Deployment, 'weight' | 'mirrorPercent' | 'candidateVersion' | 'policy'>, change: DeploymentChange, now: Date): DeploymentChange {
+  if (!takesAllTraffic(d, change)) return change;
+  return {
+    ...change,
+    state: 'awaiting_approval',
+    weight: d.weight,
+    mirrorPercent: d.mirrorPercent,
+    nextAnalysisAt: due(d.policy, now),
+    reason: `awaiting approval: version ${d.candidateVersion} needs an approver's approval before it takes all traffic (${change.reason ?? 'promotion'})`,
+  };
+}
+
+/** An approved candidate's wait ends: the promotion goes ahead (the alias moves, then weight 100). */
+export function approved(d: Deployment): DeploymentChange {
+  if (d.state !== 'awaiting_approval') throw new TransitionRefused(`deployment ${d.id} is ${d.state}, not awaiting approval`);
+  return { state: 'promoting', phase: 'done', weight: 100, mirrorPercent: 0, nextAnalysisAt: null, reason: `version ${d.candidateVersion} approved: promoting` };
 }

@@ -13,6 +13,7 @@ const STATE: Record<DeploymentState, serving.DeploymentState> = {
   promoted: State.DEPLOYMENT_STATE_PROMOTED,
   rolled_back: State.DEPLOYMENT_STATE_ROLLED_BACK,
   awaiting_promotion: State.DEPLOYMENT_STATE_AWAITING_PROMOTION,
+  awaiting_approval: State.DEPLOYMENT_STATE_AWAITING_APPROVAL,
 };
 const PHASE: Record<Phase, serving.Phase> = { shadow: PhaseEnum.PHASE_SHADOW, canary: PhaseEnum.PHASE_CANARY, done: PhaseEnum.PHASE_DONE };
 const VERDICT: Record<VerdictName, serving.Verdict> = { pass: Verdict.VERDICT_PASS, fail: Verdict.VERDICT_FAIL, wait: Verdict.VERDICT_WAIT, skipped: Verdict.VERDICT_SKIPPED };

@@ -77,6 +77,12 @@ export enum DeploymentState {
   DEPLOYMENT_STATE_ROLLED_BACK = 5,
   /** DEPLOYMENT_STATE_AWAITING_PROMOTION - A shadow deployment whose analysis passed waits for an operator to promote or roll back. */
   DEPLOYMENT_STATE_AWAITING_PROMOTION = 6,
+  /**
+   * DEPLOYMENT_STATE_AWAITING_APPROVAL - The model's policy requires an approval the candidate does not have yet: it keeps the weight
+   * it had (the last canary step's; none for basic and shadow) until an approver approves it
+   * (ApproveVersion in the registry), then promotes; an operator may roll it back meanwhile.
+   */
+  DEPLOYMENT_STATE_AWAITING_APPROVAL = 7,
   UNRECOGNIZED = -1,
 }
 
@@ -103,6 +109,9 @@ export function deploymentStateFromJSON(object: any): DeploymentState {
     case 6:
     case "DEPLOYMENT_STATE_AWAITING_PROMOTION":
       return DeploymentState.DEPLOYMENT_STATE_AWAITING_PROMOTION;
+    case 7:
+    case "DEPLOYMENT_STATE_AWAITING_APPROVAL":
+      return DeploymentState.DEPLOYMENT_STATE_AWAITING_APPROVAL;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -126,6 +135,8 @@ export function deploymentStateToJSON(object: DeploymentState): string {
       return "DEPLOYMENT_STATE_ROLLED_BACK";
     case DeploymentState.DEPLOYMENT_STATE_AWAITING_PROMOTION:
       return "DEPLOYMENT_STATE_AWAITING_PROMOTION";
+    case DeploymentState.DEPLOYMENT_STATE_AWAITING_APPROVAL:
+      return "DEPLOYMENT_STATE_AWAITING_APPROVAL";
     case DeploymentState.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
