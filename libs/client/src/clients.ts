@@ -81,6 +81,18 @@ export class ApiClient {
     return method in this.definition;
   }
 
+  /** Every page of a list method (`limit`, `page_token` → `next_page_token`): 1,000 a call, at most 100 calls. */
+  async callAllPages<R extends { nextPageToken: string }, T>(method: string, request: object, items: (response: R) => T[]): Promise<T[]> {
+    const all: T[] = [];
+    let pageToken = '';
+    for (let page = 0; page < 100; page++) {
+      const response = await this.call<R>(method, { ...request, limit: 1000, pageToken });
+      all.push(...items(response));
+      if (!(pageToken = response.nextPageToken)) break;
+    }
+    return all;
+  }
+
   call<T>(method: string, request: object = {}, options: CallOptions = {}): Promise<T> {
     const spec = this.definition[method];
     if (!spec) return Promise.reject(new ClientError(`the ${this.service} API has no method ${method} in this checkout's proto files`));

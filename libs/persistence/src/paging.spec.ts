@@ -1,4 +1,4 @@
-import { UUID_PATTERN, idOfToken, idToken, keysetOfToken, keysetToken, pageFrom, pageSize } from './paging';
+import { UUID_PATTERN, idOfToken, idToken, keysetOfToken, keysetToken, pageFrom, pageSize, textOfToken, textToken } from './paging';
 
 describe('paging', () => {
   it('takes 0 for the default and refuses sizes out of range, naming the limit', () => {
@@ -47,5 +47,13 @@ describe('paging', () => {
     expect(pageFrom([1, 2, 3, 4], 3, String)).toEqual({ page: [1, 2, 3], nextPageToken: '3' });
     expect(pageFrom([1, 2, 3], 3, String)).toEqual({ page: [1, 2, 3], nextPageToken: '' });
     expect(pageFrom([], 3, String)).toEqual({ page: [], nextPageToken: '' });
+  });
+
+  it('reads back text positions whole, and knows no other token', () => {
+    expect(textOfToken(textToken('churn-model'), /[a-z-]+/)).toBe('churn-model');
+    expect(textOfToken('', /.*/)).toBeUndefined();
+    for (const token of ['not ours!', textToken('churn model'), `${textToken('churn')}=`]) {
+      expect(() => textOfToken(token, /[a-z-]+/)).toThrow(`page_token "${token}" is not one this service gave`);
+    }
   });
 });

@@ -24,18 +24,31 @@ export interface KeysetPosition {
 
 /** base64url of `<micros>.<id>`. */
 export function keysetToken(position: KeysetPosition): string {
-  return Buffer.from(`${position.createdUs}.${position.id}`).toString('base64url');
+  return textToken(`${position.createdUs}.${position.id}`);
 }
 
 /** The position of a token this service gave (ids matching `idPattern`); undefined for no token. */
 export function keysetOfToken(token: string, idPattern: RegExp): KeysetPosition | undefined {
+  const text = textOfToken(token, /(?:0|[1-9][0-9]{0,17})\..+/);
+  if (text === undefined) return undefined;
+  const dot = text.indexOf('.');
+  const id = text.slice(dot + 1);
+  if (!new RegExp(`^(?:${idPattern.source})$`).test(id)) throw notOurs(token);
+  return { createdUs: text.slice(0, dot), id };
+}
+
+/** base64url of a position written as text (a name, or fields joined): for any other keyset. */
+export function textToken(text: string): string {
+  return Buffer.from(text).toString('base64url');
+}
+
+/** The text of a token this service gave, which must match `pattern` whole; undefined for no token. */
+export function textOfToken(token: string, pattern: RegExp): string | undefined {
   if (!token) return undefined;
   const text = Buffer.from(token, 'base64url').toString('utf8');
   // Decoding skips characters outside the alphabet: only the exact encoding of a position counts.
-  if (Buffer.from(text).toString('base64url') !== token) throw notOurs(token);
-  const match = /^(0|[1-9][0-9]{0,17})\.(.+)$/.exec(text);
-  if (!match || !new RegExp(`^(?:${idPattern.source})$`).test(match[2]!)) throw notOurs(token);
-  return { createdUs: match[1]!, id: match[2]! };
+  if (textToken(text) !== token || !new RegExp(`^(?:${pattern.source})$`, pattern.flags).test(text)) throw notOurs(token);
+  return text;
 }
 
 /** For tables whose ids only grow: the last id of the page, in decimal. */

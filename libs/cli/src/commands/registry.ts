@@ -18,7 +18,7 @@ const modelsList: CommandSpec = {
   path: 'models list',
   summary: 'registered models with their aliases',
   async run(ctx) {
-    const response = { models: await allPages(ctx, 'ListRegisteredModels', {}, (r: Wire<registry.ListRegisteredModelsResponse>) => r.models) };
+    const response = { models: await ctx.clients.registry.callAllPages('ListRegisteredModels', {}, (r: Wire<registry.ListRegisteredModelsResponse>) => r.models) };
     emit(ctx, response, () =>
       table(ctx, [{ header: 'model' }, { header: 'latest', align: 'right' }, { header: 'aliases', flex: true }, { header: 'promotion' }, { header: 'created' }],
         response.models.map((m) => [m.name, m.latestVersion ? `v${m.latestVersion}` : '', aliasesOf(m.aliases), enumLabel(m.promotionPolicy, 'PROMOTION_POLICY_'), formatDateTime(m.createdAtMs)]), 'no registered models'),
@@ -43,25 +43,13 @@ const versionsList: CommandSpec = {
   summary: "a model's versions",
   args: [{ name: 'model' }],
   async run(ctx, input) {
-    const response = { versions: await allPages(ctx, 'ListModelVersions', { modelName: input.arg('model') }, (r: Wire<registry.ListModelVersionsResponse>) => r.versions) };
+    const response = { versions: await ctx.clients.registry.callAllPages('ListModelVersions', { modelName: input.arg('model') }, (r: Wire<registry.ListModelVersionsResponse>) => r.versions) };
     emit(ctx, response, () =>
       table(ctx, [{ header: 'version', align: 'right' }, { header: 'status' }, { header: 'aliases' }, { header: 'source' }, { header: 'run' }, { header: 'verdict' }, { header: 'metrics', flex: true }, { header: 'registered' }],
         response.versions.map((v) => [v.version, enumLabel(v.status, 'VERSION_STATUS_'), v.aliases.join(', '), v.lineage?.source ?? '', shortId(v.lineage?.runId), v.tags['serving.verdict'] ?? '', formatMap(v.metrics, 3), formatDateTime(v.createdAtMs)]), 'no versions'),
     );
   },
 };
-
-/** Every page of a registry list (1,000 per page, at most 100 pages). */
-async function allPages<R extends { nextPageToken: string }, T>(ctx: CommandContext, method: string, request: object, items: (response: R) => T[]): Promise<T[]> {
-  const all: T[] = [];
-  let pageToken = '';
-  for (let page = 0; page < 100; page++) {
-    const response = await ctx.clients.registry.call<R>(method, { ...request, limit: 1000, pageToken });
-    all.push(...items(response));
-    if (!(pageToken = response.nextPageToken)) break;
-  }
-  return all;
-}
 
 function tensors(ctx: CommandContext, v: Version): string {
   const rows = [...(v.signature?.inputs ?? []).map((t) => ['input', t]), ...(v.signature?.outputs ?? []).map((t) => ['output', t])] as [string, { name: string; datatype: string; shape: number[] }][];

@@ -123,14 +123,7 @@ const registeredModel: KindAdapter = {
     return m && { description: m.description, tags: m.tags, promotionPolicy: m.promotionPolicy === 'PROMOTION_POLICY_REQUIRES_APPROVAL' ? 'requires-approval' : 'automatic' };
   },
   async names(clients) {
-    const names: string[] = [];
-    let pageToken = '';
-    for (let page = 0; page < 100; page++) {
-      const r = await clients.registry.call<{ models: Wire[]; nextPageToken: string }>('ListRegisteredModels', { limit: 1000, pageToken });
-      names.push(...r.models.map((m) => m.name));
-      if (!(pageToken = r.nextPageToken)) break;
-    }
-    return names;
+    return clients.registry.callAllPages('ListRegisteredModels', {}, (r: { models: Wire[]; nextPageToken: string }) => r.models.map((m) => m.name as string));
   },
   async write(clients, name, next, current) {
     const policy = next.promotionPolicy ? enumName(next.promotionPolicy, 'PROMOTION_POLICY_') : 'PROMOTION_POLICY_UNSPECIFIED';
@@ -164,14 +157,7 @@ const trainingSpec: KindAdapter = {
     return t && { description: t.description, schedule: t.schedule, job: compactJob(t.job ?? {}) };
   },
   async names(clients) {
-    const names: string[] = [];
-    let pageToken = '';
-    for (let page = 0; page < 100; page++) {
-      const r = await clients.training.call<{ specs: Wire[]; nextPageToken: string }>('ListTrainingSpecs', { limit: 1000, pageToken });
-      names.push(...r.specs.map((s) => s.name));
-      if (!(pageToken = r.nextPageToken)) break;
-    }
-    return names;
+    return clients.training.callAllPages('ListTrainingSpecs', {}, (r: { specs: Wire[]; nextPageToken: string }) => r.specs.map((s) => s.name as string));
   },
   async write(clients, name, next) {
     const job = next.job as Wire;

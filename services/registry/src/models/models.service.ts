@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Topics } from '@mlops/contracts';
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from '@mlops/errors';
-import { idOfToken, idToken, pageFrom, pageSize } from '@mlops/persistence';
+import { idOfToken, idToken, pageFrom, pageSize, textOfToken, textToken } from '@mlops/persistence';
 import { Outbox, OutboxRelay } from '@mlops/messaging';
 import { readSignature } from '@mlops/ml';
 import { JsonLogger } from '@mlops/observability';
@@ -125,7 +125,7 @@ export class ModelsService {
   /** A page of the registered models by name (at most LIST_PAGE_MAX). */
   async listModels(limit = 0, pageToken = ''): Promise<{ models: RegisteredModel[]; nextPageToken: string }> {
     const size = pageSize(limit, { fallback: LIST_PAGE_MAX, max: LIST_PAGE_MAX });
-    const { page, nextPageToken } = pageFrom(await this.repository.listModels(size + 1, nameOfToken(pageToken)), size, (last) => Buffer.from(last.name).toString('base64url'));
+    const { page, nextPageToken } = pageFrom(await this.repository.listModels(size + 1, textOfToken(pageToken, /.{1,300}/s)), size, (last) => textToken(last.name));
     return { models: page, nextPageToken };
   }
 
@@ -276,11 +276,3 @@ export class ModelsService {
 
 /** The largest page of ListRegisteredModels and ListModelVersions, and their default. */
 export const LIST_PAGE_MAX = 1000;
-
-/** The model name a ListRegisteredModels token continues after; undefined for none. */
-function nameOfToken(token: string): string | undefined {
-  if (!token) return undefined;
-  const name = Buffer.from(token, 'base64url').toString('utf8');
-  if (token.length > 400 || Buffer.from(name).toString('base64url') !== token) throw invalidArgument(`page_token "${token.slice(0, 100)}" is not one this service gave`);
-  return name;
-}

@@ -1,4 +1,5 @@
 import { invalidArgument } from '@mlops/errors';
+import { textOfToken, textToken } from '@mlops/persistence';
 
 /** Values per page of a metric history: MLflow's default and largest get-history page. */
 export const MAX_HISTORY_PAGE = 25_000;
@@ -20,17 +21,15 @@ export function historyPageSize(maxResults: number): number {
 
 /** base64url of `h1.<step>.<ts>.<seq>`. */
 export function historyToken(last: { step: number; timestampMs: number; seq: string }): string {
-  return Buffer.from(`h1.${last.step}.${last.timestampMs}.${last.seq}`).toString('base64url');
+  return textToken(`h1.${last.step}.${last.timestampMs}.${last.seq}`);
 }
 
-const INT = '(-?(?:0|[1-9][0-9]{0,18}))';
-const TOKEN = new RegExp(`^h1\\.${INT}\\.${INT}\\.${INT}$`);
+const INT = '-?(?:0|[1-9][0-9]{0,18})';
 
 /** The position of a token this service gave; undefined for none; anything else is INVALID_ARGUMENT. */
 export function historyPositionOf(token: string): HistoryPosition | undefined {
-  if (!token) return undefined;
-  const text = Buffer.from(token, 'base64url').toString('utf8');
-  const match = TOKEN.exec(text);
-  if (!match || Buffer.from(text).toString('base64url') !== token) throw invalidArgument(`page_token "${token.slice(0, 100)}" is not one this service gave`);
-  return { step: match[1]!, ts: match[2]!, seq: match[3]! };
+  const text = textOfToken(token, new RegExp(`h1\\.${INT}\\.${INT}\\.${INT}`));
+  if (text === undefined) return undefined;
+  const [, step, ts, seq] = text.split('.');
+  return { step: step!, ts: ts!, seq: seq! };
 }
