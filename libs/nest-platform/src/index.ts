@@ -11,5 +11,6 @@ export { GRPC_CODE, toGrpcStatusError } from './grpc/domain-errors.filter';
 export { type MessageCodec, Undecodable, type UnaryHandlerOptions, unaryHandler, unaryMethod } from './grpc/plain-unary';
 export { PRINCIPAL_HEADER, ROLES_HEADER, principalOf, requireRole, rolesOf } from './grpc/principal';
 export { AuditLog, type AuditEntry, type AuditRecordRow, requestSummary } from './audit/audit-log';
+export { CallAudit, auditInTransaction, currentCallAudit, outsideCallAudit } from './audit/call-audit';
 export { PlatformSecurity } from './auth/platform-security';
 export { grpcAuthInterceptor } from './auth/grpc-auth.interceptor';

@@ -88,7 +88,9 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
         this.consumer.on(topic, async (event) => {
           if (!once) return handler(event, undefined as unknown as EntityManager);
           const ran = await handleOnce(this.dataSource, group, event.eventId, (manager) => handler(event, manager));
-          if (!ran) this.logger.info('duplicate event skipped', { topic: topic.name, eventId: event.eventId });
+          // Events the effect put in the outbox were committed with the marker just now.
+          if (ran) this.relay.nudge();
+          else this.logger.info('duplicate event skipped', { topic: topic.name, eventId: event.eventId });
         });
         this.logger.info('event handler registered', { topic: topic.name, handler: `${wrapper.name}.${method}`, group, once });
       }

@@ -15,6 +15,7 @@ export function platformConfigSpec(def: ServiceDefinition) {
     consumerConcurrency: [`${def.envPrefix}_CONSUMER_CONCURRENCY`, int(def.defaultConsumerConcurrency ?? 1, 1, 64)],
     databaseUrl: ['DATABASE_URL', url(['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/mlops')],
     dbSchema: [`${def.envPrefix}_DB_SCHEMA`, sqlIdentifier(def.schema)],
+    dbPoolSize: [`${def.envPrefix}_DB_POOL_SIZE`, int(10, 1, 200)],
     logLevel: ['LOG_LEVEL', oneOf(['debug', 'info', 'warn', 'error'] as const, 'info')],
     readinessIntervalMs: ['READINESS_INTERVAL_MS', int(5000, 100, 600_000)],
     // Security (docs/security.md): bearer tokens checked against the issuer's public keys; the

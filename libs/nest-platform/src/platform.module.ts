@@ -6,6 +6,7 @@ import { EventConsumer, EventPublisher, MESSAGING_ENTITIES, MessagingTables17328
 import { JsonLogger, PlatformMetrics } from '@mlops/observability';
 import { openDataSource, withRetries } from '@mlops/persistence';
 import { AuditLog } from './audit/audit-log';
+import { AuditInTransactionSubscriber } from './audit/call-audit';
 import { AuditRecords1733100000000 } from './audit/audit.migration';
 import { HttpAuthGuard } from './auth/http-auth.guard';
 import { PlatformSecurity } from './auth/platform-security';
@@ -67,6 +68,8 @@ export class PlatformModule {
                   entities: [...MESSAGING_ENTITIES, ...((def.entities as []) ?? [])],
                   migrations: [MessagingTables1732800000000, AuditRecords1733100000000, ...(def.migrations ?? [])],
                   applicationName: `${def.name}:${INSTANCE.id.slice(0, 8)}`,
+                  poolSize: config.dbPoolSize,
+                  subscribers: [AuditInTransactionSubscriber],
                 }),
               { attempts: 15, delayMs: 2000, onRetry: (error, attempt) => logger.warn('database not reachable, retrying', { attempt, error: error.message }) },
             ),

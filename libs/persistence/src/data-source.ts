@@ -18,6 +18,8 @@ export interface DataSourceOptions {
   poolSize?: number;
   /** Application name shown in pg_stat_activity. */
   applicationName?: string;
+  /** TypeORM subscribers (classes), e.g. the one that writes a call's audit record in its transaction. */
+  subscribers?: Function[];
 }
 
 export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
@@ -33,6 +35,7 @@ export async function openDataSource(options: DataSourceOptions): Promise<DataSo
     migrationsTransactionMode: 'each',
     synchronize: false,
     applicationName: options.applicationName,
+    subscribers: options.subscribers ?? [],
     poolSize: options.poolSize ?? 10,
     // Fail fast when the server is gone; readiness and retries are handled above this layer.
     connectTimeoutMS: 5000,

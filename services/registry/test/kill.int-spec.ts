@@ -2,14 +2,18 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
 import { Topics } from '@mlops/contracts';
-import { PrivateKafkaBroker, createTopics, freePort, grpcClient, readTopic, startPlatformService, uniqueName, waitFor } from '@mlops/testing';
+import { PrivateKafkaBroker, createTopics, freePort, grpcClient, readTopic, startPlatformService, testDatabaseUrl, uniqueName, waitFor } from '@mlops/testing';
 import { platformModel } from './onnx-fixtures';
 
 /**
  * The registry killed with SIGKILL while it registers completed training runs (issue 7), on a
  * broker of its own: after the restart every run is registered exactly once, with one
  * announcement each (a redelivered event or a re-published outbox row carries the same event id).
+ * Each event's processed-event marker and its version commit in one transaction (the rows'
+ * xmin), and the killed registry ran on a pool of one connection: an effect that took a second
+ * connection for its own transaction would wait for it for ever (issue 19).
  */
 describe('registry killed mid-registration', () => {
   it('registers each completed run once across a SIGKILL and a restart', async () => {
@@ -19,7 +23,7 @@ describe('registry killed mid-registration', () => {
     await createTopics(broker.brokers, [Topics.trainingRunCompleted.name, Topics.modelVersionRegistered.name], 3);
     const artifactDir = await fs.mkdtemp(path.join(tmpdir(), 'registry-kill-'));
     const env = { REGISTRY_ARTIFACT_DIR: artifactDir };
-    let registry = await startPlatformService('registry', { env, kafkaBrokers: broker.brokers });
+    let registry = await startPlatformService('registry', { env: { ...env, REGISTRY_DB_POOL_SIZE: '1' }, kafkaBrokers: broker.brokers });
     const shared = { ...env, REGISTRY_DB_SCHEMA: registry.schema, REGISTRY_CONSUMER_GROUP: `registry-${registry.schema}` };
     let api = grpcClient(registry.grpcAddress, 'mlops/registry/v1/registry.proto', 'mlops.registry.v1.RegistryService');
     const producer = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -53,9 +57,18 @@ describe('registry killed mid-registration', () => {
       const announced = (await readTopic(broker.brokers, Topics.modelVersionRegistered.name, runs, { timeoutMs: 60_000, settleMs: 2000 }))
         .filter((m) => m.key?.toString().startsWith(prefix));
       const eventIds = new Set(announced.map((m) => m.headers?.['event-id']?.toString()));
-      console.log(`${runs} completed runs; ${atKill} registered when the registry was killed; after the restart ${versions.filter((v) => v === 1).length} models with one version, ${versions.filter((v) => v > 1).length} with more; ${announced.length} announcements (${eventIds.size} distinct event ids)`);
+      const db = new Client({ connectionString: testDatabaseUrl() });
+      await db.connect();
+      const [markers] = (await db.query(
+        `SELECT count(*)::int AS events, count(v.version)::int AS with_version, count(*) FILTER (WHERE v.xmin::text = p.xmin::text)::int AS same_transaction
+           FROM "${registry.schema}".processed_events p LEFT JOIN "${registry.schema}".model_versions v ON p.event_id = v.model_name || '-completed'
+          WHERE p.event_id LIKE $1`,
+        [`${prefix}-%`],
+      ).finally(() => db.end())).rows;
+      console.log(`${runs} completed runs; ${atKill} registered when the registry (one database connection) was killed; after the restart ${versions.filter((v) => v === 1).length} models with one version, ${versions.filter((v) => v > 1).length} with more; ${announced.length} announcements (${eventIds.size} distinct event ids); ${markers.events} processed-event markers, ${markers.same_transaction} in their version's transaction`);
       expect(versions.every((v) => v === 1)).toBe(true);
       expect(eventIds.size).toBe(runs);
+      expect(markers).toEqual({ events: runs, with_version: runs, same_transaction: runs });
     } finally {
       await producer.disconnect().catch(() => undefined);
       api.close();

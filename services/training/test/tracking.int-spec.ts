@@ -1,4 +1,5 @@
-import { type RunningService, grpcClient, startPlatformService, uniqueName } from '@mlops/testing';
+import { Client } from 'pg';
+import { type RunningService, grpcClient, startPlatformService, testDatabaseUrl, uniqueName } from '@mlops/testing';
 
 /** Experiment tracking through the training service's gRPC API, against the real database. */
 describe('experiment tracking', () => {
@@ -152,6 +153,22 @@ describe('experiment tracking', () => {
       const history = await api.GetMetricHistory({ runId: run.runId, key: 'loss' });
       expect(history.metrics.map((m: { step: number; value: number }) => [m.step, m.value])).toEqual(i === 3 ? [] : [0, 1, 2, 3, 4].map((step) => [step, i + step / 10]));
       if (i !== 3) expect((await api.GetRun({ runId: run.runId })).metrics).toEqual({ loss: i + 0.4, acc: 4 });
+    }
+    // Each call's audit record: a written batch's in the shared transaction that wrote its values
+    // (the rows' xmin), a refused one's after the handler with its status.
+    const db = new Client({ connectionString: testDatabaseUrl() });
+    await db.connect();
+    try {
+      for (const [i, run] of runs.entries()) {
+        const { rows } = await db.query(
+          `SELECT a.outcome, EXISTS (SELECT 1 FROM "${service.schema}".metrics m WHERE m.run_id = $2 AND m.xmin::text = a.xmin::text) AS with_values
+             FROM "${service.schema}".audit_records a WHERE a.action = $1 AND a.request_json LIKE $3`,
+          ['/mlops.training.v1.TrainingService/LogBatch', run.runId, `%${run.runId}%`],
+        );
+        expect(rows).toEqual(Array(5).fill(i === 3 ? { outcome: 'FAILED_PRECONDITION', with_values: false } : { outcome: 'OK', with_values: true }));
+      }
+    } finally {
+      await db.end();
     }
   });
 });

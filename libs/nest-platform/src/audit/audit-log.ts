@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { GroupCommit, schemaOf } from '@mlops/persistence';
 import { invalidArgument } from '@mlops/errors';
 
@@ -48,15 +48,7 @@ export class AuditLog {
   }
 
   private async insert(entries: AuditEntry[]): Promise<void> {
-    const s = schemaOf(this.dataSource);
-    const column = <K extends keyof AuditEntry>(key: K) => entries.map((e) => e[key]);
-    // Roles are text[] per row; unnest cannot take an array of arrays, so they travel as JSON.
-    await this.dataSource.query(
-      `INSERT INTO "${s}".audit_records (principal, roles, action, outcome, request_id, token_id, peer, request_json)
-       SELECT p, ARRAY(SELECT jsonb_array_elements_text(r)), a, o, q, t, pe, j
-       FROM unnest($1::text[], $2::jsonb[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS u(p, r, a, o, q, t, pe, j, n) ORDER BY n`,
-      [column('principal'), entries.map((e) => JSON.stringify(e.roles)), column('action'), column('outcome'), column('requestId'), column('tokenId'), column('peer'), column('requestJson')],
-    );
+    await insertAuditRecords(this.dataSource, schemaOf(this.dataSource), entries);
   }
 
   /** Newest first; the page token is the last id returned. */
@@ -96,6 +88,26 @@ export class AuditLog {
     }));
     return { records: page, nextPageToken: rows.length > pageSize ? String(page[page.length - 1]!.id) : '' };
   }
+}
+
+/**
+ * Inserts records in order with one statement, through `db` (the data source, or a transaction's
+ * manager). With `onlyIfWritten`, only when the transaction has changed something already (it
+ * has a transaction id): a read-only transaction of a call is not the call's change. Answers the
+ * number of records inserted.
+ */
+export async function insertAuditRecords(db: Pick<EntityManager, 'query'>, schema: string, entries: readonly AuditEntry[], options: { onlyIfWritten?: boolean } = {}): Promise<number> {
+  const column = <K extends keyof AuditEntry>(key: K) => entries.map((e) => e[key]);
+  // Roles are text[] per row; unnest cannot take an array of arrays, so they travel as JSON.
+  const rows: unknown[] = await db.query(
+    `INSERT INTO "${schema}".audit_records (principal, roles, action, outcome, request_id, token_id, peer, request_json)
+     SELECT p, ARRAY(SELECT jsonb_array_elements_text(r)), a, o, q, t, pe, j
+     FROM unnest($1::text[], $2::jsonb[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS u(p, r, a, o, q, t, pe, j, n)
+     ${options.onlyIfWritten ? 'WHERE txid_current_if_assigned() IS NOT NULL' : ''}
+     ORDER BY n RETURNING 1`,
+    [column('principal'), entries.map((e) => JSON.stringify(e.roles)), column('action'), column('outcome'), column('requestId'), column('tokenId'), column('peer'), column('requestJson')],
+  );
+  return rows.length;
 }
 
 /** A request as JSON for the audit log: bytes shown by their length, long strings and the whole cut. */

@@ -2,6 +2,7 @@ import { type Metadata, ServerInterceptingCall, type ServerInterceptor, status a
 import { type Role, TokenError, allowsCall, bearerToken, rpcAccess } from '@mlops/auth';
 import { CORRELATION_HEADER, type JsonLogger, type PlatformMetrics, newCorrelationId, sanitizeCorrelationId } from '@mlops/observability';
 import { type AuditEntry, type AuditLog, requestSummary } from '../audit/audit-log';
+import { COMMITTED_OUTCOME, CallAudit, runWithCallAudit } from '../audit/call-audit';
 import { PRINCIPAL_HEADER, ROLES_HEADER, principalOf } from '../grpc/principal';
 import type { PlatformSecurity } from './platform-security';
 
@@ -25,9 +26,12 @@ interface Deps {
  * The one door every gRPC call passes, Nest-handled or plain grpc-js (inference): checks the
  * bearer token (UNAUTHENTICATED), the role the method needs (PERMISSION_DENIED, audited), hands
  * the verified principal to the handler in `x-principal`, and records every call of a method
- * that changes state in the audit log with its outcome (written before the status is sent;
- * CANCELLED when the caller went away first). Service identities may only ask for the changes
- * listed for them (SERVICE_MUTATIONS).
+ * that changes state in the audit log with its outcome. The record of a change is written in the
+ * change's own transaction (CallAudit: the handler runs with it as its pending record); a call
+ * that committed nothing is recorded before its status is sent, with the status as outcome
+ * (CANCELLED when the caller went away first), and one that committed and then failed gets a
+ * second record with the failure. Service identities may only ask for the changes listed for
+ * them (SERVICE_MUTATIONS).
  */
 export function grpcAuthInterceptor(deps: Deps): ServerInterceptor {
   return (method, call) => {
@@ -39,6 +43,8 @@ export function grpcAuthInterceptor(deps: Deps): ServerInterceptor {
     let requestId = '';
     let firstMessage: unknown;
     let audited = false;
+    // The pending record of a state-changing call, written by the transaction that commits it.
+    let pending: CallAudit | undefined;
     const refuse = (code: GrpcStatus, details: string) => {
       refused = true;
       call.sendStatus({ code, details });
@@ -55,6 +61,10 @@ export function grpcAuthInterceptor(deps: Deps): ServerInterceptor {
     });
     const audit = async (outcome: string) => {
       audited = true;
+      if (pending?.committed && outcome === COMMITTED_OUTCOME) {
+        deps.metrics.auditRecords.inc({ outcome });
+        return;
+      }
       try {
         await withTimeout(deps.audit().record(entry(outcome)), AUDIT_TIMEOUT_MS);
         deps.metrics.auditRecords.inc({ outcome });
@@ -83,20 +93,22 @@ export function grpcAuthInterceptor(deps: Deps): ServerInterceptor {
             metadata.remove('authorization');
             metadata.set(PRINCIPAL_HEADER, caller.principal);
             metadata.set(ROLES_HEADER, caller.roles.join(','));
-            nextMetadata(metadata);
+            if (access?.mutates) pending = new CallAudit(entry);
+            // A streaming handler starts here, a unary one at the half close: each runs with the record pending.
+            runWithCallAudit(pending, () => nextMetadata(metadata));
           },
           onReceiveMessage: (message, nextMessage) => {
             if (refused) return;
             if (firstMessage === undefined) firstMessage = message;
-            nextMessage(message);
+            runWithCallAudit(pending, () => nextMessage(message));
           },
           onReceiveHalfClose: (nextHalfClose) => {
-            if (!refused) nextHalfClose();
+            if (!refused) runWithCallAudit(pending, () => nextHalfClose());
           },
-          // A change whose caller cancelled (or whose deadline passed) may still have committed:
-          // it is recorded as CANCELLED rather than not at all.
+          // A change whose caller cancelled (or whose deadline passed) may still commit later:
+          // unless it has committed already (and so is recorded), it is recorded as CANCELLED.
           onCancel: () => {
-            if (access?.mutates && caller && !refused && !audited) void audit('CANCELLED');
+            if (access?.mutates && caller && !refused && !audited && !pending?.committed) void audit('CANCELLED');
           },
         }),
       sendStatus: (status, nextStatus) => {

@@ -129,19 +129,23 @@ export class ModelsService {
     return { models: page, nextPageToken };
   }
 
-  /** Registers a version; the same idempotency key returns the version made the first time. */
-  async createVersion(actor: string, input: NewVersion): Promise<ModelVersion> {
+  /**
+   * Registers a version; the same idempotency key returns the version made the first time. With
+   * `within`, everything runs in that transaction (an event handler's, whose processed-event
+   * marker then commits with the version: one transaction and one connection per event).
+   */
+  async createVersion(actor: string, input: NewVersion, within?: EntityManager): Promise<ModelVersion> {
     const problem = nameProblem('model', input.modelName);
     if (problem) throw invalidArgument(problem);
     if (input.idempotencyKey) {
-      const existing = await this.repository.findVersionByKey(input.idempotencyKey);
+      const existing = await this.repository.findVersionByKey(input.idempotencyKey, within);
       if (existing && existing.modelName !== input.modelName) {
         throw alreadyExists(`idempotency key "${input.idempotencyKey}" was used for model "${existing.modelName}"`);
       }
       if (existing) return existing;
     }
     const inspected = await this.inspect(input.artifactSha256, input.featureNames, input.onMissingArtifact ?? 'reject');
-    const created = await this.dataSource.transaction(async (manager) => {
+    const register = async (manager: EntityManager) => {
       const model = await this.lockOrCreateModel(manager, actor, input.modelName);
       const version = await this.repository.nextVersion(manager, model.name);
       const lineage = { ...input.lineage, productionVersionAtRegistration: model.aliases[PRODUCTION] ?? 0 };
@@ -153,9 +157,10 @@ export class ModelsService {
         await this.outbox.enqueue(manager, Topics.modelVersionRegistered, { modelName: model.name, version, artifactSha256: input.artifactSha256, runId: input.lineage.runId }, { key: model.name });
       }
       return version;
-    });
-    this.relay.nudge();
-    const version = (await this.repository.findVersion(input.modelName, created))!;
+    };
+    const created = within ? await register(within) : await this.dataSource.transaction(register);
+    if (!within) this.relay.nudge();
+    const version = (await this.repository.findVersion(input.modelName, created, within))!;
     this.logger.info('model version registered', { model: input.modelName, version: created, status: version.status });
     return version;
   }

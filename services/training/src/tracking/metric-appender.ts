@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { type CallAudit, auditInTransaction, currentCallAudit, outsideCallAudit } from '@mlops/nest-platform';
 import { GroupCommit } from '@mlops/persistence';
 import type { MetricPoint } from './domain/run';
 import { type LockedRun, TrackingRepository } from './tracking.repository';
@@ -10,6 +11,8 @@ interface Batch {
   runId: string;
   metrics: MetricPoint[];
   check: ActiveRunCheck;
+  /** The audit record of the call that sent the batch, committed with its values. */
+  audit: CallAudit | undefined;
 }
 
 /** At most this many metric values go into one transaction (a few MLflow-sized batches). */
@@ -21,7 +24,8 @@ export const MAX_WAITING_VALUES = 200_000;
  * Metric-only batches, the hot path of every training loop (a log-batch per step), committed in
  * groups: one transaction locks the runs of every waiting batch (in run id order, so two such
  * locks never wait on each other), refuses the batches of runs that take no data, appends the
- * rest and moves the latest values in two statements, whatever the number of callers.
+ * rest and moves the latest values in two statements, whatever the number of callers. Each
+ * written batch's audit record commits with it.
  */
 @Injectable()
 export class MetricAppender {
@@ -38,15 +42,18 @@ export class MetricAppender {
 
   /** Resolves once the values are committed; rejects with the check's refusal of the run. */
   append(runId: string, metrics: MetricPoint[], check: ActiveRunCheck): Promise<void> {
-    return this.group.add({ runId, metrics, check });
+    return this.group.add({ runId, metrics, check, audit: currentCallAudit() });
   }
 
   private commit(batches: Batch[]): Promise<(Error | undefined)[]> {
-    return this.repository.transaction(async (m) => {
+    // The group is started by whichever caller came first; its transaction takes only the records handed over.
+    return outsideCallAudit(() => this.repository.transaction(async (m) => {
       const runs = await this.repository.lockRuns(m, [...new Set(batches.map((b) => b.runId))]);
       const refusals = batches.map((b) => b.check(b.runId, runs.get(b.runId)));
-      await this.repository.appendMetricsOfRuns(m, batches.filter((_, i) => !refusals[i]));
+      const written = batches.filter((_, i) => !refusals[i]);
+      await this.repository.appendMetricsOfRuns(m, written);
+      await auditInTransaction(m, written.map((b) => b.audit));
       return refusals;
-    });
+    }));
   }
 }

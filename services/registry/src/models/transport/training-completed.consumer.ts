@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { Topics, type events } from '@mlops/contracts';
 import type { ConsumedEvent } from '@mlops/messaging';
 import { HandleEvent } from '@mlops/nest-platform';
@@ -6,8 +7,9 @@ import { JsonLogger } from '@mlops/observability';
 import { ModelsService } from '../models.service';
 
 /**
- * Registers the model of a completed training run whose gate passed. The run id is the
- * idempotency key, so a replayed event registers nothing twice.
+ * Registers the model of a completed training run whose gate passed, in the transaction that
+ * marks the event processed. The run id is the idempotency key too, so even an event replayed
+ * under another id registers nothing twice.
  */
 @Injectable()
 export class TrainingCompletedConsumer {
@@ -17,7 +19,7 @@ export class TrainingCompletedConsumer {
   ) {}
 
   @HandleEvent(Topics.trainingRunCompleted)
-  async onRunCompleted(event: ConsumedEvent<events.TrainingRunCompleted>): Promise<void> {
+  async onRunCompleted(event: ConsumedEvent<events.TrainingRunCompleted>, manager: EntityManager): Promise<void> {
     const run = event.payload;
     if (!run.gatePassed) {
       this.logger.info('run not registered: its gate failed', { runId: run.runId, model: run.modelName, reason: run.gateReason });
@@ -43,6 +45,6 @@ export class TrainingCompletedConsumer {
       featureNames: run.featureNames ?? [],
       idempotencyKey: `run:${run.runId}`,
       onMissingArtifact: 'fail',
-    });
+    }, manager);
   }
 }
