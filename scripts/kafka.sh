@@ -13,6 +13,11 @@
 #   KAFKA_CONTROLLER_PORT  KRaft controller port (default KAFKA_PORT+1)
 #   KAFKA_DATA_DIR         data/config/log dir (default $MLOPS_CACHE/kafka-data/$KAFKA_PORT)
 #   KAFKA_START_TIMEOUT    seconds to wait for the broker to serve clients (default 90)
+#   KAFKA_SECURITY         plaintext (default) or sasl_ssl: TLS with a CA of its own, SASL/SCRAM
+#                          users (admin, one per service, data-producer, external-trainer) and
+#                          ACLs from libs/contracts topic-access.ts (docs/security.md). Its
+#                          secrets go to $KAFKA_DATA_DIR/secrets: ca.pem, users/<name>.password.
+#                          A data dir keeps the mode it was first started in.
 #   JAVA_HOME              optional; otherwise `java` from PATH (needs Java 17+)
 #
 # Several brokers can run side by side: everything (config, pid file, logs,
@@ -32,6 +37,11 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
 KAFKA_DATA_DIR="${KAFKA_DATA_DIR:-$MLOPS_CACHE/kafka-data/$KAFKA_PORT}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
+KAFKA_SECURITY="${KAFKA_SECURITY:-plaintext}"
+SECRETS="$KAFKA_DATA_DIR/secrets"
+# The SASL users of a secured broker: the admin (the broker itself, ACLs and topics) and every
+# principal of libs/contracts topic-access.ts (scripts/kafka-acls.mts refuses to run if one is missing).
+KAFKA_USERS="admin ingestion feature-store training registry serving monitoring console data-producer external-trainer"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 KAFKA_HOME="$MLOPS_CACHE/kafka/$KAFKA_VERSION"
@@ -189,6 +199,78 @@ EOF
 request.timeout.ms=3000
 default.api.timeout.ms=5000
 EOF
+  if secured; then cat >>"$KAFKA_DATA_DIR/probe.properties" <<EOF
+security.protocol=SASL_SSL
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(cat "$SECRETS/users/admin.password")";
+ssl.truststore.type=PEM
+ssl.truststore.location=$SECRETS/ca.pem
+EOF
+  fi
+}
+
+secured() { [ "$KAFKA_SECURITY" = sasl_ssl ]; }
+
+# A CA of the broker's own, its certificate for 127.0.0.1/localhost (PEM, as Kafka reads it
+# with ssl.keystore.type=PEM), and a random password per user. Made once per data dir.
+write_secrets_once() {
+  [ -f "$SECRETS/.complete" ] && return 0
+  command -v openssl >/dev/null || die "openssl not found (needed for KAFKA_SECURITY=sasl_ssl)"
+  rm -rf "$SECRETS"
+  mkdir -p "$SECRETS/users"
+  chmod 700 "$SECRETS"
+  log "Making a CA, the broker's certificate and SCRAM passwords in $SECRETS"
+  (
+    cd "$SECRETS"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=mlops-kafka-ca" -keyout ca.key -out ca.pem 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout broker.key.pem -out broker.csr 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >broker.ext
+    openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 -extfile broker.ext -out broker.crt 2>/dev/null
+    # Kafka's PEM keystore: a PKCS#8 key followed by the certificate chain.
+    openssl pkcs8 -topk8 -nocrypt -in broker.key.pem -out broker.pk8
+    cat broker.pk8 broker.crt ca.pem >broker.keystore.pem
+    rm -f broker.csr broker.ext broker.key.pem ca.srl
+    chmod 600 ca.key broker.pk8 broker.keystore.pem
+    for user in $KAFKA_USERS; do
+      head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"users/$user.password"
+      chmod 600 "users/$user.password"
+    done
+  ) || die "making the broker's secrets failed"
+  touch "$SECRETS/.complete"
+}
+
+listener_properties() {
+  if ! secured; then
+    cat <<EOF
+# Loopback only: this is a dev/test broker with no auth (KAFKA_SECURITY=sasl_ssl for one with it).
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+EOF
+    return
+  fi
+  cat <<EOF
+# Clients only over TLS with a SCRAM user; the controller listener stays on loopback (the
+# broker's own requests to it arrive as ANONYMOUS, hence that super user: no client can be
+# ANONYMOUS on the SASL_SSL listener).
+listeners=SASL_SSL://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=SASL_SSL://127.0.0.1:$KAFKA_PORT
+inter.broker.listener.name=SASL_SSL
+listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(cat "$SECRETS/users/admin.password")";
+ssl.keystore.type=PEM
+ssl.keystore.location=$SECRETS/broker.keystore.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$SECRETS/ca.pem
+ssl.client.auth=none
+# Every request is checked against the ACLs (scripts/kafka-acls.mts); none means refused.
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:admin;User:ANONYMOUS
+allow.everyone.if.no.acl.found=false
+EOF
 }
 
 write_server_properties() {
@@ -203,11 +285,7 @@ node.id=1
 # 'storage format --standalone' (which dynamic quorums require on 4.x).
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
 controller.listener.names=CONTROLLER
-# Loopback only: this is a dev/test broker with no auth.
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+$(listener_properties)
 
 log.dirs=$KAFKA_DATA_DIR/kraft-logs
 num.partitions=3
@@ -243,7 +321,14 @@ format_storage_once() {
   log "Formatting storage in $KAFKA_DATA_DIR/kraft-logs (cluster id $cid)"
   # kafka.tools.StorageTool is what bin/kafka-storage.sh runs (3.x and 4.x).
   # --ignore-formatted makes a lost race with another start harmless.
-  tool_java kafka.tools.StorageTool format -t "$cid" -c "$PROPS" --ignore-formatted >&2 \
+  local scram=()
+  if secured; then
+    for user in $KAFKA_USERS; do
+      scram+=(--add-scram "SCRAM-SHA-512=[name=$user,password=$(cat "$SECRETS/users/$user.password")]")
+    done
+    echo sasl_ssl >"$KAFKA_DATA_DIR/security"
+  fi
+  tool_java kafka.tools.StorageTool format -t "$cid" -c "$PROPS" --ignore-formatted ${scram[@]+"${scram[@]}"} >&2 \
     || die "storage format failed"
   echo "$KAFKA_VERSION" >"$KAFKA_DATA_DIR/formatted-by-version"
 }
@@ -276,6 +361,13 @@ cmd_start() {
   port_open "$KAFKA_CONTROLLER_PORT" && die "controller port $KAFKA_CONTROLLER_PORT already in use (set KAFKA_CONTROLLER_PORT)"
 
   mkdir -p "$KAFKA_DATA_DIR" "$LOG_DIR"
+  # Users and their credentials live in the formatted metadata: a data dir keeps its first mode.
+  if [ -f "$KAFKA_DATA_DIR/kraft-logs/meta.properties" ]; then
+    local formatted_as
+    formatted_as="$(cat "$KAFKA_DATA_DIR/security" 2>/dev/null || echo plaintext)"
+    [ "$formatted_as" = "$KAFKA_SECURITY" ] || die "$KAFKA_DATA_DIR was formatted for KAFKA_SECURITY=$formatted_as; run '$0 wipe' to change it"
+  fi
+  if secured; then write_secrets_once; fi
   write_logging_configs
   write_server_properties
   format_storage_once
@@ -315,7 +407,13 @@ cmd_start() {
       die "broker process exited during startup"
     fi
     if probe; then
-      log "ready after $((SECONDS - t0))s (pid $pid)"
+      if secured; then
+        log "creating the catalog's topics and the ACLs of libs/contracts topic-access.ts"
+        # env.sh puts the project's Node (24, which runs .mts) first on PATH.
+        (source "$SCRIPT_DIR/env.sh" && KAFKA_PORT="$KAFKA_PORT" KAFKA_SECRETS_DIR="$SECRETS" node --no-warnings "$SCRIPT_DIR/kafka-acls.mts") >&2 \
+          || { cmd_stop; die "setting the ACLs failed"; }
+      fi
+      log "ready after $((SECONDS - t0))s (pid $pid, $KAFKA_SECURITY)"
       return 0
     fi
     if [ $((SECONDS - t0)) -ge "$KAFKA_START_TIMEOUT" ]; then

@@ -10,6 +10,9 @@
 #   scripts/platform.sh logs S  follow one service's JSON log
 #   scripts/platform.sh down    stop the services and the broker this script started
 # Set KAFKA_BROKERS / DATABASE_URL to use an existing cluster / server instead.
+# KAFKA_SECURITY=sasl_ssl: the local broker runs TLS, SASL/SCRAM and ACLs (scripts/kafka.sh;
+# a data dir keeps its mode: `scripts/kafka.sh wipe` to switch) and each service signs in as its
+# own user. The demo's data feed (mlops demo, feedback, tail) speaks to an open broker only.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$MLOPS_ROOT"
@@ -35,7 +38,13 @@ start_service() {
   # console has none (it calls with the token of whoever uses it).
   local own_token="$MLOPS_AUTH_DIR/tokens/$svc.token"
   [ "$svc" = console ] && own_token=""
-  MLOPS_AUTH_PUBLIC_KEYS_FILE="${MLOPS_AUTH_PUBLIC_KEYS_FILE:-$MLOPS_AUTH_DIR/issuer.pub.pem}" \
+  local kafka_env=()
+  if [ "${KAFKA_SECURITY:-plaintext}" = sasl_ssl ] && uses_local_kafka; then
+    local secrets="${KAFKA_DATA_DIR:-$MLOPS_CACHE/kafka-data/${KAFKA_PORT:-9092}}/secrets"
+    kafka_env=(KAFKA_SECURITY_PROTOCOL=SASL_SSL KAFKA_SASL_USERNAME="$svc" KAFKA_SASL_PASSWORD_FILE="$secrets/users/$svc.password" KAFKA_TLS_CA_FILE="$secrets/ca.pem")
+  fi
+  env ${kafka_env[@]+"${kafka_env[@]}"} \
+    MLOPS_AUTH_PUBLIC_KEYS_FILE="${MLOPS_AUTH_PUBLIC_KEYS_FILE:-$MLOPS_AUTH_DIR/issuer.pub.pem}" \
     MLOPS_AUTH_TOKEN_FILE="$own_token" \
     nohup node "services/$svc/dist/main.js" >>"$LOG_DIR/$svc.log" 2>&1 &
   echo $! >"$RUN_DIR/$svc.pid"

@@ -15,6 +15,8 @@ apt_packages=()
 command -v protoc >/dev/null || apt_packages+=(protobuf-compiler)
 command -v kcat >/dev/null || apt_packages+=(kcat)
 command -v psql >/dev/null || apt_packages+=(postgresql-client)
+# scripts/kafka.sh KAFKA_SECURITY=sasl_ssl makes the broker's CA and certificate with it.
+command -v openssl >/dev/null || apt_packages+=(openssl)
 # The console's browser tests drive Debian's Chromium with playwright-core (CHROMIUM_PATH names another).
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || apt_packages+=(chromium)
 # examples/python (and services/console/test/python-example.int-spec.ts) run on Debian's

@@ -11,3 +11,4 @@ export * as registry from './gen/mlops/registry/v1/registry';
 export * as training from './gen/mlops/training/v1/training';
 export * as inference from './gen/inference/grpc_predict_v2';
 export * as serving from './gen/mlops/serving/v1/serving';
+export * from './topic-access';

@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import { Kafka, type KafkaConfig, type SASLOptions, logLevel, type LogEntry } from 'kafkajs';
 import type { JsonLogger } from '@mlops/observability';
 import './kafkajs-idle-fix';
 
@@ -6,15 +7,46 @@ export interface KafkaOptions {
   brokers: string[];
   clientId: string;
   logger: JsonLogger;
+  /** How to reach a secured broker; PLAINTEXT when absent. */
+  security?: KafkaSecurity;
+}
+
+export type KafkaSecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
+
+export interface KafkaSecurity {
+  protocol: KafkaSecurityProtocol;
+  /** SASL_*: SCRAM-SHA-512 (what scripts/kafka.sh gives every user), SCRAM-SHA-256 or PLAIN. */
+  saslMechanism?: 'SCRAM-SHA-512' | 'SCRAM-SHA-256' | 'PLAIN';
+  saslUsername?: string;
+  /** SASL_*: a file holding the password (read at start; trailing newline ignored). */
+  saslPasswordFile?: string;
+  /** SSL, SASL_SSL: PEM file of the CA that signed the broker's certificate ('' : the system's CAs). */
+  tlsCaFile?: string;
+}
+
+/** The kafkajs settings for a security protocol (Kafka's own names, as a Java client is configured). */
+export function kafkaSecurityConfig(security: KafkaSecurity | undefined): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  if (!security || security.protocol === 'PLAINTEXT') return {};
+  const tls = security.protocol === 'SSL' || security.protocol === 'SASL_SSL';
+  const config: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};
+  if (tls) config.ssl = security.tlsCaFile ? { ca: [readFileSync(security.tlsCaFile, 'utf8')], rejectUnauthorized: true } : { rejectUnauthorized: true };
+  if (security.protocol.startsWith('SASL_')) {
+    if (!security.saslUsername || !security.saslPasswordFile) throw new Error(`${security.protocol} needs a SASL user name and password file`);
+    const password = readFileSync(security.saslPasswordFile, 'utf8').replace(/\r?\n$/, '');
+    const mechanism = (security.saslMechanism ?? 'SCRAM-SHA-512').toLowerCase() as 'scram-sha-512' | 'scram-sha-256' | 'plain';
+    config.sasl = { mechanism, username: security.saslUsername, password } as SASLOptions;
+  }
+  return config;
 }
 
 /** A kafkajs client whose logs go to the service's JSON log, with retries suited to a broker
  * that may restart: clients wait and reconnect instead of giving up. */
-export function createKafka({ brokers, clientId, logger }: KafkaOptions): Kafka {
+export function createKafka({ brokers, clientId, logger, security }: KafkaOptions): Kafka {
   const log = logger.child('kafkajs');
   return new Kafka({
     clientId,
     brokers,
+    ...kafkaSecurityConfig(security),
     connectionTimeout: 3000,
     requestTimeout: 15000,
     retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 8 },

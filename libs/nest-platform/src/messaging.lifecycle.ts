@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplication
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Kafka } from 'kafkajs';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ALL_TOPIC_NAMES } from '@mlops/contracts';
+import { ALL_TOPIC_NAMES, topicsOf } from '@mlops/contracts';
 import { type ConsumedEvent, EventConsumer, EventPublisher, OutboxRelay, ensureTopics, handleOnce, sleep } from '@mlops/messaging';
 import { JsonLogger } from '@mlops/observability';
 import { EVENT_HANDLER, type EventHandlerMetadata } from './event-handler.decorator';
@@ -54,7 +54,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
   private async startWhenBrokerAnswers(): Promise<void> {
     for (let attempt = 1; !this.stopping; attempt++) {
       try {
-        await ensureTopics(this.kafka, ALL_TOPIC_NAMES, this.config.topicPartitions);
+        await ensureTopics(this.kafka, this.topicsToEnsure(), this.config.topicPartitions);
         await this.consumer.start();
         return;
       } catch (error) {
@@ -62,6 +62,14 @@ export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplica
         await sleep(Math.min(5000, 500 * attempt));
       }
     }
+  }
+
+  /**
+   * On an open broker a service creates the whole catalog, so a stage started alone finds every
+   * topic; on a secured one it may create (and see) only the topics it writes or reads.
+   */
+  private topicsToEnsure(): readonly string[] {
+    return this.config.kafkaSecurityProtocol.startsWith('SASL_') ? topicsOf(this.config.service) : ALL_TOPIC_NAMES;
   }
 
   private registerHandlers(): void {

@@ -44,6 +44,20 @@ describe('loadPlatformConfig', () => {
     ]);
   });
 
+  it('signs in to a SASL broker as the service, and requires the password file for it', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        return loadPlatformConfig(def, { MLOPS_AUTH: 'disabled', ...env });
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+    };
+    expect(problems({})).toMatchObject({ kafkaSecurityProtocol: 'PLAINTEXT', kafkaSaslUsername: 'feature-store', kafkaSaslMechanism: 'SCRAM-SHA-512' });
+    expect(problems({ KAFKA_SECURITY_PROTOCOL: 'SASL_SSL' })).toEqual(['KAFKA_SASL_PASSWORD_FILE is required with KAFKA_SECURITY_PROTOCOL=SASL_SSL (the password of Kafka user "feature-store")']);
+    expect(problems({ KAFKA_SECURITY_PROTOCOL: 'SASL_SSL', KAFKA_SASL_PASSWORD_FILE: __filename })).toMatchObject({ kafkaSaslPasswordFile: __filename });
+    expect(problems({ KAFKA_SECURITY_PROTOCOL: 'KERBEROS' })).toEqual([expect.stringContaining('KAFKA_SECURITY_PROTOCOL="KERBEROS"')]);
+  });
+
   it('requires the issuer keys and the service token unless auth is disabled, and TLS files together', () => {
     const problems = (env: Record<string, string>) => {
       try {

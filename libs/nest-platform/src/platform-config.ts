@@ -8,6 +8,13 @@ export function platformConfigSpec(def: ServiceDefinition) {
     httpPort: [`${def.envPrefix}_HTTP_PORT`, port(def.defaultHttpPort)],
     bindHost: ['BIND_HOST', str('127.0.0.1')],
     kafkaBrokers: ['KAFKA_BROKERS', hostPorts(['127.0.0.1:9092'])],
+    // The broker's listener (docs/security.md "The broker checks who writes"): SASL/SCRAM with a
+    // user per service (its name by default), TLS with the broker's CA.
+    kafkaSecurityProtocol: ['KAFKA_SECURITY_PROTOCOL', oneOf(['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const, 'PLAINTEXT')],
+    kafkaSaslMechanism: ['KAFKA_SASL_MECHANISM', oneOf(['SCRAM-SHA-512', 'SCRAM-SHA-256', 'PLAIN'] as const, 'SCRAM-SHA-512')],
+    kafkaSaslUsername: ['KAFKA_SASL_USERNAME', str(def.name)],
+    kafkaSaslPasswordFile: ['KAFKA_SASL_PASSWORD_FILE', file('')],
+    kafkaTlsCaFile: ['KAFKA_TLS_CA_FILE', file('')],
     topicPartitions: ['KAFKA_TOPIC_PARTITIONS', int(3, 1, 1000)],
     consumerGroup: [`${def.envPrefix}_CONSUMER_GROUP`, str(def.name)],
     // How soon the group gives a dead member's partitions to the others (the broker allows 6 s to 5 min).
@@ -64,5 +71,8 @@ function checkSecurity(config: PlatformConfig, def: ServiceDefinition): void {
   }
   const tls = [config.tlsCertFile, config.tlsKeyFile, config.tlsCaFile].filter(Boolean).length;
   if (tls !== 0 && tls !== 3) problems.push('MLOPS_TLS_CERT_FILE, MLOPS_TLS_KEY_FILE and MLOPS_TLS_CA_FILE are needed together (mutual TLS), or none of them');
+  if (config.kafkaSecurityProtocol.startsWith('SASL_') && !config.kafkaSaslPasswordFile) {
+    problems.push(`KAFKA_SASL_PASSWORD_FILE is required with KAFKA_SECURITY_PROTOCOL=${config.kafkaSecurityProtocol} (the password of Kafka user "${config.kafkaSaslUsername}")`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 }

@@ -78,7 +78,18 @@ export class PlatformModule {
           provide: KAFKA,
           inject: [PLATFORM_CONFIG, JsonLogger],
           useFactory: (config: PlatformConfig, logger: JsonLogger) =>
-            createKafka({ brokers: config.kafkaBrokers, clientId: `${def.name}-${INSTANCE.id.slice(0, 8)}`, logger }),
+            createKafka({
+              brokers: config.kafkaBrokers,
+              clientId: `${def.name}-${INSTANCE.id.slice(0, 8)}`,
+              logger,
+              security: {
+                protocol: config.kafkaSecurityProtocol,
+                saslMechanism: config.kafkaSaslMechanism,
+                saslUsername: config.kafkaSaslUsername,
+                saslPasswordFile: config.kafkaSaslPasswordFile,
+                tlsCaFile: config.kafkaTlsCaFile,
+              },
+            }),
         },
         { provide: EventPublisher, inject: [KAFKA], useFactory: (kafka: Kafka) => new EventPublisher(kafka, def.name) },
         { provide: Outbox, inject: [EventPublisher], useFactory: (publisher: EventPublisher) => new Outbox(publisher) },

@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT, freePort } from './infra';
+
+const CACHE = process.env.MLOPS_CACHE ?? path.join(REPO_ROOT, '.cache');
 
 const run = promisify(execFile);
 const SCRIPT = path.join(REPO_ROOT, 'scripts/kafka.sh');
@@ -14,10 +17,41 @@ export class PrivateKafkaBroker {
   private controllerPort?: number;
   private started = false;
 
-  constructor(public port: number) {}
+  /** `sasl_ssl`: TLS, a SCRAM user per principal and the ACLs of topic-access.ts (scripts/kafka.sh). */
+  constructor(
+    public port: number,
+    private readonly security: 'plaintext' | 'sasl_ssl' = 'plaintext',
+  ) {}
 
   get brokers(): string[] {
     return [`127.0.0.1:${this.port}`];
+  }
+
+  /** Where a secured broker keeps its CA and its users' passwords. */
+  get secretsDir(): string {
+    return path.join(CACHE, 'kafka-data', String(this.port), 'secrets');
+  }
+
+  /** A user's password on a secured broker. */
+  password(user: string): string {
+    return readFileSync(path.join(this.secretsDir, 'users', `${user}.password`), 'utf8').trim();
+  }
+
+  /** The broker's CA certificate (PEM). */
+  get caPem(): string {
+    return readFileSync(path.join(this.secretsDir, 'ca.pem'), 'utf8');
+  }
+
+  /** A service's settings for reaching this broker as `user` (its own name on a secured broker). */
+  serviceEnv(user: string): Record<string, string> {
+    if (this.security === 'plaintext') return {};
+    return {
+      KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+      KAFKA_SASL_USERNAME: user,
+      KAFKA_SASL_PASSWORD_FILE: path.join(this.secretsDir, 'users', `${user}.password`),
+      KAFKA_TLS_CA_FILE: path.join(this.secretsDir, 'ca.pem'),
+    };
   }
 
   /**
@@ -54,7 +88,7 @@ export class PrivateKafkaBroker {
 
   private async script(command: string): Promise<void> {
     await run('bash', [SCRIPT, command], {
-      env: { ...process.env, KAFKA_PORT: String(this.port), KAFKA_CONTROLLER_PORT: String(this.controllerPort ?? this.port + 1) },
+      env: { ...process.env, KAFKA_PORT: String(this.port), KAFKA_CONTROLLER_PORT: String(this.controllerPort ?? this.port + 1), KAFKA_SECURITY: this.security },
       timeout: 180_000,
     });
   }
