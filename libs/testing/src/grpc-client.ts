@@ -11,6 +11,10 @@ const PROTO_ROOT = path.join(REPO_ROOT, 'proto');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyCall = (request: object | object[], metadata?: Record<string, string>) => Promise<any>;
 
+/** A grpc-js client's methods by name, as generated from the .proto (streams returned as they are). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type RawClient = Record<string, (...args: any[]) => any>;
+
 /**
  * A plain @grpc/grpc-js client over a real socket, as any external client would use the
  * platform: no NestJS, the .proto files only. Each method returns a promise and rejects with
@@ -22,7 +26,7 @@ export function grpcClient(
   protoFile: string,
   service: string,
   options: { token?: string | null; credentials?: grpc.ChannelCredentials } = {},
-): Record<string, AnyCall> & { close(): void } {
+): Record<string, AnyCall> & { close(): void; raw: RawClient; metadata(): grpc.Metadata } {
   const token = options.token === undefined ? testIssuer().adminToken : options.token;
   const definition = protoLoader.loadSync(path.join(PROTO_ROOT, protoFile), {
     includeDirs: [PROTO_ROOT],
@@ -59,5 +63,11 @@ export function grpcClient(
         }
       });
   }
-  return Object.assign(methods, { close: () => client.close() });
+  const metadata = () => {
+    const md = new grpc.Metadata();
+    if (token) md.set('authorization', `Bearer ${token}`);
+    return md;
+  };
+  // The grpc-js client itself, for streams a test drives with backpressure (gigabytes).
+  return Object.assign(methods, { close: () => client.close(), raw: client as unknown as RawClient, metadata });
 }

@@ -35,4 +35,23 @@ describe('FilesystemArtifactStore', () => {
     await expect(store.put(chunks('x'.repeat(50), 'y'.repeat(60)), 100)).rejects.toThrow(ArtifactTooLargeError);
     expect(await fs.readdir(path.join(root, 'tmp'))).toEqual([]);
   });
+
+  it('streams an artifact in chunks, checked once the last one is read', async () => {
+    const bytes = Buffer.alloc(700 * 1024, 7);
+    const { sha256 } = await store.put(chunks(bytes.toString('latin1')), bytes.length);
+    const read: Buffer[] = [];
+    for await (const chunk of store.stream(sha256)) read.push(chunk);
+    expect(read.length).toBe(3);
+    expect(Buffer.concat(read).equals(bytes)).toBe(true);
+
+    await fs.writeFile(path.join(root, 'sha256', sha256.slice(0, 2), sha256), Buffer.alloc(bytes.length, 8));
+    const corrupt = async () => {
+      for await (const _ of store.stream(sha256));
+    };
+    await expect(corrupt()).rejects.toThrow(ArtifactCorruptError);
+    const missing = async () => {
+      for await (const _ of store.stream('0'.repeat(64)));
+    };
+    await expect(missing()).rejects.toThrow(ArtifactMissingError);
+  });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 /**
@@ -13,6 +13,12 @@ export interface ArtifactStore {
   put(chunks: AsyncIterable<Uint8Array>, maxBytes: number): Promise<{ sha256: string; size: number }>;
   /** Reads an artifact whole, after checking its sha256; throws ArtifactMissingError or ArtifactCorruptError. */
   get(sha256: string): Promise<Buffer>;
+  /**
+   * Reads an artifact in chunks (memory stays flat whatever its size), hashing as it goes: a
+   * missing one throws ArtifactMissingError before the first chunk, a corrupt one
+   * ArtifactCorruptError after the last (a reader must not use what it got).
+   */
+  stream(sha256: string): AsyncIterable<Buffer>;
   exists(sha256: string): Promise<boolean>;
 }
 
@@ -27,6 +33,8 @@ export class ArtifactTooLargeError extends Error {
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
+/** Chunks of a streamed read (and of a download's messages). */
+const STREAM_CHUNK = 256 * 1024;
 
 export class FilesystemArtifactStore implements ArtifactStore {
   constructor(private readonly root: string) {}
@@ -74,6 +82,26 @@ export class FilesystemArtifactStore implements ArtifactStore {
     return bytes;
   }
 
+  async *stream(sha256: string): AsyncGenerator<Buffer> {
+    if (!SHA256.test(sha256)) throw new ArtifactMissingError(`"${sha256}" is not a sha256`);
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(this.pathOf(sha256), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ArtifactMissingError(`artifact ${sha256} is not in the store`);
+      throw error;
+    }
+    const hash = createHash('sha256');
+    // The stream closes the handle when it ends or is destroyed (a reader that stops early).
+    const file = createReadStream('', { fd: handle, highWaterMark: STREAM_CHUNK });
+    for await (const chunk of file) {
+      hash.update(chunk as Buffer);
+      yield chunk as Buffer;
+    }
+    const actual = hash.digest('hex');
+    if (actual !== sha256) throw new ArtifactCorruptError(`artifact ${sha256} is corrupt: its content hashes to ${actual}`);
+  }
+
   async exists(sha256: string): Promise<boolean> {
     if (!SHA256.test(sha256)) return false;
     return fs.access(this.pathOf(sha256)).then(
@@ -86,9 +114,3 @@ export class FilesystemArtifactStore implements ArtifactStore {
     return path.join(this.root, 'sha256', sha256.slice(0, 2), sha256);
   }
 }
-
-/** Yields a buffer in chunks (for gRPC streams). */
-export function* chunksOf(bytes: Buffer, size = 256 * 1024): Generator<Buffer> {
-  for (let offset = 0; offset < bytes.length; offset += size) yield bytes.subarray(offset, offset + size);
-}
-

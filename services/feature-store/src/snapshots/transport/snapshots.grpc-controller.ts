@@ -1,9 +1,11 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { type Observable, from, map } from 'rxjs';
+import type { Metadata, ServerWritableStream } from '@grpc/grpc-js';
+import type { Observable } from 'rxjs';
 import type { FeatureProfile } from '@mlops/ml';
 import { features } from '@mlops/contracts';
 import { invalidArgument } from '@mlops/errors';
+import { streamToCall } from '@mlops/nest-platform';
 import { fromFeatureValue, toFeatureValue } from '../../feature-views/transport/feature-view.mapper';
 import type { SnapshotMeta } from '../snapshots.repository';
 import { SnapshotsService } from '../snapshots.service';
@@ -45,11 +47,14 @@ export class SnapshotsGrpcController {
   }
 
   @GrpcMethod('FeatureStoreService', 'ReadSnapshot')
-  readSnapshot(request: features.GetSnapshotRequest): Observable<features.SnapshotRow> {
-    return from(this.snapshots.read(request.snapshotId)).pipe(
-      map((row) => ({ entityKey: row.entityKey, timestampMs: row.timestampMs, values: row.values.map(toFeatureValue), label: toFeatureValue(row.label) })),
-    );
+  readSnapshot(request: features.GetSnapshotRequest, _metadata: Metadata, call: ServerWritableStream<unknown, features.SnapshotRow>): Observable<features.SnapshotRow> {
+    // Pulled as the caller reads (a slow reader does not make the service hold the snapshot).
+    return streamToCall(call, snapshotRows(this.snapshots.read(request.snapshotId)));
   }
+}
+
+async function* snapshotRows(rows: ReturnType<SnapshotsService['read']>): AsyncGenerator<features.SnapshotRow> {
+  for await (const row of rows) yield { entityKey: row.entityKey, timestampMs: row.timestampMs, values: row.values.map(toFeatureValue), label: toFeatureValue(row.label) };
 }
 
 function toSnapshotMessage(meta: SnapshotMeta): features.Snapshot {

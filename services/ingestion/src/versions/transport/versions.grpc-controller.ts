@@ -1,8 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { type Observable, from } from 'rxjs';
+import type { Metadata, ServerWritableStream } from '@grpc/grpc-js';
+import type { Observable } from 'rxjs';
 import { ingestion } from '@mlops/contracts';
 import { failedPrecondition } from '@mlops/errors';
+import { streamToCall } from '@mlops/nest-platform';
 import { DatasetsService } from '../../datasets/datasets.service';
 import { toProtoFields } from '../../records/domain/field-values';
 import type { FieldValue } from '../../records/domain/record-validation';
@@ -36,8 +38,9 @@ export class VersionsGrpcController {
   /** Server streaming: one message per record, in record-id order, typed by the current schema
    * (schemas only ever add nullable columns, so it covers every older record). */
   @GrpcMethod('IngestionService', 'ReadDatasetVersion')
-  readDatasetVersion(request: ingestion.ReadDatasetVersionRequest): Observable<ingestion.Record> {
-    return from(this.typedRecords(request.dataset, request.version));
+  readDatasetVersion(request: ingestion.ReadDatasetVersionRequest, _metadata: Metadata, call: ServerWritableStream<unknown, ingestion.Record>): Observable<ingestion.Record> {
+    // Pulled as the caller reads (a slow reader does not make the service hold the version).
+    return streamToCall(call, this.typedRecords(request.dataset, request.version));
   }
 
   private async *typedRecords(dataset: string, version: number): AsyncGenerator<ingestion.Record> {

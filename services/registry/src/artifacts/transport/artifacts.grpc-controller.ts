@@ -1,17 +1,17 @@
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod, GrpcStreamCall } from '@nestjs/microservices';
-import type { ServerReadableStream, ServiceError, sendUnaryData } from '@grpc/grpc-js';
-import { type Observable, from, map, mergeMap } from 'rxjs';
+import type { Metadata, ServerReadableStream, ServerWritableStream, ServiceError, sendUnaryData } from '@grpc/grpc-js';
+import type { Observable } from 'rxjs';
 import { registry } from '@mlops/contracts';
 import { dataLoss, invalidArgument, notFound, resourceExhausted } from '@mlops/errors';
-import { toGrpcStatusError } from '@mlops/nest-platform';
+import { streamToCall, toGrpcStatusError } from '@mlops/nest-platform';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../../config/registry.config';
 import { toVersionMessage } from '../../models/transport/model.mapper';
 import { principalOf } from '@mlops/nest-platform';
 import { ModelsService } from '../../models/models.service';
 import { ModelsRepository } from '../../models/models.repository';
 import { ARTIFACT_STORE } from '../artifacts.tokens';
-import { ArtifactCorruptError, ArtifactMissingError, type ArtifactStore, ArtifactTooLargeError, chunksOf } from '../artifact-store';
+import { ArtifactCorruptError, ArtifactMissingError, type ArtifactStore, ArtifactTooLargeError } from '../artifact-store';
 
 /** Artifact upload and download (streamed), and uploads of models trained elsewhere. */
 @Controller()
@@ -32,12 +32,10 @@ export class ArtifactsGrpcController {
     }
   }
 
+  /** Streams the artifact from the store as the caller reads it; a corrupt one ends the call with DATA_LOSS after its bytes. */
   @GrpcMethod('RegistryService', 'DownloadArtifact')
-  downloadArtifact(request: registry.DownloadArtifactRequest): Observable<registry.ArtifactChunk> {
-    return from(this.store.get(request.sha256).catch((error) => Promise.reject(mapStoreError(error)))).pipe(
-      mergeMap((bytes) => from(chunksOf(bytes))),
-      map((data) => ({ data })),
-    );
+  downloadArtifact(request: registry.DownloadArtifactRequest, _metadata: Metadata, call: ServerWritableStream<unknown, registry.ArtifactChunk>): Observable<registry.ArtifactChunk> {
+    return streamToCall(call, chunksOfArtifact(this.store.stream(request.sha256)), mapStoreError);
   }
 
   /** The first message is the header, every later one a chunk of the ONNX file. */
@@ -76,6 +74,10 @@ export class ArtifactsGrpcController {
     await this.repository.recordArtifact(undefined, stored.sha256, stored.size);
     return stored;
   }
+}
+
+async function* chunksOfArtifact(chunks: AsyncIterable<Buffer>): AsyncGenerator<registry.ArtifactChunk> {
+  for await (const data of chunks) yield { data };
 }
 
 async function* dataOf(call: AsyncIterable<registry.ArtifactChunk>): AsyncGenerator<Uint8Array> {
