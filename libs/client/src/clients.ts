@@ -82,11 +82,11 @@ export class ApiClient {
   }
 
   /** Every page of a list method (`limit`, `page_token` → `next_page_token`): 1,000 a call, at most 100 calls. */
-  async callAllPages<R extends { nextPageToken: string }, T>(method: string, request: object, items: (response: R) => T[]): Promise<T[]> {
+  async callAllPages<R extends { nextPageToken: string }, T>(method: string, request: object, items: (response: R) => T[], options: CallOptions = {}): Promise<T[]> {
     const all: T[] = [];
     let pageToken = '';
     for (let page = 0; page < 100; page++) {
-      const response = await this.call<R>(method, { ...request, limit: 1000, pageToken });
+      const response = await this.call<R>(method, { ...request, limit: 1000, pageToken }, options);
       all.push(...items(response));
       if (!(pageToken = response.nextPageToken)) break;
     }

@@ -14,6 +14,9 @@ export function pageSize(limit: number, { fallback, max }: { fallback: number; m
   return limit === 0 ? fallback : limit;
 }
 
+/** The largest page most list RPCs answer (and their default): MLflow's bound for model searches. */
+export const LIST_PAGE_MAX = 1000;
+
 const notOurs = (token: string) => invalidArgument(`page_token "${token.slice(0, 100)}" is not one this service gave`);
 
 /** Where the last page ended, by creation time (epoch microseconds, Postgres' precision, as digits) and id (the tie-breaker). */

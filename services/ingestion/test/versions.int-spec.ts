@@ -36,6 +36,16 @@ describe('dataset versions', () => {
     expect(v2).toMatchObject({ version: 2, rowCount: 7 });
     expect(v2.contentHash).not.toBe(v1.contentHash);
     expect(await api.GetDatasetVersion({ dataset: a, version: 1 })).toEqual(v1);
+    // Versions page, oldest first; a token this service did not give is refused.
+    const first = await api.ListDatasetVersions({ dataset: a, limit: 1 });
+    expect([first.versions.map((v: { version: number }) => v.version), first.nextPageToken]).toEqual([[1], expect.any(String)]);
+    expect(await api.ListDatasetVersions({ dataset: a, limit: 1, pageToken: first.nextPageToken })).toMatchObject({ versions: [{ version: 2 }], nextPageToken: '' });
+    await expect(api.ListDatasetVersions({ dataset: a, pageToken: 'x' })).rejects.toMatchObject({ code: 3 });
+    await expect(api.ListDatasetVersions({ dataset: a, limit: 1001 })).rejects.toMatchObject({ code: 3 });
+    const datasets = await api.ListDatasets({ limit: 1 });
+    expect(datasets.datasets).toHaveLength(1);
+    expect(datasets.nextPageToken).not.toBe('');
+    expect((await api.ListDatasets({ limit: 1, pageToken: datasets.nextPageToken })).datasets[0].dataset > datasets.datasets[0].dataset).toBe(true);
 
     const rows = await api.ReadDatasetVersion({ dataset: a, version: 1 });
     expect(rows.map((r: { recordId: string }) => r.recordId)).toEqual(['r-001', 'r-002', 'r-003', 'r-004', 'r-005', 'r-006']);

@@ -113,6 +113,9 @@ describe('registry', () => {
     expect(approvals[0].approvedAtMs).toBeGreaterThanOrEqual(approvals[1].approvedAtMs);
     await api.ApproveVersion({ modelName: model, version: 2, alias: 'production', reason: 'reviewed again' }, as('erin'));
     expect((await api.ListApprovals({ modelName: model })).approvals.map((a: { approvedBy: string }) => a.approvedBy)).toEqual(['erin', 'dave']);
+    const firstPage = await api.ListApprovals({ modelName: model, limit: 1 });
+    expect(firstPage.approvals.map((a: { approvedBy: string }) => a.approvedBy)).toEqual(['erin']);
+    expect(await api.ListApprovals({ modelName: model, limit: 1, pageToken: firstPage.nextPageToken })).toMatchObject({ approvals: [{ approvedBy: 'dave' }], nextPageToken: '' });
     await expect(api.ListApprovals({ modelName: name('nobody') })).rejects.toMatchObject({ code: 5, details: expect.stringContaining('does not exist') });
 
     const changes = await waitFor(async () => {

@@ -39,7 +39,7 @@ const datasetsList: CommandSpec = {
   path: 'datasets list',
   summary: 'registered datasets with their current schema',
   async run(ctx) {
-    const response = await ctx.clients.ingestion.call<Wire<ingestion.ListDatasetsResponse>>('ListDatasets');
+    const response = { datasets: await ctx.clients.ingestion.callAllPages('ListDatasets', {}, (r: Wire<ingestion.ListDatasetsResponse>) => r.datasets) };
     emit(ctx, response, () =>
       table(ctx, [{ header: 'dataset' }, { header: 'schema', align: 'right' }, { header: 'records', align: 'right' }, { header: 'entity' }, { header: 'event time' }, { header: 'label' }, { header: 'columns', align: 'right' }, { header: 'registered' }],
         response.datasets.map((d) => [d.dataset, `v${d.schemaVersion}`, d.recordCount, d.entityColumn, d.eventTimeColumn, d.labelColumn, d.columns.length, formatDateTime(d.createdAtMs)]), 'no datasets'),
@@ -63,7 +63,7 @@ const datasetsVersions: CommandSpec = {
   summary: "a dataset's immutable versions, oldest first",
   args: [{ name: 'name' }],
   async run(ctx, input) {
-    const response = await ctx.clients.ingestion.call<{ versions: DatasetVersion[] }>('ListDatasetVersions', { dataset: input.arg('name') });
+    const response = { versions: await ctx.clients.ingestion.callAllPages('ListDatasetVersions', { dataset: input.arg('name') }, (r: { versions: DatasetVersion[]; nextPageToken: string }) => r.versions) };
     emit(ctx, response, () =>
       table(ctx, [{ header: 'version', align: 'right' }, { header: 'name' }, { header: 'rows', align: 'right' }, { header: 'events from' }, { header: 'events to' }, { header: 'hash' }, { header: 'trigger' }, { header: 'cut' }],
         response.versions.map((v) => [v.version, v.name, v.rowCount, formatDateTime(v.minEventTimeMs), formatDateTime(v.maxEventTimeMs), shortId(v.contentHash, 12), v.trigger, formatDateTime(v.createdAtMs)]), 'no versions'),
@@ -105,7 +105,7 @@ const featuresList: CommandSpec = {
   path: 'features list',
   summary: 'feature views (latest version of each)',
   async run(ctx) {
-    const response = await ctx.clients.featureStore.call<Wire<features.ListFeatureViewsResponse>>('ListFeatureViews');
+    const response = { views: await ctx.clients.featureStore.callAllPages('ListFeatureViews', {}, (r: Wire<features.ListFeatureViewsResponse>) => r.views) };
     emit(ctx, response, () =>
       table(ctx, [{ header: 'view' }, { header: 'version', align: 'right' }, { header: 'dataset' }, { header: 'entity' }, { header: 'ttl' }, { header: 'features', flex: true }, { header: 'registered' }],
         response.views.map((v) => [v.name, v.version, v.sourceDataset, v.entityColumn, v.ttlSeconds ? formatDuration(v.ttlSeconds * 1000) : 'never', v.featureNames.join(', '), formatDateTime(v.createdAtMs)]), 'no feature views'),

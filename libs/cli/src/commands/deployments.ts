@@ -73,7 +73,7 @@ const analyses: CommandSpec = {
   options: ID_OPTION,
   async run(ctx, input) {
     const d = await deploymentOf(ctx, input.optionalArg('model'), input.str('id'));
-    const response = await ctx.clients.deployments.call<{ analyses: Analysis[] }>('ListAnalyses', { deploymentId: d.id });
+    const response = { analyses: await ctx.clients.deployments.callAllPages('ListAnalyses', { deploymentId: d.id }, (r: { analyses: Analysis[]; nextPageToken: string }) => r.analyses) };
     emit(ctx, response, () =>
       table(ctx, [{ header: '#', align: 'right' }, { header: 'at' }, { header: 'phase' }, { header: 'weight', align: 'right' }, { header: 'requests', align: 'right' }, { header: 'verdict' }, { header: 'action' }, { header: 'checks', flex: true }],
         response.analyses.map((a) => [a.number, formatDateTime(a.atMs), enumLabel(a.phase, 'PHASE_'), pct(a.candidateWeightPercent), `${a.candidateRequests}/${a.stableRequests}`, enumLabel(a.verdict, 'VERDICT_'), a.action, a.checks.map((c) => `${c.name} ${formatNumber(c.value)} ${enumLabel(c.verdict, 'VERDICT_')}`).join(', ')]),

@@ -68,7 +68,7 @@ const dataset: KindAdapter = {
     return { description: d.description, entityColumn: d.entityColumn, eventTimeColumn: d.eventTimeColumn, labelColumn: d.labelColumn, versionEveryRecords: d.versionEveryRecords, versionEverySeconds: d.versionEverySeconds, columns };
   },
   async names(clients) {
-    return (await clients.ingestion.call<{ datasets: Wire[] }>('ListDatasets')).datasets.map((d) => d.dataset);
+    return clients.ingestion.callAllPages('ListDatasets', {}, (r: { datasets: Wire[]; nextPageToken: string }) => r.datasets.map((d) => d.dataset as string));
   },
   async check(clients, name, next) {
     await clients.ingestion.call('RegisterDataset', { ...datasetRequest(name, next), validateOnly: true });
@@ -105,7 +105,7 @@ const featureView: KindAdapter = {
     return v && { dataset: v.sourceDataset, ttlSeconds: v.ttlSeconds, description: v.description, features: (v.features as Wire[]).map(featureFromWire) };
   },
   async names(clients) {
-    return (await clients.featureStore.call<{ views: Wire[] }>('ListFeatureViews')).views.map((v) => v.name);
+    return clients.featureStore.callAllPages('ListFeatureViews', {}, (r: { views: Wire[]; nextPageToken: string }) => r.views.map((v) => v.name as string));
   },
   async write(clients, name, next) {
     await clients.featureStore.call('RegisterFeatureView', { name, sourceDataset: next.dataset, ttlSeconds: next.ttlSeconds ?? 0, description: next.description ?? '', features: (next.features as Wire[]).map(featureToWire) });

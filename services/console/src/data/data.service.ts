@@ -36,14 +36,14 @@ export class DataService {
   constructor(private readonly api: PlatformApi) {}
 
   async datasets(caller: Caller, query: string, page: number, pageSize: number): Promise<Page<Dataset>> {
-    const { datasets } = await this.api.call<Wire<ingestion.ListDatasetsResponse>>(caller, 'ingestion', 'ListDatasets');
+    const datasets = await this.api.callAllPages(caller, 'ingestion', 'ListDatasets', {}, (r: Wire<ingestion.ListDatasetsResponse>) => r.datasets);
     return pageOf(datasets.filter((d) => nameMatches(d.dataset, query)).sort((a, b) => a.dataset.localeCompare(b.dataset)), page, pageSize);
   }
 
   async dataset(caller: Caller, name: string) {
-    const [latest, { versions }] = await Promise.all([
+    const [latest, versions] = await Promise.all([
       this.api.call<Dataset>(caller, 'ingestion', 'GetDataset', { dataset: name }),
-      this.api.call<Wire<ingestion.ListDatasetVersionsResponse>>(caller, 'ingestion', 'ListDatasetVersions', { dataset: name }),
+      this.api.callAllPages(caller, 'ingestion', 'ListDatasetVersions', { dataset: name }, (r: Wire<ingestion.ListDatasetVersionsResponse>) => r.versions),
     ]);
     const older = [];
     for (let v = latest.schemaVersion - 1; v >= Math.max(1, latest.schemaVersion - SCHEMA_HISTORY + 1); v--) older.push(v);
@@ -57,7 +57,7 @@ export class DataService {
   }
 
   async featureViews(caller: Caller, query: string, page: number, pageSize: number): Promise<Page<Wire<features.FeatureView>>> {
-    const { views } = await this.api.call<Wire<features.ListFeatureViewsResponse>>(caller, 'featureStore', 'ListFeatureViews');
+    const views = await this.api.callAllPages(caller, 'featureStore', 'ListFeatureViews', {}, (r: Wire<features.ListFeatureViewsResponse>) => r.views);
     return pageOf(views.filter((v) => nameMatches(v.name, query)).sort((a, b) => a.name.localeCompare(b.name)), page, pageSize);
   }
 

@@ -29,9 +29,9 @@ export class DeploymentsService {
   }
 
   async get(caller: Caller, id: string): Promise<DeploymentDetail> {
-    const [deployment, { analyses }] = await Promise.all([
+    const [deployment, analyses] = await Promise.all([
       this.api.call<Deployment>(caller, 'deployments', 'GetDeployment', { id }),
-      this.api.call<Wire<serving.ListAnalysesResponse>>(caller, 'deployments', 'ListAnalyses', { deploymentId: id }),
+      this.api.callAllPages(caller, 'deployments', 'ListAnalyses', { deploymentId: id }, (r: Wire<serving.ListAnalysesResponse>) => r.analyses),
     ]);
     return { deployment, analyses, traffic: trafficSeries(deployment, analyses) };
   }

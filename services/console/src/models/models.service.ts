@@ -46,11 +46,11 @@ export class ModelsService {
   }
 
   async get(caller: Caller, name: string): Promise<ModelDetail> {
-    const [model, { versions }, { approvals }, deploymentPolicy, { deployments }] = await Promise.all([
+    const [model, { versions }, approvals, deploymentPolicy, { deployments }] = await Promise.all([
       this.api.call<Model>(caller, 'registry', 'GetRegisteredModel', { name }),
       // One page: a model's first 1,000 versions (the detail page shows no more).
       this.api.call<Wire<registry.ListModelVersionsResponse>>(caller, 'registry', 'ListModelVersions', { modelName: name, limit: 1000 }),
-      this.api.call<Wire<registry.ListApprovalsResponse>>(caller, 'registry', 'ListApprovals', { modelName: name }),
+      this.api.callAllPages(caller, 'registry', 'ListApprovals', { modelName: name }, (r: Wire<registry.ListApprovalsResponse>) => r.approvals),
       this.api.call<Wire<serving.DeploymentPolicy>>(caller, 'deployments', 'GetDeploymentPolicy', { modelName: name }),
       this.api.call<Wire<serving.ListDeploymentsResponse>>(caller, 'deployments', 'ListDeployments', { modelName: name, limit: 20 }),
     ]);
@@ -58,9 +58,9 @@ export class ModelsService {
   }
 
   async version(caller: Caller, name: string, version: number): Promise<VersionDetail> {
-    const [lineage, { approvals }] = await Promise.all([
+    const [lineage, approvals] = await Promise.all([
       this.api.call<Wire<registry.LineageResponse>>(caller, 'registry', 'GetLineage', { modelName: name, version }),
-      this.api.call<Wire<registry.ListApprovalsResponse>>(caller, 'registry', 'ListApprovals', { modelName: name }),
+      this.api.callAllPages(caller, 'registry', 'ListApprovals', { modelName: name }, (r: Wire<registry.ListApprovalsResponse>) => r.approvals),
     ]);
     const l = lineage.lineage ?? lineage.version?.lineage ?? NO_LINEAGE;
     const [datasetVersion, snapshot, run, deployments] = await Promise.all([

@@ -30,6 +30,11 @@ export class PlatformApi implements OnModuleDestroy {
     return this.clients[api].call<T>(method, request, { metadata: this.metadata(caller) });
   }
 
+  /** Every page of a list RPC (1,000 at a time, at most 100 pages), as the caller. */
+  callAllPages<R extends { nextPageToken: string }, T>(caller: Caller, api: ApiName, method: string, request: object, items: (response: R) => T[]): Promise<T[]> {
+    return this.clients[api].callAllPages<R, T>(method, request, items, { metadata: this.metadata(caller) });
+  }
+
   /** mlops.platform.v1.PlatformService of one service (status, audit records). */
   platform<T>(caller: Caller, service: ServiceName, method: string, request: object = {}): Promise<T> {
     return this.clients.platform(service).call<T>(method, request, { metadata: this.metadata(caller) });

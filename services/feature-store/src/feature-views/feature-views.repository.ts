@@ -29,8 +29,12 @@ export class FeatureViewsRepository {
     return rows[0] && toView(rows[0]);
   }
 
-  async listLatest(): Promise<FeatureView[]> {
-    const rows: ViewRow[] = await this.dataSource.query(`SELECT DISTINCT ON (name) * FROM "${this.s}".feature_views ORDER BY name, version DESC`);
+  /** The latest version of up to `limit` views by name, after `after` when given. */
+  async listLatest(limit: number, after?: string): Promise<FeatureView[]> {
+    const rows: ViewRow[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (name) * FROM "${this.s}".feature_views WHERE ($1::text IS NULL OR name > $1) ORDER BY name, version DESC LIMIT $2`,
+      [after ?? null, limit],
+    );
     return rows.map(toView);
   }
 

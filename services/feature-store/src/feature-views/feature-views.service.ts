@@ -7,6 +7,7 @@ import { OnlineStoreService } from '../online/online-store.service';
 import { type FeatureView, type FeatureViewSpec, featureNames, sameDefinition, viewProblems } from './domain/feature-view';
 import { CompiledView } from './domain/transforms';
 import { FeatureViewsRepository } from './feature-views.repository';
+import { LIST_PAGE_MAX, pageFrom, pageSize, textOfToken, textToken } from '@mlops/persistence';
 
 /**
  * Feature views and their versions. A version never changes: registering a different definition
@@ -50,8 +51,11 @@ export class FeatureViewsService {
     return view;
   }
 
-  list(): Promise<FeatureView[]> {
-    return this.repository.listLatest();
+  /** A page of the views (each at its latest version) by name (at most LIST_PAGE_MAX). */
+  async list(limit = 0, pageToken = ''): Promise<{ views: FeatureView[]; nextPageToken: string }> {
+    const size = pageSize(limit, { fallback: LIST_PAGE_MAX, max: LIST_PAGE_MAX });
+    const { page, nextPageToken } = pageFrom(await this.repository.listLatest(size + 1, textOfToken(pageToken, /.{1,300}/s)), size, (last) => textToken(last.name));
+    return { views: page, nextPageToken };
   }
 
   /** Versions are immutable, so a compiled view is cached for the life of the process. */

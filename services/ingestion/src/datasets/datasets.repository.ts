@@ -37,11 +37,13 @@ export class DatasetsRepository {
     return rows[0] && toStored(rows[0]);
   }
 
-  async list(): Promise<StoredDataset[]> {
+  /** Up to `limit` datasets by name, after `after` when given. */
+  async list(limit: number, after?: string): Promise<StoredDataset[]> {
     const rows: SchemaRow[] = await this.dataSource.query(
       `SELECT s.dataset, s.schema_version, s.spec, s.created_at, d.record_count, d.stream_buckets
        FROM "${this.s}".datasets d JOIN "${this.s}".dataset_schemas s ON s.dataset = d.name AND s.schema_version = d.schema_version
-       ORDER BY d.name`,
+       WHERE ($1::text IS NULL OR d.name > $1) ORDER BY d.name LIMIT $2`,
+      [after ?? null, limit],
     );
     return rows.map(toStored);
   }

@@ -6,6 +6,7 @@ import { DatasetsRepository, type StoredDataset } from './datasets.repository';
 import { type DatasetSchema, type DatasetSpec, specProblems } from './domain/dataset-schema';
 import { compareSchemas } from './domain/schema-evolution';
 import { StreamLayout } from './stream-layout';
+import { LIST_PAGE_MAX, pageFrom, pageSize, textOfToken, textToken } from '@mlops/persistence';
 
 const CACHE_TTL_MS = 5000;
 
@@ -69,8 +70,11 @@ export class DatasetsService {
     return found;
   }
 
-  list(): Promise<StoredDataset[]> {
-    return this.repository.list();
+  /** A page of the datasets by name (at most LIST_PAGE_MAX). */
+  async list(limit = 0, pageToken = ''): Promise<{ datasets: StoredDataset[]; nextPageToken: string }> {
+    const size = pageSize(limit, { fallback: LIST_PAGE_MAX, max: LIST_PAGE_MAX });
+    const { page, nextPageToken } = pageFrom(await this.repository.list(size + 1, textOfToken(pageToken, /.{1,300}/s)), size, (last) => textToken(last.schema.dataset));
+    return { datasets: page, nextPageToken };
   }
 
   /** The current schema for validating records; undefined for an unknown dataset. */

@@ -41,8 +41,9 @@ export class VersionsRepository {
     return (await this.select(this.dataSource.manager, 'WHERE dataset = $1 AND version = $2', [dataset, version]))[0];
   }
 
-  list(dataset: string): Promise<DatasetVersionRow[]> {
-    return this.select(this.dataSource.manager, 'WHERE dataset = $1 ORDER BY version', [dataset]);
+  /** Up to `limit` versions of a dataset, oldest first, after version `after` when given. */
+  list(dataset: string, limit: number, after?: number): Promise<DatasetVersionRow[]> {
+    return this.select(this.dataSource.manager, 'WHERE dataset = $1 AND ($2::int IS NULL OR version > $2) ORDER BY version LIMIT $3', [dataset, after ?? null, limit]);
   }
 
   /** What a cut at the current end of the dataset would contain (without the hash). */

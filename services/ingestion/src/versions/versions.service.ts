@@ -7,6 +7,7 @@ import { Outbox, OutboxRelay } from '@mlops/messaging';
 import { JsonLogger } from '@mlops/observability';
 import { DatasetsRepository } from '../datasets/datasets.repository';
 import { type DatasetVersionRow, type StoredRecordRow, VersionsRepository } from './versions.repository';
+import { LIST_PAGE_MAX, idOfToken, idToken, pageFrom, pageSize } from '@mlops/persistence';
 
 export type VersionTrigger = 'request' | 'records' | 'schedule';
 const SCHEDULE_CHECK_MS = 2000;
@@ -96,8 +97,11 @@ export class VersionsService implements OnApplicationBootstrap, OnApplicationShu
     return found;
   }
 
-  list(dataset: string): Promise<DatasetVersionRow[]> {
-    return this.repository.list(dataset);
+  /** A page of a dataset's versions, oldest first (at most LIST_PAGE_MAX). */
+  async list(dataset: string, limit = 0, pageToken = ''): Promise<{ versions: DatasetVersionRow[]; nextPageToken: string }> {
+    const size = pageSize(limit, { fallback: LIST_PAGE_MAX, max: LIST_PAGE_MAX });
+    const { page, nextPageToken } = pageFrom(await this.repository.list(dataset, size + 1, idOfToken(pageToken)), size, (last) => idToken(last.version));
+    return { versions: page, nextPageToken };
   }
 
   /** The records of a version, in record-id order. */

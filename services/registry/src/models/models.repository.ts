@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { returnedRows, schemaOf } from '@mlops/persistence';
+import { type KeysetPosition, returnedRows, schemaOf } from '@mlops/persistence';
 import type { Approval, Lineage, ModelVersion, PromotionPolicy, RegisteredModel, Signature, VersionStatus } from './domain/model';
 
 export type Row = Record<string, unknown>;
@@ -131,12 +131,17 @@ export class ModelsRepository {
   }
 
   /** Newest first; an approval given again counts from its latest time. */
-  async listApprovals(name: string): Promise<Approval[]> {
+  /** Up to `limit` approvals of a model, newest first, after `after` (approval time, then `<version>:<alias>`) when given. */
+  async listApprovals(name: string, limit: number, after?: KeysetPosition): Promise<Array<Approval & { position: KeysetPosition }>> {
     const rows: Row[] = await this.dataSource.query(
-      `SELECT * FROM "${this.s}".approvals WHERE model_name = $1 ORDER BY approved_at DESC, version DESC, alias`,
-      [name],
+      `SELECT *, (extract(epoch FROM approved_at) * 1000000)::bigint::text AS approved_us FROM "${this.s}".approvals
+        WHERE model_name = $1
+          ${after ? `AND (approved_at, version, alias) < ('epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4::int, $5::text)` : ''}
+       ORDER BY approved_at DESC, version DESC, alias DESC LIMIT $2`,
+      [name, limit, ...(after ? [after.createdUs, Number(after.id.slice(0, after.id.indexOf(':'))), after.id.slice(after.id.indexOf(':') + 1)] : [])],
     );
     return rows.map((r) => ({
+      position: { createdUs: r.approved_us as string, id: `${r.version}:${r.alias}` },
       modelName: r.model_name as string,
       version: r.version as number,
       alias: r.alias as string,

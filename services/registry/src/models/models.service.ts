@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Topics } from '@mlops/contracts';
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from '@mlops/errors';
-import { idOfToken, idToken, pageFrom, pageSize, textOfToken, textToken } from '@mlops/persistence';
+import { LIST_PAGE_MAX, idOfToken, idToken, keysetOfToken, keysetToken, pageFrom, pageSize, textOfToken, textToken } from '@mlops/persistence';
 import { Outbox, OutboxRelay } from '@mlops/messaging';
 import { readSignature } from '@mlops/ml';
 import { JsonLogger } from '@mlops/observability';
@@ -230,9 +230,13 @@ export class ModelsService {
   }
 
   /** The model's approvals, newest first. */
-  async listApprovals(name: string): Promise<Approval[]> {
+  /** A page of a model's approvals, the newest first (at most LIST_PAGE_MAX). */
+  async listApprovals(name: string, limit = 0, pageToken = ''): Promise<{ approvals: Approval[]; nextPageToken: string }> {
+    const size = pageSize(limit, { fallback: LIST_PAGE_MAX, max: LIST_PAGE_MAX });
+    const after = keysetOfToken(pageToken, /[1-9][0-9]{0,8}:.{1,300}/);
     await this.getModel(name);
-    return this.repository.listApprovals(name);
+    const { page, nextPageToken } = pageFrom(await this.repository.listApprovals(name, size + 1, after), size, (last) => keysetToken(last.position));
+    return { approvals: page.map(({ position: _p, ...approval }) => approval), nextPageToken };
   }
 
   /**
@@ -280,4 +284,3 @@ export class ModelsService {
 }
 
 /** The largest page of ListRegisteredModels and ListModelVersions, and their default. */
-export const LIST_PAGE_MAX = 1000;

@@ -227,12 +227,18 @@ export class DeploymentsRepository {
     );
   }
 
-  async listAnalyses(deploymentId: string, lastOnly = false): Promise<AnalysisRecord[]> {
+  /** Up to `limit` analyses of a deployment in order, after number `after` when given. */
+  async listAnalyses(deploymentId: string, limit: number, after?: number): Promise<AnalysisRecord[]> {
     const rows: Row[] = await this.dataSource.query(
-      `SELECT * FROM "${this.s}".analyses WHERE deployment_id = $1 ORDER BY number ${lastOnly ? 'DESC LIMIT 1' : ''}`,
-      [deploymentId],
+      `SELECT * FROM "${this.s}".analyses WHERE deployment_id = $1 AND ($2::int IS NULL OR number > $2) ORDER BY number LIMIT $3`,
+      [deploymentId, after ?? null, limit],
     );
     return rows.map(toAnalysis);
+  }
+
+  async lastAnalysis(deploymentId: string): Promise<AnalysisRecord | undefined> {
+    const rows: Row[] = await this.dataSource.query(`SELECT * FROM "${this.s}".analyses WHERE deployment_id = $1 ORDER BY number DESC LIMIT 1`, [deploymentId]);
+    return rows.map(toAnalysis)[0];
   }
 
   /** Stores this process's cumulative measurements (replacing its earlier rows). */

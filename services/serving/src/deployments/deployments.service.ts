@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { failedPrecondition, isDomainError, notFound } from '@mlops/errors';
 import { OutboxRelay } from '@mlops/messaging';
 import { JsonLogger, withCorrelation } from '@mlops/observability';
-import { UUID_PATTERN, keysetOfToken, keysetToken, pageFrom, pageSize } from '@mlops/persistence';
+import { UUID_PATTERN, idOfToken, idToken, keysetOfToken, keysetToken, pageFrom, pageSize } from '@mlops/persistence';
 import type { EntityManager } from 'typeorm';
 import { ModelStore } from '../models/model-store';
 import { Measurements } from '../routing/measurements';
@@ -51,7 +51,7 @@ export class DeploymentsService {
     if (id && !UUID.test(id)) throw notFound(`deployment ${id} does not exist`);
     const deployment = id ? await this.repository.findById(id) : await this.repository.findLatest(model);
     if (!deployment) throw notFound(id ? `deployment ${id} does not exist` : `model "${model}" has no deployments`);
-    const [last] = await this.repository.listAnalyses(deployment.id, true);
+    const last = await this.repository.lastAnalysis(deployment.id);
     return { deployment, last };
   }
 
@@ -63,9 +63,13 @@ export class DeploymentsService {
     return { deployments: page.map((r) => r.deployment), nextPageToken };
   }
 
-  async listAnalyses(deploymentId: string): Promise<AnalysisRecord[]> {
+  /** A page of a deployment's analyses in order (at most 1,000). */
+  async listAnalyses(deploymentId: string, limit = 0, pageToken = ''): Promise<{ analyses: AnalysisRecord[]; nextPageToken: string }> {
+    const size = pageSize(limit, { fallback: 1000, max: 1000 });
+    const after = idOfToken(pageToken);
     if (!UUID.test(deploymentId) || !(await this.repository.findById(deploymentId))) throw notFound(`deployment ${deploymentId} does not exist`);
-    return this.repository.listAnalyses(deploymentId);
+    const { page, nextPageToken } = pageFrom(await this.repository.listAnalyses(deploymentId, size + 1, after), size, (last) => idToken(last.number));
+    return { analyses: page, nextPageToken };
   }
 
   /** An operator's pause, resume, promote or rollback of the model's active deployment. */

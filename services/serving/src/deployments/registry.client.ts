@@ -40,7 +40,12 @@ export class RegistryClient {
   async approvalPending(model: string, version: number): Promise<boolean> {
     const m = await callUpstream('registry', `model "${model}"`, () => firstValueFrom(this.client.getRegisteredModel({ name: model })));
     if (m.promotionPolicy !== registry.PromotionPolicy.PROMOTION_POLICY_REQUIRES_APPROVAL) return false;
-    const { approvals } = await callUpstream('registry', `approvals of "${model}"`, () => firstValueFrom(this.client.listApprovals({ modelName: model })));
-    return !(approvals ?? []).some((a) => a.version === version && a.alias === 'production');
+    // Newest approvals first, so a fresh candidate's is on the first page; the rest are read only if it is not.
+    for (let pageToken = ''; ; ) {
+      const page = await callUpstream('registry', `approvals of "${model}"`, () => firstValueFrom(this.client.listApprovals({ modelName: model, limit: 0, pageToken })));
+      if ((page.approvals ?? []).some((a) => a.version === version && a.alias === 'production')) return false;
+      if (!page.nextPageToken) return true;
+      pageToken = page.nextPageToken;
+    }
   }
 }

@@ -19,7 +19,8 @@ export class FeatureViewsGrpcController {
   }
 
   @GrpcMethod('FeatureStoreService', 'ListFeatureViews')
-  async listFeatureViews(): Promise<features.ListFeatureViewsResponse> {
-    return { views: (await this.views.list()).map(toViewMessage) };
+  async listFeatureViews(request: features.ListFeatureViewsRequest): Promise<features.ListFeatureViewsResponse> {
+    const { views, nextPageToken } = await this.views.list(request.limit, request.pageToken);
+    return { views: views.map(toViewMessage), nextPageToken };
   }
 }

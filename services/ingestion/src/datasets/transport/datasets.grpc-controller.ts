@@ -19,7 +19,8 @@ export class DatasetsGrpcController {
   }
 
   @GrpcMethod('IngestionService', 'ListDatasets')
-  async listDatasets(): Promise<ingestion.ListDatasetsResponse> {
-    return { datasets: (await this.datasets.list()).map(toDatasetMessage) };
+  async listDatasets(request: ingestion.ListDatasetsRequest): Promise<ingestion.ListDatasetsResponse> {
+    const { datasets, nextPageToken } = await this.datasets.list(request.limit, request.pageToken);
+    return { datasets: datasets.map(toDatasetMessage), nextPageToken };
   }
 }

@@ -32,7 +32,8 @@ export class VersionsGrpcController {
 
   @GrpcMethod('IngestionService', 'ListDatasetVersions')
   async listDatasetVersions(request: ingestion.ListDatasetVersionsRequest): Promise<ingestion.ListDatasetVersionsResponse> {
-    return { versions: (await this.versions.list(request.dataset)).map(toMessage) };
+    const { versions, nextPageToken } = await this.versions.list(request.dataset, request.limit, request.pageToken);
+    return { versions: versions.map(toMessage), nextPageToken };
   }
 
   /** Server streaming: one message per record, in record-id order, typed by the current schema

@@ -137,7 +137,8 @@ export class ModelsGrpcController {
 
   @GrpcMethod('RegistryService', 'ListApprovals')
   async listApprovals(r: registry.ListApprovalsRequest): Promise<registry.ListApprovalsResponse> {
-    return { approvals: (await this.models.listApprovals(r.modelName)).map(toApprovalMessage) };
+    const { approvals, nextPageToken } = await this.models.listApprovals(r.modelName, r.limit, r.pageToken);
+    return { approvals: approvals.map(toApprovalMessage), nextPageToken };
   }
 
   @GrpcMethod('RegistryService', 'GetLineage')

@@ -53,7 +53,8 @@ export class DeploymentsGrpcController {
 
   @GrpcMethod('DeploymentService', 'ListAnalyses')
   async listAnalyses(r: serving.ListAnalysesRequest): Promise<serving.ListAnalysesResponse> {
-    return { analyses: (await this.deployments.listAnalyses(r.deploymentId)).map(toAnalysisMessage) };
+    const { analyses, nextPageToken } = await this.deployments.listAnalyses(r.deploymentId, r.limit, r.pageToken);
+    return { analyses: analyses.map(toAnalysisMessage), nextPageToken };
   }
 
   @GrpcMethod('DeploymentService', 'PauseDeployment')

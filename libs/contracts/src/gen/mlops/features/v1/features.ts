@@ -248,12 +248,18 @@ export interface GetFeatureViewRequest {
 
 /** Asks for all views. */
 export interface ListFeatureViewsRequest {
+  /** At most this many views, by name; 0 means 1,000 (at most 1,000). */
+  limit: number;
+  /** Continue after the last page: its next_page_token. */
+  pageToken: string;
 }
 
 /** Latest version of every view. */
 export interface ListFeatureViewsResponse {
   /** The views, by name. */
   views: FeatureView[];
+  /** Token for the next page; empty on the last. */
+  nextPageToken: string;
 }
 
 /** Latest feature values for a batch of entities. */
@@ -1607,11 +1613,17 @@ export const GetFeatureViewRequest: MessageFns<GetFeatureViewRequest> = {
 };
 
 function createBaseListFeatureViewsRequest(): ListFeatureViewsRequest {
-  return {};
+  return { limit: 0, pageToken: "" };
 }
 
 export const ListFeatureViewsRequest: MessageFns<ListFeatureViewsRequest> = {
-  encode(_: ListFeatureViewsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+  encode(message: ListFeatureViewsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.limit !== 0) {
+      writer.uint32(8).int32(message.limit);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
     return writer;
   },
 
@@ -1628,6 +1640,22 @@ export const ListFeatureViewsRequest: MessageFns<ListFeatureViewsRequest> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1640,32 +1668,50 @@ export const ListFeatureViewsRequest: MessageFns<ListFeatureViewsRequest> = {
     }
   },
 
-  fromJSON(_: any): ListFeatureViewsRequest {
-    return {};
+  fromJSON(object: any): ListFeatureViewsRequest {
+    return {
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
   },
 
-  toJSON(_: ListFeatureViewsRequest): unknown {
+  toJSON(message: ListFeatureViewsRequest): unknown {
     const obj: any = {};
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
     return obj;
   },
 
   create<I extends Exact<DeepPartial<ListFeatureViewsRequest>, I>>(base?: I): ListFeatureViewsRequest {
     return ListFeatureViewsRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ListFeatureViewsRequest>, I>>(_: I): ListFeatureViewsRequest {
+  fromPartial<I extends Exact<DeepPartial<ListFeatureViewsRequest>, I>>(object: I): ListFeatureViewsRequest {
     const message = createBaseListFeatureViewsRequest();
+    message.limit = object.limit ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseListFeatureViewsResponse(): ListFeatureViewsResponse {
-  return { views: [] };
+  return { views: [], nextPageToken: "" };
 }
 
 export const ListFeatureViewsResponse: MessageFns<ListFeatureViewsResponse> = {
   encode(message: ListFeatureViewsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.views) {
       FeatureView.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -1691,6 +1737,14 @@ export const ListFeatureViewsResponse: MessageFns<ListFeatureViewsResponse> = {
             message.views.push(FeatureView.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1706,6 +1760,11 @@ export const ListFeatureViewsResponse: MessageFns<ListFeatureViewsResponse> = {
   fromJSON(object: any): ListFeatureViewsResponse {
     return {
       views: globalThis.Array.isArray(object?.views) ? object.views.map((e: any) => FeatureView.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
@@ -1713,6 +1772,9 @@ export const ListFeatureViewsResponse: MessageFns<ListFeatureViewsResponse> = {
     const obj: any = {};
     if (message.views?.length) {
       obj.views = message.views.map((e) => FeatureView.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -1723,6 +1785,7 @@ export const ListFeatureViewsResponse: MessageFns<ListFeatureViewsResponse> = {
   fromPartial<I extends Exact<DeepPartial<ListFeatureViewsResponse>, I>>(object: I): ListFeatureViewsResponse {
     const message = createBaseListFeatureViewsResponse();
     message.views = object.views?.map((e) => FeatureView.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };

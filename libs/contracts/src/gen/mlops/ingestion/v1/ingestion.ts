@@ -207,12 +207,18 @@ export interface GetDatasetRequest {
 
 /** Asks for all datasets. */
 export interface ListDatasetsRequest {
+  /** At most this many datasets, by name; 0 means 1,000 (at most 1,000). */
+  limit: number;
+  /** Continue after the last page: its next_page_token. */
+  pageToken: string;
 }
 
 /** All datasets with their current schema. */
 export interface ListDatasetsResponse {
   /** The datasets, by name. */
   datasets: Dataset[];
+  /** Token for the next page; empty on the last. */
+  nextPageToken: string;
 }
 
 /** A typed value of one field. */
@@ -373,12 +379,18 @@ export interface GetDatasetVersionRequest {
 export interface ListDatasetVersionsRequest {
   /** Dataset name. */
   dataset: string;
+  /** At most this many versions, oldest first; 0 means 1,000 (at most 1,000). */
+  limit: number;
+  /** Continue after the last page: its next_page_token. */
+  pageToken: string;
 }
 
 /** Versions of a dataset, oldest first. */
 export interface ListDatasetVersionsResponse {
   /** The versions. */
   versions: DatasetVersion[];
+  /** Token for the next page; empty on the last. */
+  nextPageToken: string;
 }
 
 /** Reads the rows of a dataset version, in record-id order. */
@@ -1200,11 +1212,17 @@ export const GetDatasetRequest: MessageFns<GetDatasetRequest> = {
 };
 
 function createBaseListDatasetsRequest(): ListDatasetsRequest {
-  return {};
+  return { limit: 0, pageToken: "" };
 }
 
 export const ListDatasetsRequest: MessageFns<ListDatasetsRequest> = {
-  encode(_: ListDatasetsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+  encode(message: ListDatasetsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.limit !== 0) {
+      writer.uint32(8).int32(message.limit);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
     return writer;
   },
 
@@ -1221,6 +1239,22 @@ export const ListDatasetsRequest: MessageFns<ListDatasetsRequest> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1233,32 +1267,50 @@ export const ListDatasetsRequest: MessageFns<ListDatasetsRequest> = {
     }
   },
 
-  fromJSON(_: any): ListDatasetsRequest {
-    return {};
+  fromJSON(object: any): ListDatasetsRequest {
+    return {
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
   },
 
-  toJSON(_: ListDatasetsRequest): unknown {
+  toJSON(message: ListDatasetsRequest): unknown {
     const obj: any = {};
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
     return obj;
   },
 
   create<I extends Exact<DeepPartial<ListDatasetsRequest>, I>>(base?: I): ListDatasetsRequest {
     return ListDatasetsRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<ListDatasetsRequest>, I>>(_: I): ListDatasetsRequest {
+  fromPartial<I extends Exact<DeepPartial<ListDatasetsRequest>, I>>(object: I): ListDatasetsRequest {
     const message = createBaseListDatasetsRequest();
+    message.limit = object.limit ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseListDatasetsResponse(): ListDatasetsResponse {
-  return { datasets: [] };
+  return { datasets: [], nextPageToken: "" };
 }
 
 export const ListDatasetsResponse: MessageFns<ListDatasetsResponse> = {
   encode(message: ListDatasetsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.datasets) {
       Dataset.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -1284,6 +1336,14 @@ export const ListDatasetsResponse: MessageFns<ListDatasetsResponse> = {
             message.datasets.push(Dataset.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1299,6 +1359,11 @@ export const ListDatasetsResponse: MessageFns<ListDatasetsResponse> = {
   fromJSON(object: any): ListDatasetsResponse {
     return {
       datasets: globalThis.Array.isArray(object?.datasets) ? object.datasets.map((e: any) => Dataset.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
@@ -1306,6 +1371,9 @@ export const ListDatasetsResponse: MessageFns<ListDatasetsResponse> = {
     const obj: any = {};
     if (message.datasets?.length) {
       obj.datasets = message.datasets.map((e) => Dataset.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -1316,6 +1384,7 @@ export const ListDatasetsResponse: MessageFns<ListDatasetsResponse> = {
   fromPartial<I extends Exact<DeepPartial<ListDatasetsResponse>, I>>(object: I): ListDatasetsResponse {
     const message = createBaseListDatasetsResponse();
     message.datasets = object.datasets?.map((e) => Dataset.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -2869,13 +2938,19 @@ export const GetDatasetVersionRequest: MessageFns<GetDatasetVersionRequest> = {
 };
 
 function createBaseListDatasetVersionsRequest(): ListDatasetVersionsRequest {
-  return { dataset: "" };
+  return { dataset: "", limit: 0, pageToken: "" };
 }
 
 export const ListDatasetVersionsRequest: MessageFns<ListDatasetVersionsRequest> = {
   encode(message: ListDatasetVersionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.dataset !== "") {
       writer.uint32(10).string(message.dataset);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(16).int32(message.limit);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -2901,6 +2976,22 @@ export const ListDatasetVersionsRequest: MessageFns<ListDatasetVersionsRequest> 
             message.dataset = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2914,13 +3005,27 @@ export const ListDatasetVersionsRequest: MessageFns<ListDatasetVersionsRequest> 
   },
 
   fromJSON(object: any): ListDatasetVersionsRequest {
-    return { dataset: isSet(object.dataset) ? globalThis.String(object.dataset) : "" };
+    return {
+      dataset: isSet(object.dataset) ? globalThis.String(object.dataset) : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
   },
 
   toJSON(message: ListDatasetVersionsRequest): unknown {
     const obj: any = {};
     if (message.dataset !== "") {
       obj.dataset = message.dataset;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
     }
     return obj;
   },
@@ -2931,18 +3036,23 @@ export const ListDatasetVersionsRequest: MessageFns<ListDatasetVersionsRequest> 
   fromPartial<I extends Exact<DeepPartial<ListDatasetVersionsRequest>, I>>(object: I): ListDatasetVersionsRequest {
     const message = createBaseListDatasetVersionsRequest();
     message.dataset = object.dataset ?? "";
+    message.limit = object.limit ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseListDatasetVersionsResponse(): ListDatasetVersionsResponse {
-  return { versions: [] };
+  return { versions: [], nextPageToken: "" };
 }
 
 export const ListDatasetVersionsResponse: MessageFns<ListDatasetVersionsResponse> = {
   encode(message: ListDatasetVersionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.versions) {
       DatasetVersion.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -2968,6 +3078,14 @@ export const ListDatasetVersionsResponse: MessageFns<ListDatasetVersionsResponse
             message.versions.push(DatasetVersion.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2985,6 +3103,11 @@ export const ListDatasetVersionsResponse: MessageFns<ListDatasetVersionsResponse
       versions: globalThis.Array.isArray(object?.versions)
         ? object.versions.map((e: any) => DatasetVersion.fromJSON(e))
         : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
@@ -2992,6 +3115,9 @@ export const ListDatasetVersionsResponse: MessageFns<ListDatasetVersionsResponse
     const obj: any = {};
     if (message.versions?.length) {
       obj.versions = message.versions.map((e) => DatasetVersion.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -3002,6 +3128,7 @@ export const ListDatasetVersionsResponse: MessageFns<ListDatasetVersionsResponse
   fromPartial<I extends Exact<DeepPartial<ListDatasetVersionsResponse>, I>>(object: I): ListDatasetVersionsResponse {
     const message = createBaseListDatasetVersionsResponse();
     message.versions = object.versions?.map((e) => DatasetVersion.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };

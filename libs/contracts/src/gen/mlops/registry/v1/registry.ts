@@ -507,12 +507,18 @@ export interface Approval {
 export interface ListApprovalsRequest {
   /** Registered model name. */
   modelName: string;
+  /** At most this many, oldest first; 0 means 1,000 (at most 1,000). */
+  limit: number;
+  /** Continue after the last page: its next_page_token. */
+  pageToken: string;
 }
 
 /** A model's approvals, newest first. */
 export interface ListApprovalsResponse {
   /** The approvals. */
   approvals: Approval[];
+  /** Token for the next page; empty on the last. */
+  nextPageToken: string;
 }
 
 /** Asks for a version's lineage. */
@@ -5328,13 +5334,19 @@ export const Approval: MessageFns<Approval> = {
 };
 
 function createBaseListApprovalsRequest(): ListApprovalsRequest {
-  return { modelName: "" };
+  return { modelName: "", limit: 0, pageToken: "" };
 }
 
 export const ListApprovalsRequest: MessageFns<ListApprovalsRequest> = {
   encode(message: ListApprovalsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.modelName !== "") {
       writer.uint32(10).string(message.modelName);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(16).int32(message.limit);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -5360,6 +5372,22 @@ export const ListApprovalsRequest: MessageFns<ListApprovalsRequest> = {
             message.modelName = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5379,6 +5407,12 @@ export const ListApprovalsRequest: MessageFns<ListApprovalsRequest> = {
         : isSet(object.model_name)
         ? globalThis.String(object.model_name)
         : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
     };
   },
 
@@ -5386,6 +5420,12 @@ export const ListApprovalsRequest: MessageFns<ListApprovalsRequest> = {
     const obj: any = {};
     if (message.modelName !== "") {
       obj.modelName = message.modelName;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
     }
     return obj;
   },
@@ -5396,18 +5436,23 @@ export const ListApprovalsRequest: MessageFns<ListApprovalsRequest> = {
   fromPartial<I extends Exact<DeepPartial<ListApprovalsRequest>, I>>(object: I): ListApprovalsRequest {
     const message = createBaseListApprovalsRequest();
     message.modelName = object.modelName ?? "";
+    message.limit = object.limit ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseListApprovalsResponse(): ListApprovalsResponse {
-  return { approvals: [] };
+  return { approvals: [], nextPageToken: "" };
 }
 
 export const ListApprovalsResponse: MessageFns<ListApprovalsResponse> = {
   encode(message: ListApprovalsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.approvals) {
       Approval.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -5433,6 +5478,14 @@ export const ListApprovalsResponse: MessageFns<ListApprovalsResponse> = {
             message.approvals.push(Approval.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5450,6 +5503,11 @@ export const ListApprovalsResponse: MessageFns<ListApprovalsResponse> = {
       approvals: globalThis.Array.isArray(object?.approvals)
         ? object.approvals.map((e: any) => Approval.fromJSON(e))
         : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
@@ -5457,6 +5515,9 @@ export const ListApprovalsResponse: MessageFns<ListApprovalsResponse> = {
     const obj: any = {};
     if (message.approvals?.length) {
       obj.approvals = message.approvals.map((e) => Approval.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -5467,6 +5528,7 @@ export const ListApprovalsResponse: MessageFns<ListApprovalsResponse> = {
   fromPartial<I extends Exact<DeepPartial<ListApprovalsResponse>, I>>(object: I): ListApprovalsResponse {
     const message = createBaseListApprovalsResponse();
     message.approvals = object.approvals?.map((e) => Approval.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };

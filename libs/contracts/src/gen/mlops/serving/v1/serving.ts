@@ -471,12 +471,18 @@ export interface ListDeploymentsResponse {
 export interface ListAnalysesRequest {
   /** Deployment id. */
   deploymentId: string;
+  /** At most this many, in analysis order; 0 means 1,000 (at most 1,000). */
+  limit: number;
+  /** Continue after the last page: its next_page_token. */
+  pageToken: string;
 }
 
 /** Analyses in order. */
 export interface ListAnalysesResponse {
   /** The analyses. */
   analyses: Analysis[];
+  /** Token for the next page; empty on the last. */
+  nextPageToken: string;
 }
 
 /** An operator's action on a model's active deployment. */
@@ -2332,13 +2338,19 @@ export const ListDeploymentsResponse: MessageFns<ListDeploymentsResponse> = {
 };
 
 function createBaseListAnalysesRequest(): ListAnalysesRequest {
-  return { deploymentId: "" };
+  return { deploymentId: "", limit: 0, pageToken: "" };
 }
 
 export const ListAnalysesRequest: MessageFns<ListAnalysesRequest> = {
   encode(message: ListAnalysesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.deploymentId !== "") {
       writer.uint32(10).string(message.deploymentId);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(16).int32(message.limit);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -2364,6 +2376,22 @@ export const ListAnalysesRequest: MessageFns<ListAnalysesRequest> = {
             message.deploymentId = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2383,6 +2411,12 @@ export const ListAnalysesRequest: MessageFns<ListAnalysesRequest> = {
         : isSet(object.deployment_id)
         ? globalThis.String(object.deployment_id)
         : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
     };
   },
 
@@ -2390,6 +2424,12 @@ export const ListAnalysesRequest: MessageFns<ListAnalysesRequest> = {
     const obj: any = {};
     if (message.deploymentId !== "") {
       obj.deploymentId = message.deploymentId;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
     }
     return obj;
   },
@@ -2400,18 +2440,23 @@ export const ListAnalysesRequest: MessageFns<ListAnalysesRequest> = {
   fromPartial<I extends Exact<DeepPartial<ListAnalysesRequest>, I>>(object: I): ListAnalysesRequest {
     const message = createBaseListAnalysesRequest();
     message.deploymentId = object.deploymentId ?? "";
+    message.limit = object.limit ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseListAnalysesResponse(): ListAnalysesResponse {
-  return { analyses: [] };
+  return { analyses: [], nextPageToken: "" };
 }
 
 export const ListAnalysesResponse: MessageFns<ListAnalysesResponse> = {
   encode(message: ListAnalysesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.analyses) {
       Analysis.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -2437,6 +2482,14 @@ export const ListAnalysesResponse: MessageFns<ListAnalysesResponse> = {
             message.analyses.push(Analysis.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2452,6 +2505,11 @@ export const ListAnalysesResponse: MessageFns<ListAnalysesResponse> = {
   fromJSON(object: any): ListAnalysesResponse {
     return {
       analyses: globalThis.Array.isArray(object?.analyses) ? object.analyses.map((e: any) => Analysis.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
@@ -2459,6 +2517,9 @@ export const ListAnalysesResponse: MessageFns<ListAnalysesResponse> = {
     const obj: any = {};
     if (message.analyses?.length) {
       obj.analyses = message.analyses.map((e) => Analysis.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -2469,6 +2530,7 @@ export const ListAnalysesResponse: MessageFns<ListAnalysesResponse> = {
   fromPartial<I extends Exact<DeepPartial<ListAnalysesResponse>, I>>(object: I): ListAnalysesResponse {
     const message = createBaseListAnalysesResponse();
     message.analyses = object.analyses?.map((e) => Analysis.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
