@@ -9,6 +9,7 @@ export * from './tokens';
 export * from './upstream';
 export { GRPC_CODE, toGrpcStatusError } from './grpc/domain-errors.filter';
 export { streamToCall } from './grpc/server-stream';
+export { runInWorkerThread } from './worker-thread';
 export { type MessageCodec, Undecodable, type UnaryHandlerOptions, unaryHandler, unaryMethod } from './grpc/plain-unary';
 export { PRINCIPAL_HEADER, ROLES_HEADER, principalOf, requireRole, rolesOf } from './grpc/principal';
 export { AuditLog, type AuditEntry, type AuditRecordRow, requestSummary } from './audit/audit-log';

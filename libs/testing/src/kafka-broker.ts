@@ -81,6 +81,20 @@ export class PrivateKafkaBroker {
     await this.script('stop');
   }
 
+  /** SIGKILL: the broker dies as in a crash (the next start recovers its logs). */
+  async kill(): Promise<void> {
+    const pid = Number(readFileSync(path.join(CACHE, 'kafka-data', String(this.port), 'kafka.pid'), 'utf8'));
+    process.kill(pid, 'SIGKILL');
+    for (let alive = true; alive; ) {
+      await new Promise((r) => setTimeout(r, 100));
+      try {
+        process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+    }
+  }
+
   /** Stops it and deletes its data. */
   async wipe(): Promise<void> {
     await this.script('wipe');

@@ -39,8 +39,9 @@ export class PrivatePostgres {
     await this.as(path.join(postgresBin(), 'pg_ctl'), ['-D', this.dir, '-o', options, '-l', path.join(this.dir, 'server.log'), '-w', '-t', '60', 'start']);
   }
 
-  async stop(): Promise<void> {
-    if (this.dir) await this.as(path.join(postgresBin(), 'pg_ctl'), ['-D', this.dir, '-m', 'fast', '-w', '-t', '60', 'stop']);
+  /** `immediate` is a crash as far as the data goes: no checkpoint, recovery from the WAL at the next start. */
+  async stop(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
+    if (this.dir) await this.as(path.join(postgresBin(), 'pg_ctl'), ['-D', this.dir, '-m', mode, '-w', '-t', '60', 'stop']);
   }
 
   /** Stops it and deletes its data. */

@@ -80,7 +80,14 @@ describe('a broker with TLS, SASL/SCRAM and ACLs', () => {
           headers: { 'event-id': `${model}-completed`, 'content-type': `application/x-protobuf; type=${Topics.trainingRunCompleted.messageType}` },
         }],
       });
-      await waitFor(async () => announced.includes(model), { timeoutMs: 60_000, what: `${model} announced on ${Topics.modelVersionRegistered.name}` });
+      await waitFor(async () => announced.includes(model), {
+        timeoutMs: 60_000,
+        what: `${model} announced on ${Topics.modelVersionRegistered.name}`,
+      }).catch((error: Error) => {
+        // What the registry said meanwhile (its warnings and errors), should the announcement never come.
+        const said = registry.proc.logs.filter((l) => l.level === 'warn' || l.level === 'error').slice(-15).map((l) => JSON.stringify(l).slice(0, 400));
+        throw new Error(`${error.message}; ${announced.length} announcements read; registry warnings: ${said.join(' | ') || 'none'}`);
+      });
       expect((await api.ListModelVersions({ modelName: model })).versions).toHaveLength(1);
       console.log(`registry on SASL_SSL as user "registry": consumed the run (sent by "training", idempotent), announced version 1 (read by "serving")`);
     } finally {

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -23,7 +23,11 @@ describe('deployments (basic, canary, shadow) with automated analysis', () => {
   let models: Client;
   let api: Client;
   let deployments: Client;
-  const servingEnv = () => ({ REGISTRY_GRPC_URL: registry.grpcAddress, SERVING_ROUTING_REFRESH_MS: '200', SERVING_SCHEDULER_TICK_MS: '100', SERVING_ANALYSIS_INTERVAL_SECONDS: String(INTERVAL) });
+  // The load guard's limits low enough for the pathological models of test/fixtures (the usual ones load in well under both).
+  const servingEnv = () => ({
+    REGISTRY_GRPC_URL: registry.grpcAddress, SERVING_ROUTING_REFRESH_MS: '200', SERVING_SCHEDULER_TICK_MS: '100', SERVING_ANALYSIS_INTERVAL_SECONDS: String(INTERVAL),
+    SERVING_MODEL_LOAD_MAX_RSS_BYTES: String(768 * 1024 * 1024), SERVING_MODEL_LOAD_TIMEOUT_MS: '10000',
+  });
 
   beforeAll(async () => {
     artifactDir = await fs.mkdtemp(path.join(tmpdir(), 'serving-deploy-'));
@@ -140,6 +144,27 @@ describe('deployments (basic, canary, shadow) with automated analysis', () => {
     expect(stats.byVersion['2'] ?? 0).toBe(0);
     const metrics = await (await fetch(`${serving.httpUrl}/metrics`, { headers: authHeaders() })).text();
     expect(metrics).toMatch(new RegExp(`mlops_serving_analysis_verdicts_total\\{[^}]*model="${model}"[^}]*verdict="fail"[^}]*\\} 2`));
+  });
+
+  it('rejects candidates whose load would exhaust memory or never end (tried in a probe process); the replica never restarts', async () => {
+    const model = await modelInProduction({ canarySteps: [30, 100], mirrorPercent: 0 });
+    const pid = serving.proc.pid;
+    const traffic = startTraffic(api, model);
+    const fixture = (file: string) => readFileSync(path.join(__dirname, 'fixtures', file));
+    await register(model, fixture('memory_hog.onnx'));
+    const hog = await deploymentOf(model, 2, 'DEPLOYMENT_STATE_ROLLED_BACK');
+    await register(model, fixture('spinner.onnx'));
+    const spinner = await deploymentOf(model, 3, 'DEPLOYMENT_STATE_ROLLED_BACK', 60_000);
+    const stats = await traffic.stop();
+    console.log(`memory hog: ${hog.reason}; spinner: ${spinner.reason}; ${stats.byVersion['1'] ?? 0} requests answered by version 1 meanwhile, ${stats.failed.length} failed; serving pid ${pid} → ${serving.proc.pid}`);
+    expect(hog.reason).toContain('used more than SERVING_MODEL_LOAD_MAX_RSS_BYTES');
+    expect(spinner.reason).toContain('took longer than SERVING_MODEL_LOAD_TIMEOUT_MS (10000 ms)');
+    expect(stats.failed).toEqual([]);
+    expect(Object.keys(stats.byVersion)).toEqual(['1']);
+    // The same process, alive throughout: the models never entered it.
+    expect(serving.proc.pid).toBe(pid);
+    expect(() => process.kill(pid!, 0)).not.toThrow();
+    expect(await production(model)).toBe(1);
   });
 
   it('rolls back a candidate that answers slowly, at its first step, with no failed request', async () => {

@@ -30,8 +30,8 @@ describe('training jobs', () => {
   const name = (prefix: string) => uniqueName(prefix).replace(/_/g, '-');
   const trainingEnv = () => ({ FEATURE_STORE_GRPC_URL: store.grpcAddress, REGISTRY_GRPC_URL: registry.grpcAddress, TRAINING_JOB_HEARTBEAT_MS: '300', TRAINING_JOB_STALE_SECONDS: '3', TRAINING_SCHEDULE_TICK_MS: '250' });
 
-  /** 400 customers; churned when x1 + x2 > 1 (a learnable rule), 5% of labels flipped. */
-  async function customers(): Promise<{ dataset: string; view: string }> {
+  /** 400 customers (or `count`); churned when x1 + x2 > 1 (a learnable rule), 5% of labels flipped. */
+  async function customers(count = 400): Promise<{ dataset: string; view: string }> {
     const dataset = name('customers');
     const view = name('customer-features');
     await ingest.RegisterDataset({
@@ -45,13 +45,13 @@ describe('training jobs', () => {
         { name: 'churned', type: 'COLUMN_TYPE_INT' },
       ],
     });
-    const records = Array.from({ length: 400 }, (_, i) => {
+    const records = Array.from({ length: count }, (_, i) => {
       const x1 = ((i * 37) % 100) / 100;
       const x2 = ((i * 61) % 100) / 100;
       const churned = (x1 + x2 > 1 ? 1 : 0) ^ (i % 20 === 0 ? 1 : 0);
       return { recordId: `c${i}`, fields: { customer_id: { stringValue: `c${i}` }, ts: { timestampMs: T0 + i * 60_000 }, x1: { floatValue: x1 }, x2: { floatValue: x2 }, plan: { stringValue: i % 2 ? 'pro' : 'free' }, churned: { intValue: churned } } };
     });
-    await ingest.IngestRecords({ dataset, records });
+    for (let i = 0; i < records.length; i += 5000) await ingest.IngestRecords({ dataset, records: records.slice(i, i + 5000) });
     await features.RegisterFeatureView({
       name: view, sourceDataset: dataset,
       features: [{ name: 'x1', column: { column: 'x1' } }, { name: 'x2', column: { column: 'x2' } }, { name: 'x1_x2', expression: { expr: 'x1 * x2' } }],

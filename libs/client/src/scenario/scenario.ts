@@ -48,6 +48,8 @@ export class LoopScenario {
   private inputName = 'input';
   private traffic?: { stop: () => Promise<void> };
   readonly stats = { sent: 0, failed: 0, labels: 0, byVersion: {} as Record<string, number>, failures: [] as string[] };
+  /** The id of every record the producer sent (for a run that checks none was lost or stored twice). */
+  readonly streamedRecordIds: string[] = [];
   private readonly normal = normalSource();
   private readonly report: (event: ScenarioEvent) => void;
 
@@ -102,9 +104,9 @@ export class LoopScenario {
    * until ingestion has stored them. Rides before the shift are dated two days back, so that a
    * retraining on the last day's data learns the world after it.
    */
-  async streamRecords(phase: Phase, count = this.options.records ?? 3000): Promise<void> {
+  async streamRecords(phase: Phase, count = this.options.records ?? 3000, datedNow = false): Promise<void> {
     const before = Number((await this.c.ingestion.call<{ recordCount: number }>('GetDataset', { dataset: this.dataset })).recordCount);
-    const end = phase === 'before' ? Date.now() - 2 * DAY_MS : Date.now();
+    const end = phase === 'before' && !datedNow ? Date.now() - 2 * DAY_MS : Date.now();
     const firstId = before;
     for (let start = 0; start < count; start += 500) {
       const messages = Array.from({ length: Math.min(500, count - start) }, (_, k) => {
@@ -114,6 +116,7 @@ export class LoopScenario {
         return { key: String(firstId + i), value: JSON.stringify({ dataset: this.dataset, record_id: `${phase}-${firstId + i}`, fields }) };
       });
       await this.producer!.send({ topic: RawTopics.recordsReceived, messages });
+      for (let k = 0; k < messages.length; k++) this.streamedRecordIds.push(`${phase}-${firstId + start + k}`);
     }
     await this.until(async () => {
       const stored = Number((await this.c.ingestion.call<{ recordCount: number }>('GetDataset', { dataset: this.dataset })).recordCount) - before;
@@ -190,6 +193,17 @@ export class LoopScenario {
     this.report({ type: 'stage', text: 'the producer shifts the data: x1 and x3 move up, and lateness follows a new rule' });
     await this.streamRecords('after');
     this.phase = 'after';
+    return Date.now();
+  }
+
+  /**
+   * The world moves to `phase` now (records dated now, then the traffic): for runs that close the
+   * loop again and again (scripts/chaos.sh), each shift undoing the one before.
+   */
+  async shiftTo(phase: Phase, count = this.options.records ?? 3000): Promise<number> {
+    this.report({ type: 'stage', text: `the producer moves the data to the "${phase}" world` });
+    await this.streamRecords(phase, count, true);
+    this.phase = phase;
     return Date.now();
   }
 

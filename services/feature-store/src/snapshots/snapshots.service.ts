@@ -1,15 +1,17 @@
+import * as path from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Topics } from '@mlops/contracts';
 import { failedPrecondition, notFound } from '@mlops/errors';
 import { Outbox, OutboxRelay } from '@mlops/messaging';
+import { runInWorkerThread } from '@mlops/nest-platform';
 import { JsonLogger } from '@mlops/observability';
 import { keysetOfToken, keysetToken, pageFrom, pageSize } from '@mlops/persistence';
 import type { FeatureOutput } from '../feature-views/domain/transforms';
 import { FeatureViewsService } from '../feature-views/feature-views.service';
 import { IngestionClient } from '../ingestion-client/ingestion.client';
-import { type SpineRow, groupByEntity, pointInTimeJoin, snapshotHash } from './domain/point-in-time';
-import { profileSnapshot } from './domain/profiles';
+import type { SpineRow } from './domain/point-in-time';
+import { type SnapshotBuildInput, buildSnapshot } from './domain/snapshot-build';
 import { type SnapshotMeta, SnapshotsRepository } from './snapshots.repository';
 
 export interface SnapshotRequest {
@@ -70,8 +72,9 @@ export class SnapshotsService {
             .map((r) => ({ entityKey: r.entityKey, timestampMs: r.eventTimeMs, label: labelOf(r.fields[source.labelColumn]) }));
     if (spine.length === 0) throw failedPrecondition(`no spine rows: dataset "${view.sourceDataset}" version ${datasetVersion.version} has no records in the range`);
 
-    const rows = pointInTimeJoin(this.views.compile(view), view.ttlSeconds * 1000, groupByEntity(records), spine);
-    const contentHash = snapshotHash({ view: view.name, version: view.version, featureNames: view.featureNames, dataset: datasetVersion.contentHash }, rows);
+    // The join, its hash and its profiles in a worker thread: the service answers meanwhile.
+    const input: SnapshotBuildInput = { view, records, spine, identity: { view: view.name, version: view.version, featureNames: view.featureNames, dataset: datasetVersion.contentHash } };
+    const { rows, contentHash, profiles } = await runInWorkerThread(path.join(__dirname, 'domain', 'snapshot-build.worker.js'), input, () => buildSnapshot(input));
     const id = contentHash.slice(0, 32);
     const existing = await this.repository.find(id);
     if (existing) return existing;
@@ -86,7 +89,7 @@ export class SnapshotsService {
       rowCount: rows.length,
       contentHash,
       featureNames: view.featureNames,
-      profiles: profileSnapshot(view.featureNames, rows),
+      profiles,
       requestedBy: request.requestedBy,
       buildMs: Math.round(performance.now() - started),
     };

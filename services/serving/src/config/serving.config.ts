@@ -24,6 +24,7 @@ export function loadServingConfig(env: Record<string, string | undefined> = proc
       SERVING_MAX_MIRRORS_IN_FLIGHT: int(64, 0, 100_000),
       SERVING_MAX_MODEL_BYTES: int(1024 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
       SERVING_MODEL_LOAD_TIMEOUT_MS: int(120_000, 100, 3_600_000),
+      SERVING_MODEL_LOAD_MAX_RSS_BYTES: int(4 * 1024 * 1024 * 1024, 0, 1024 * 1024 * 1024 * 1024),
     },
     env,
   );
@@ -48,6 +49,9 @@ export function loadServingConfig(env: Record<string, string | undefined> = proc
     maxModelBytes: v.SERVING_MAX_MODEL_BYTES,
     /** Creating the onnxruntime session and the warm-up run must finish within this. */
     modelLoadTimeoutMs: v.SERVING_MODEL_LOAD_TIMEOUT_MS,
+    /** A model is first loaded and warmed up in a child process killed past this resident memory
+     * (or the time limit); 0 turns the probe off. */
+    modelLoadMaxRssBytes: v.SERVING_MODEL_LOAD_MAX_RSS_BYTES,
   };
 }
 

@@ -49,7 +49,7 @@ export function loadedModel(
   policy: BatchPolicy,
   batcherOf: (run: RunBatch, policy: BatchPolicy) => AdaptiveBatcher,
 ): LoadedModel {
-  const inputs = (signature?.inputs ?? []).map(toSpec);
+  const inputs = inputSpecs(signature);
   const outputs = (signature?.outputs ?? []).map(toSpec);
   const run: RunBatch = async (tensors) => (await session.run(toFeeds(tensors))) as unknown as Record<string, BatchOutput>;
   const batchable = policy.maxBatchSize > 1 && inputs.length > 0 && inputs.every((i) => i.shape[0] === -1 && i.shape.slice(1).every((d) => d >= 0));
@@ -69,12 +69,17 @@ export function loadedModel(
   };
 }
 
+/** The inputs a version's signature declares. */
+export function inputSpecs(signature: registry.Signature | undefined): TensorSpec[] {
+  return (signature?.inputs ?? []).map(toSpec);
+}
+
 function toSpec(t: registry.TensorSpec): TensorSpec {
   return { name: t.name, datatype: t.datatype, shape: (t.shape ?? []).map(Number) };
 }
 
 /** One inference on zeros (batch 1), so the first real request does not pay for initialization. */
-async function warmUp(session: ort.InferenceSession, inputs: TensorSpec[]): Promise<void> {
+export async function warmUp(session: ort.InferenceSession, inputs: TensorSpec[]): Promise<void> {
   const feeds: Record<string, ort.Tensor> = {};
   for (const input of inputs) {
     const shape = input.shape.map((d) => (d < 0 ? 1 : d));

@@ -9,7 +9,8 @@ import { JsonLogger } from '@mlops/observability';
 import { SERVING_CONFIG, type ServingConfig } from '../config/serving.config';
 import { AdaptiveBatcher, type BatchPolicy } from '../inference/domain/batcher';
 import { ServingMetrics } from '../serving.metrics';
-import { type LoadedModel, batchPolicy, loadedModel } from './loaded-model';
+import { loadGuardAvailable, probeLoad } from './load-guard';
+import { type LoadedModel, batchPolicy, inputSpecs, loadedModel } from './loaded-model';
 
 /**
  * Model versions from the registry, loaded once per process: the artifact is downloaded, its
@@ -221,6 +222,12 @@ export class ModelStore implements OnModuleInit, OnModuleDestroy {
     });
     const bytes = Buffer.concat(chunks.map((c) => Buffer.from(c.data)));
     if (createHash('sha256').update(bytes).digest('hex') !== version.artifactSha256) throw dataLoss(`artifact of "${name}" version ${number} does not match its sha256`);
+    // The memory guard: loaded first in a child process that is killed past the memory or time limit.
+    if (this.config.modelLoadMaxRssBytes > 0 && loadGuardAvailable()) {
+      const probe = await probeLoad(bytes, inputSpecs(version.signature), { maxRssBytes: this.config.modelLoadMaxRssBytes, timeoutMs: modelLoadTimeoutMs, intraOpThreads: this.config.ortIntraOpThreads });
+      if (!probe.ok) throw failedPrecondition(`model "${name}" version ${number} ${probe.reason}`);
+      this.logger.info('model load probed', { model: name, version: number, peakRssBytes: probe.peakRssBytes, ms: probe.ms });
+    }
     const policy = batchPolicy(version.tags ?? {}, this.defaults);
     const batches = this.metrics.batchRequests.labels(name, String(number));
     // The session and its warm-up run within a time limit: a model that makes the runtime spin

@@ -7,7 +7,8 @@ import { type NewRun, TrackingService } from '../tracking/tracking.service';
 import { PlatformClients } from './clients/upstream.clients';
 import { type Part, refitParams, resolvedParams, splitRows } from './domain/fit-procedure';
 import { type JobSpec, candidates, gateDecision, lowerIsBetter } from './domain/job-spec';
-import { type Scores, classesOf, evaluate, score, train } from './domain/trainer';
+import { type Scores, classesOf, evaluate, score } from './domain/trainer';
+import { fitOffLoop } from './fit-off-loop';
 import { TrainingDataError, toTrainingData } from './domain/training-data';
 import type { Job, JobOutcome } from './jobs.repository';
 
@@ -105,10 +106,11 @@ export class JobPipeline {
       runIds.push(run.runId);
       const curve: { key: string; value: number; step: number; timestampMs: number }[] = [];
       const params = resolvedParams(spec.algorithm, candidate, parts.train.X.rows);
-      const model = train({ algorithm: spec.algorithm, problem: spec.problem, featureNames, params, train: parts.train, validation: parts.validation, seed: spec.seed, onIteration: (step, trainLoss, validationLoss) => {
+      const { model, iterations } = await fitOffLoop({ algorithm: spec.algorithm, problem: spec.problem, featureNames, params, train: parts.train, validation: parts.validation, seed: spec.seed });
+      for (const [step, trainLoss, validationLoss] of iterations) {
         curve.push({ key: 'train_loss', value: trainLoss, step, timestampMs: 0 });
         if (validationLoss !== undefined) curve.push({ key: 'validation_loss', value: validationLoss, step, timestampMs: 0 });
-      } });
+      }
       const validation = evaluate(score(model, parts.validation.X), parts.validation.y, classesOf(model));
       const paramStrings = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
       await this.tracking.logBatch(run.runId, [...curve, ...Object.entries(validation).map(([key, value]) => ({ key: `validation_${key}`, value, step: 0, timestampMs: 0 }))], { ...paramStrings, algorithm: spec.algorithm }, {});
@@ -126,9 +128,8 @@ export class JobPipeline {
     await progress(`refitting run ${best.runId} on all ${data.X.rows} rows`);
     const params = refitParams(spec.algorithm, best.params, best.model);
     const curve: { key: string; value: number; step: number; timestampMs: number }[] = [];
-    const model = train({ algorithm: spec.algorithm, problem: spec.problem, featureNames: data.featureNames, params, train: { X: data.X, y: data.y }, seed: spec.seed, onIteration: (step, trainLoss) => {
-      curve.push({ key: 'refit_train_loss', value: trainLoss, step, timestampMs: 0 });
-    } });
+    const { model, iterations } = await fitOffLoop({ algorithm: spec.algorithm, problem: spec.problem, featureNames: data.featureNames, params, train: { X: data.X, y: data.y }, seed: spec.seed });
+    for (const [step, trainLoss] of iterations) curve.push({ key: 'refit_train_loss', value: trainLoss, step, timestampMs: 0 });
     const refitParamStrings = Object.fromEntries(Object.entries(params).map(([k, v]) => [`refit_${k}`, String(v)]));
     await this.tracking.logBatch(best.runId, [...curve, { key: 'refit_rows', value: data.X.rows, step: 0, timestampMs: 0 }], refitParamStrings, { refit: 'all_rows' });
     return model;
