@@ -53,6 +53,8 @@ const faults: Fault[] = [];
 const completions: Completion[] = [];
 const loopErrors: string[] = [];
 let injecting = true;
+const COOLDOWN_S = 45;
+let lastRetrainAtMs = 0;
 
 /** Every service ready again (after the broker or the database came back). */
 const allReady = () => Promise.all(platform.services.map((s) => waitUntilReady(s, 180_000)));
@@ -93,16 +95,25 @@ async function injectFaults(): Promise<void> {
 
 /** Shifts the world and waits for the loop to close: a new alert, its retraining, the canary, the promotion. */
 async function closeTheLoop(phase: Phase, seen: Set<string>): Promise<void> {
+  // A drift seen within the cooldown of the last retraining raises an alert without a retraining,
+  // and the next one waits until the drift has cleared: so the world moves only after the cooldown.
+  const wait = lastRetrainAtMs + (COOLDOWN_S + 2) * 1000 - Date.now();
+  if (wait > 0) await sleep(wait);
   const t0 = Date.now();
   const faultsBefore = faults.length;
   await scenario.shiftTo(phase, 1500);
   const alert = await scenario.until(
-    async () => (await clients.monitoring.call<{ alerts: { alertId: string; retrainRequested: boolean }[] }>('ListAlerts', { modelName: scenario.model })).alerts.find((a) => a.retrainRequested && !seen.has(a.alertId)),
+    async () => (await clients.monitoring.call<{ alerts: { alertId: string; retrainRequested: boolean; raisedAtMs: string | number }[] }>('ListAlerts', { modelName: scenario.model })).alerts.find((a) => a.retrainRequested && !seen.has(a.alertId)),
     240_000,
     `a new alert after the shift to "${phase}"`,
   );
   seen.add(alert.alertId);
-  const steps = await scenario.promotedSaga(alert.alertId, 300_000);
+  lastRetrainAtMs = Number(alert.raisedAtMs);
+  const steps = await scenario.promotedSaga(alert.alertId, 300_000).catch(async (error: Error) => {
+    // Where the saga stopped: its timeline so far.
+    const { steps: so } = await clients.monitoring.call<{ steps: { kind: string; summary: string }[] }>('GetTimeline', { correlationId: alert.alertId }).catch(() => ({ steps: [] }));
+    throw new Error(`${error.message}; the saga got to: ${so.map((x) => `${x.kind} (${x.summary})`).join(' → ') || 'nothing'}`);
+  });
   const version = steps.find((s) => s.kind === 'version.registered')?.version ?? 0;
   completions.push({ atS: (t0 - started) / 1000, phase, version, ms: Date.now() - t0, faultsDuring: faults.length - faultsBefore });
   log(`${at()}  loop closed: shift to "${phase}" → version ${version} promoted in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
@@ -111,8 +122,9 @@ async function closeTheLoop(phase: Phase, seen: Set<string>): Promise<void> {
 try {
   await scenario.connect();
   await scenario.setUp();
-  // Alerts at most every 90 s (a retraining and its canary take about a minute), retraining on the last two minutes' data.
-  await clients.monitoring.call('SetMonitoringPolicy', { modelName: scenario.model, windowSize: 500, evaluateEvery: 250, labelWindow: 200, consecutive: 2, clearAfter: 2, cooldownSeconds: 90, retrainWindowSeconds: 120, retrain: 'RETRAIN_POLICY_AUTOMATIC' });
+  // A retraining at most every 45 s (a retraining and its canary take 10-20 s without faults), on the last 30 s of data:
+  // the records of the shift (dated over the 15 s before it), none of the world before (at least 45 s old).
+  await clients.monitoring.call('SetMonitoringPolicy', { modelName: scenario.model, windowSize: 500, evaluateEvery: 250, labelWindow: 200, consecutive: 2, clearAfter: 2, cooldownSeconds: COOLDOWN_S, retrainWindowSeconds: 30, retrain: 'RETRAIN_POLICY_AUTOMATIC' });
   await scenario.streamRecords('before');
   await scenario.trainFirstModel();
   scenario.startTraffic();
@@ -150,7 +162,7 @@ try {
   // Duplicates: a record stored twice, a version registered twice for one run, a job run twice for one alert.
   const versions = (await clients.registry.call<{ versions: { lineage?: { runId: string } }[] }>('ListModelVersions', { modelName: scenario.model })).versions;
   const runIds = versions.map((v) => v.lineage?.runId ?? '').filter(Boolean);
-  const jobs = (await clients.training.call<{ jobs: { trigger: string; idempotencyKey?: string }[] }>('ListTrainingJobs', { modelName: scenario.model, limit: 500 })).jobs;
+  const jobs = (await clients.training.call<{ jobs: { idempotencyKey?: string; attempts: number; status: string; statusMessage: string; gatePassed: boolean; gateReason: string }[] }>('ListTrainingJobs', { modelName: scenario.model, limit: 500 })).jobs;
   const keys = jobs.map((j) => j.idempotencyKey ?? '').filter(Boolean);
   const duplicates = {
     records: stored.length - storedIds.size,
@@ -174,6 +186,7 @@ try {
   ]));
   if (s.failed > 0) console.log(`\nrefused predictions (first ${s.failures.length}): ${[...new Set(s.failures)].slice(0, 5).join(' | ')}`);
   if (loopErrors.length > 0) console.log(`\nloops that did not close:\n  ${loopErrors.join('\n  ')}`);
+  console.log(`\ntraining jobs:\n  ${jobs.map((j) => `${j.idempotencyKey} ${j.status.replace('JOB_STATUS_', '')} after ${j.attempts} attempt(s): ${j.gatePassed ? 'gate passed' : 'gate failed'} (${j.gateReason || j.statusMessage})`).join('\n  ')}`);
   console.log(`\nrecords missing ${missing}, unexpected ${unexpected}; versions ${versions.length}; training jobs ${jobs.length}`);
 } finally {
   injecting = false;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Topics } from '@mlops/contracts';
-import { type RunningService, grpcClient, readTopic, readTopicUntil, startPlatformService, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
+import { type RunningService, grpcClient, httpGet, readTopic, readTopicUntil, startPlatformService, testKafkaBrokers, uniqueName, waitFor } from '@mlops/testing';
 
 const T0 = Date.UTC(2026, 9, 1);
 
@@ -221,6 +221,43 @@ describe('training jobs', () => {
     await new Promise((r) => setTimeout(r, 1500));
     await expect(models.ListModelVersions({ modelName: model })).rejects.toMatchObject({ code: 5 });
   });
+
+  it('answers health checks and reads while it fits (the fit runs in a worker thread)', async () => {
+    const { view } = await customers(20_000);
+    const model = name('busy');
+    // Two trials and a refit, each thousands of boosting iterations with early stopping off: seconds of CPU per fit.
+    const { jobId } = await api.SubmitTrainingJob({
+      idempotencyKey: `${model}-1`, modelName: model, featureView: view, cutDatasetVersion: true, algorithm: 'ALGORITHM_GRADIENT_BOOSTED_TREES',
+      hyperparameters: { max_iterations: 2500, max_leaf_nodes: 63, min_samples_leaf: 1, learning_rate: 0.01, early_stopping_rounds: 0 },
+      search: { grid: { l2_regularization: { values: [0, 1] } } },
+    });
+    let slowest = 0;
+    let probesWhileFitting = 0;
+    let fittingSince = 0;
+    let fittingMs = 0;
+    for (;;) {
+      const t0 = performance.now();
+      expect((await httpGet(`${training.httpUrl}/health/live`)).status).toBe(200);
+      const job = await api.GetTrainingJob({ jobId });
+      const ms = performance.now() - t0;
+      if (['JOB_STATUS_SUCCEEDED', 'JOB_STATUS_FAILED'].includes(job.status)) {
+        expect(job).toMatchObject({ status: 'JOB_STATUS_SUCCEEDED' });
+        break;
+      }
+      // "trial i of n" and "refitting …" are set just before a fit starts: the probe sat in a fit.
+      if (/^(trial|refitting)/.test(job.statusMessage)) {
+        fittingSince ||= t0;
+        fittingMs = performance.now() - fittingSince;
+        probesWhileFitting++;
+        slowest = Math.max(slowest, ms);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    console.log(`${probesWhileFitting} probes during ${(fittingMs / 1000).toFixed(1)} s of fitting (liveness + GetTrainingJob), slowest ${slowest.toFixed(0)} ms`);
+    expect(probesWhileFitting).toBeGreaterThan(20);
+    // On the event loop a fit held every answer (and the job's heartbeat) for its whole length.
+    expect(slowest).toBeLessThan(1000);
+  }, 240_000);
 
   it('refuses bad requests and fails jobs on unusable data with the reason', async () => {
     const { view, dataset } = await customers();

@@ -106,12 +106,12 @@ export class JobPipeline {
       runIds.push(run.runId);
       const curve: { key: string; value: number; step: number; timestampMs: number }[] = [];
       const params = resolvedParams(spec.algorithm, candidate, parts.train.X.rows);
-      const { model, iterations } = await fitOffLoop({ algorithm: spec.algorithm, problem: spec.problem, featureNames, params, train: parts.train, validation: parts.validation, seed: spec.seed });
+      const { model, iterations, validation } = await fitOffLoop({ algorithm: spec.algorithm, problem: spec.problem, featureNames, params, train: parts.train, validation: parts.validation, seed: spec.seed });
+      if (!validation) throw new Error('a trial fit scores its validation rows');
       for (const [step, trainLoss, validationLoss] of iterations) {
         curve.push({ key: 'train_loss', value: trainLoss, step, timestampMs: 0 });
         if (validationLoss !== undefined) curve.push({ key: 'validation_loss', value: validationLoss, step, timestampMs: 0 });
       }
-      const validation = evaluate(score(model, parts.validation.X), parts.validation.y, classesOf(model));
       const paramStrings = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
       await this.tracking.logBatch(run.runId, [...curve, ...Object.entries(validation).map(([key, value]) => ({ key: `validation_${key}`, value, step: 0, timestampMs: 0 }))], { ...paramStrings, algorithm: spec.algorithm }, {});
       trials.push({ runId: run.runId, model, params, validation });

@@ -57,10 +57,12 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
 
   private async execute(job: Job): Promise<void> {
     this.logger.info('training job started', { jobId: job.jobId, model: job.spec.modelName, attempt: job.attempts });
-    const heartbeat = (message: string) => this.repository.heartbeat(job.jobId, this.worker, message);
-    const timer = setInterval(() => void heartbeat('running').catch(() => undefined), this.config.heartbeatMs);
+    // Progress sets the job's message; the timer only keeps the claim alive (it once wrote "running"
+    // over the message, so a long fit's "trial 2 of 4" showed for at most one heartbeat).
+    const progress = (message: string) => this.repository.heartbeat(job.jobId, this.worker, message);
+    const timer = setInterval(() => void this.repository.heartbeat(job.jobId, this.worker).catch(() => undefined), this.config.heartbeatMs);
     try {
-      const result = await this.pipeline.run(job, heartbeat);
+      const result = await this.pipeline.run(job, progress);
       await this.complete(job, result);
     } catch (error) {
       const message = isDomainError(error) ? error.message : `internal error: ${(error as Error).message}`;

@@ -92,8 +92,12 @@ export class JobsRepository {
     return row && toJob(row);
   }
 
-  async heartbeat(jobId: string, worker: string, message: string): Promise<void> {
-    await this.dataSource.query(`UPDATE "${this.s}".jobs SET heartbeat_at = now(), status_message = $3 WHERE job_id = $1 AND worker = $2 AND status = 'running'`, [jobId, worker, message]);
+  /** Keeps a running job claimed by its worker; with a message, also says what it is doing now. */
+  async heartbeat(jobId: string, worker: string, message?: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE "${this.s}".jobs SET heartbeat_at = now(), status_message = COALESCE($3, status_message) WHERE job_id = $1 AND worker = $2 AND status = 'running'`,
+      [jobId, worker, message ?? null],
+    );
   }
 
   /** Running jobs whose worker stopped sending heartbeats (it died mid-job). */
