@@ -12,7 +12,7 @@ describe('access policy', () => {
   });
 
   it('keeps data and model bytes from viewer tokens: reader, engineer, approver and admin read them', () => {
-    for (const path of ['/mlops.registry.v1.RegistryService/DownloadArtifact', '/mlops.ingestion.v1.IngestionService/ReadDatasetVersion', '/mlops.features.v1.FeatureStoreService/ReadSnapshot', '/mlops.ingestion.v1.IngestionService/ListRejectedRecords']) {
+    for (const path of ['/mlops.registry.v1.RegistryService/DownloadArtifact', '/mlops.ingestion.v1.IngestionService/ReadDatasetVersion', '/mlops.ingestion.v1.IngestionService/ReadDatasetVersionBatches', '/mlops.features.v1.FeatureStoreService/ReadSnapshot', '/mlops.ingestion.v1.IngestionService/ListRejectedRecords']) {
       const { access } = rpcAccess(path) as { access: { role: 'reader'; mutates: boolean } };
       expect({ path, access }).toEqual({ path, access: { role: 'reader', mutates: false } });
       expect(allows(['viewer'], access)).toBe(false);

@@ -63,6 +63,7 @@ export const RPC_ACCESS: Record<string, Access | typeof PUBLIC> = {
   '/mlops.ingestion.v1.IngestionService/GetDatasetVersion': read,
   '/mlops.ingestion.v1.IngestionService/ListDatasetVersions': read,
   '/mlops.ingestion.v1.IngestionService/ReadDatasetVersion': data,
+  '/mlops.ingestion.v1.IngestionService/ReadDatasetVersionBatches': data,
 
   '/mlops.features.v1.FeatureStoreService/RegisterFeatureView': change('engineer'),
   '/mlops.features.v1.FeatureStoreService/GetFeatureView': read,

@@ -18,10 +18,12 @@ export class ServiceProcess {
   constructor(
     readonly name: string,
     private readonly env: Record<string, string>,
+    /** The checkout whose build runs: another commit's, for a bench's before side. */
+    private readonly root = REPO_ROOT,
   ) {}
 
   start(): this {
-    const main = path.join(REPO_ROOT, 'services', this.name, 'dist/main.js');
+    const main = path.join(this.root, 'services', this.name, 'dist/main.js');
     const child = spawn(process.execPath, [main], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let buffered = '';

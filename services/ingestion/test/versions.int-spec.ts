@@ -50,6 +50,13 @@ describe('dataset versions', () => {
     const rows = await api.ReadDatasetVersion({ dataset: a, version: 1 });
     expect(rows.map((r: { recordId: string }) => r.recordId)).toEqual(['r-001', 'r-002', 'r-003', 'r-004', 'r-005', 'r-006']);
     expect(rows[0].fields).toMatchObject({ driver_id: { intValue: 1 }, ts: { timestampMs: trip(1).ts }, payment: { stringValue: 'card' } });
+    // The same records many to a message: batches of 4 and the rest, in the same order with the same fields.
+    const batches = await api.ReadDatasetVersionBatches({ dataset: a, version: 1, batchSize: 4 });
+    expect(batches.map((b: { records: unknown[] }) => b.records.length)).toEqual([4, 2]);
+    expect(batches.flatMap((b: { records: unknown[] }) => b.records)).toEqual(rows);
+    expect(await api.ReadDatasetVersionBatches({ dataset: a, version: 1 })).toEqual([{ records: rows }]);
+    await expect(api.ReadDatasetVersionBatches({ dataset: a, version: 1, batchSize: 10_001 })).rejects.toMatchObject({ code: 3, details: 'batch_size must be between 1 and 10000 (0 for 1000), got 10001' });
+    await expect(api.ReadDatasetVersionBatches({ dataset: a, version: 9 })).rejects.toMatchObject({ code: 5 });
 
     await expect(api.CreateDatasetVersion({ dataset: a, name: 'first' })).rejects.toMatchObject({ code: 6, details: `dataset "${a}" already has a version named "first"` });
     await expect(api.GetDatasetVersion({ dataset: a, version: 9 })).rejects.toMatchObject({ code: 5 });

@@ -58,6 +58,7 @@ export class SnapshotsService {
     const view = await this.views.get(request.view, request.version);
     const source = await this.ingestion.sourceSchema(view.sourceDataset);
     const datasetVersion = await this.ingestion.version(view.sourceDataset, request.datasetVersion, request.cutDatasetVersion);
+    const readStarted = performance.now();
     const records = (await this.ingestion.records(view.sourceDataset, datasetVersion.version)).map((r) => ({
       recordId: r.recordId,
       entityKey: String(r.fields[source.entityColumn]),
@@ -73,8 +74,11 @@ export class SnapshotsService {
     if (spine.length === 0) throw failedPrecondition(`no spine rows: dataset "${view.sourceDataset}" version ${datasetVersion.version} has no records in the range`);
 
     // The join, its hash and its profiles in a worker thread: the service answers meanwhile.
+    const joinStarted = performance.now();
     const input: SnapshotBuildInput = { view, records, spine, identity: { view: view.name, version: view.version, featureNames: view.featureNames, dataset: datasetVersion.contentHash } };
     const { rows, contentHash, profiles } = await runInWorkerThread(path.join(__dirname, 'domain', 'snapshot-build.worker.js'), input, () => buildSnapshot(input));
+    const joinMs = Math.round(performance.now() - joinStarted);
+    const readMs = Math.round(joinStarted - readStarted);
     const id = contentHash.slice(0, 32);
     const existing = await this.repository.find(id);
     if (existing) return existing;
@@ -93,13 +97,14 @@ export class SnapshotsService {
       requestedBy: request.requestedBy,
       buildMs: Math.round(performance.now() - started),
     };
+    const storeStarted = performance.now();
     await this.dataSource.transaction(async (manager) => {
       if (await this.repository.insert(manager, meta, rows)) {
         await this.outbox.enqueue(manager, Topics.snapshotCreated, toEvent(meta), { key: meta.view });
       }
     });
     this.relay.nudge();
-    this.logger.info('snapshot created', { snapshotId: id, view: view.name, version: view.version, rows: rows.length, buildMs: meta.buildMs });
+    this.logger.info('snapshot created', { snapshotId: id, view: view.name, version: view.version, rows: rows.length, buildMs: meta.buildMs, readMs, joinMs, storeMs: Math.round(performance.now() - storeStarted) });
     return (await this.repository.find(id))!;
   }
 

@@ -3,7 +3,7 @@ import { GrpcMethod } from '@nestjs/microservices';
 import type { Metadata, ServerWritableStream } from '@grpc/grpc-js';
 import type { Observable } from 'rxjs';
 import { ingestion } from '@mlops/contracts';
-import { failedPrecondition } from '@mlops/errors';
+import { failedPrecondition, invalidArgument } from '@mlops/errors';
 import { streamToCall } from '@mlops/nest-platform';
 import { DatasetsService } from '../../datasets/datasets.service';
 import { toProtoFields } from '../../records/domain/field-values';
@@ -44,12 +44,42 @@ export class VersionsGrpcController {
     return streamToCall(call, this.typedRecords(request.dataset, request.version));
   }
 
+  /** The same records many to a message (batch_size, or until the string values pass 1 MiB): a whole-version reader's call. */
+  @GrpcMethod('IngestionService', 'ReadDatasetVersionBatches')
+  readDatasetVersionBatches(request: ingestion.ReadDatasetVersionRequest, _metadata: Metadata, call: ServerWritableStream<unknown, ingestion.RecordBatch>): Observable<ingestion.RecordBatch> {
+    return streamToCall(call, batches(() => this.typedRecords(request.dataset, request.version), request.batchSize));
+  }
+
   private async *typedRecords(dataset: string, version: number): AsyncGenerator<ingestion.Record> {
     const { schema } = await this.datasets.get(dataset);
     for await (const row of this.versions.read(dataset, version)) {
       yield { dataset, recordId: row.recordId, fields: toProtoFields(schema, row.fields as Record<string, FieldValue>) };
     }
   }
+}
+
+const DEFAULT_BATCH = 1000;
+const MAX_BATCH = 10_000;
+/** A batch also ends once its string values pass this (a record's numbers are a few bytes each). */
+const BATCH_STRING_BYTES = 1 << 20;
+
+async function* batches(read: () => AsyncIterable<ingestion.Record>, requested: number): AsyncGenerator<ingestion.RecordBatch> {
+  const size = requested || DEFAULT_BATCH;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_BATCH) throw invalidArgument(`batch_size must be between 1 and ${MAX_BATCH} (0 for ${DEFAULT_BATCH}), got ${requested}`);
+  const records = read();
+  let batch: ingestion.Record[] = [];
+  let stringBytes = 0;
+  for await (const record of records) {
+    batch.push(record);
+    stringBytes += record.recordId.length;
+    for (const value of Object.values(record.fields)) if (value.stringValue !== undefined) stringBytes += value.stringValue.length;
+    if (batch.length >= size || stringBytes >= BATCH_STRING_BYTES) {
+      yield { records: batch };
+      batch = [];
+      stringBytes = 0;
+    }
+  }
+  if (batch.length > 0) yield { records: batch };
 }
 
 function toMessage(row: DatasetVersionRow): ingestion.DatasetVersion {

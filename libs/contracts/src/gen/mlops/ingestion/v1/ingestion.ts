@@ -399,6 +399,17 @@ export interface ReadDatasetVersionRequest {
   dataset: string;
   /** Version number; 0 for the latest. */
   version: number;
+  /**
+   * ReadDatasetVersionBatches only: records per message, 0 for 1,000, at most 10,000 (a message
+   * also ends once its string values pass 1 MiB).
+   */
+  batchSize: number;
+}
+
+/** Records of a dataset version, many to a message (ReadDatasetVersionBatches). */
+export interface RecordBatch {
+  /** Up to the request's batch_size records, in record-id order. */
+  records: Record[];
 }
 
 function createBaseColumn(): Column {
@@ -3134,7 +3145,7 @@ export const ListDatasetVersionsResponse: MessageFns<ListDatasetVersionsResponse
 };
 
 function createBaseReadDatasetVersionRequest(): ReadDatasetVersionRequest {
-  return { dataset: "", version: 0 };
+  return { dataset: "", version: 0, batchSize: 0 };
 }
 
 export const ReadDatasetVersionRequest: MessageFns<ReadDatasetVersionRequest> = {
@@ -3144,6 +3155,9 @@ export const ReadDatasetVersionRequest: MessageFns<ReadDatasetVersionRequest> = 
     }
     if (message.version !== 0) {
       writer.uint32(16).int32(message.version);
+    }
+    if (message.batchSize !== 0) {
+      writer.uint32(24).int32(message.batchSize);
     }
     return writer;
   },
@@ -3177,6 +3191,14 @@ export const ReadDatasetVersionRequest: MessageFns<ReadDatasetVersionRequest> = 
             message.version = reader.int32();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.batchSize = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3193,6 +3215,11 @@ export const ReadDatasetVersionRequest: MessageFns<ReadDatasetVersionRequest> = 
     return {
       dataset: isSet(object.dataset) ? globalThis.String(object.dataset) : "",
       version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      batchSize: isSet(object.batchSize)
+        ? globalThis.Number(object.batchSize)
+        : isSet(object.batch_size)
+        ? globalThis.Number(object.batch_size)
+        : 0,
     };
   },
 
@@ -3204,6 +3231,9 @@ export const ReadDatasetVersionRequest: MessageFns<ReadDatasetVersionRequest> = 
     if (message.version !== 0) {
       obj.version = Math.round(message.version);
     }
+    if (message.batchSize !== 0) {
+      obj.batchSize = Math.round(message.batchSize);
+    }
     return obj;
   },
 
@@ -3214,6 +3244,76 @@ export const ReadDatasetVersionRequest: MessageFns<ReadDatasetVersionRequest> = 
     const message = createBaseReadDatasetVersionRequest();
     message.dataset = object.dataset ?? "";
     message.version = object.version ?? 0;
+    message.batchSize = object.batchSize ?? 0;
+    return message;
+  },
+};
+
+function createBaseRecordBatch(): RecordBatch {
+  return { records: [] };
+}
+
+export const RecordBatch: MessageFns<RecordBatch> = {
+  encode(message: RecordBatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.records) {
+      Record.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordBatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordBatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.records.push(Record.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordBatch {
+    return {
+      records: globalThis.Array.isArray(object?.records) ? object.records.map((e: any) => Record.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: RecordBatch): unknown {
+    const obj: any = {};
+    if (message.records?.length) {
+      obj.records = message.records.map((e) => Record.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordBatch>, I>>(base?: I): RecordBatch {
+    return RecordBatch.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordBatch>, I>>(object: I): RecordBatch {
+    const message = createBaseRecordBatch();
+    message.records = object.records?.map((e) => Record.fromPartial(e)) || [];
     return message;
   },
 };
@@ -3269,6 +3369,13 @@ export interface IngestionServiceClient {
   /** Streams the records of a dataset version. */
 
   readDatasetVersion(request: ReadDatasetVersionRequest, metadata?: Metadata): Observable<Record>;
+
+  /**
+   * Streams the records of a dataset version many to a message: what a reader of a whole version
+   * (the feature store building a snapshot) calls; one message per record cost most of its time.
+   */
+
+  readDatasetVersionBatches(request: ReadDatasetVersionRequest, metadata?: Metadata): Observable<RecordBatch>;
 }
 
 /** Ingestion API. */
@@ -3340,6 +3447,13 @@ export interface IngestionServiceController {
   /** Streams the records of a dataset version. */
 
   readDatasetVersion(request: ReadDatasetVersionRequest, metadata?: Metadata): Observable<Record>;
+
+  /**
+   * Streams the records of a dataset version many to a message: what a reader of a whole version
+   * (the feature store building a snapshot) calls; one message per record cost most of its time.
+   */
+
+  readDatasetVersionBatches(request: ReadDatasetVersionRequest, metadata?: Metadata): Observable<RecordBatch>;
 }
 
 export function IngestionServiceControllerMethods() {
@@ -3354,6 +3468,7 @@ export function IngestionServiceControllerMethods() {
       "getDatasetVersion",
       "listDatasetVersions",
       "readDatasetVersion",
+      "readDatasetVersionBatches",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
