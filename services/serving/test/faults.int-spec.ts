@@ -54,10 +54,23 @@ describe('a canary through faults', () => {
       const d = await deployments.GetDeployment({ modelName: model }).catch(() => undefined);
       return d && check(d) ? d : undefined;
     }, { timeoutMs, what });
+  /**
+   * The deployment's events once each. The outbox delivers at least once: when Postgres goes away
+   * between the send and the mark, the relay sends the same event (same event-id) again after the
+   * restart, and consumers skip it by its id. A step repeated under a new id would still count twice.
+   */
   const changesOf = async (model: string, id: string) => {
     const changes: events.DeploymentChanged[] = [];
+    const seen = new Set<string>();
     await readTopicUntil(testKafkaBrokers(), Topics.deploymentChanged.name, (batch) => {
-      changes.push(...batch.filter((m) => m.key?.toString() === model).map((m) => Topics.deploymentChanged.codec.decode(m.value!)).filter((e) => e.deploymentId === id));
+      for (const m of batch) {
+        if (m.key?.toString() !== model) continue;
+        const eventId = m.headers?.['event-id']?.toString() ?? '';
+        const event = Topics.deploymentChanged.codec.decode(m.value!);
+        if (event.deploymentId !== id || seen.has(eventId)) continue;
+        seen.add(eventId);
+        changes.push(event);
+      }
       return changes.some((e) => e.state === 'promoted');
     }, { what: 'the promotion event', timeoutMs: 60_000 });
     return changes;

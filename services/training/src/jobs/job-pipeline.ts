@@ -3,6 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { type TrainedModel, exportOnnx, selectRows, verifyOnnx } from '@mlops/ml';
 import { failedPrecondition } from '@mlops/errors';
 import { JsonLogger } from '@mlops/observability';
+import { MAX_METRICS_PER_BATCH } from '../tracking/domain/run';
 import { type NewRun, TrackingService } from '../tracking/tracking.service';
 import { PlatformClients } from './clients/upstream.clients';
 import { type Part, refitParams, resolvedParams, splitRows } from './domain/fit-procedure';
@@ -113,7 +114,7 @@ export class JobPipeline {
         if (validationLoss !== undefined) curve.push({ key: 'validation_loss', value: validationLoss, step, timestampMs: 0 });
       }
       const paramStrings = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
-      await this.tracking.logBatch(run.runId, [...curve, ...Object.entries(validation).map(([key, value]) => ({ key: `validation_${key}`, value, step: 0, timestampMs: 0 }))], { ...paramStrings, algorithm: spec.algorithm }, {});
+      await this.logCurve(run.runId, [...curve, ...Object.entries(validation).map(([key, value]) => ({ key: `validation_${key}`, value, step: 0, timestampMs: 0 }))], { ...paramStrings, algorithm: spec.algorithm }, {});
       trials.push({ runId: run.runId, model, params, validation });
     }
     return trials;
@@ -131,8 +132,18 @@ export class JobPipeline {
     const { model, iterations } = await fitOffLoop({ algorithm: spec.algorithm, problem: spec.problem, featureNames: data.featureNames, params, train: { X: data.X, y: data.y }, seed: spec.seed });
     for (const [step, trainLoss] of iterations) curve.push({ key: 'refit_train_loss', value: trainLoss, step, timestampMs: 0 });
     const refitParamStrings = Object.fromEntries(Object.entries(params).map(([k, v]) => [`refit_${k}`, String(v)]));
-    await this.tracking.logBatch(best.runId, [...curve, { key: 'refit_rows', value: data.X.rows, step: 0, timestampMs: 0 }], refitParamStrings, { refit: 'all_rows' });
+    await this.logCurve(best.runId, [...curve, { key: 'refit_rows', value: data.X.rows, step: 0, timestampMs: 0 }], refitParamStrings, { refit: 'all_rows' });
     return model;
+  }
+
+  /**
+   * A fit's loss curve and its params and tags, in as many LogBatch calls as the batch limit needs
+   * (two values per boosting iteration: 5,000 iterations passed the 10,000 of one batch and failed the job).
+   */
+  private async logCurve(runId: string, metrics: Parameters<TrackingService['logBatch']>[1], params: Record<string, string>, tags: Record<string, string>): Promise<void> {
+    for (let i = 0; i === 0 || i < metrics.length; i += MAX_METRICS_PER_BATCH) {
+      await this.tracking.logBatch(runId, metrics.slice(i, i + MAX_METRICS_PER_BATCH), i === 0 ? params : {}, i === 0 ? tags : {});
+    }
   }
 
   /** The production model's test metrics on the same rows, when it takes the same features. */
