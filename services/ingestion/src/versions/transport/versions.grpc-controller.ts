@@ -66,10 +66,9 @@ const BATCH_STRING_BYTES = 1 << 20;
 async function* batches(read: () => AsyncIterable<ingestion.Record>, requested: number): AsyncGenerator<ingestion.RecordBatch> {
   const size = requested || DEFAULT_BATCH;
   if (!Number.isInteger(size) || size < 1 || size > MAX_BATCH) throw invalidArgument(`batch_size must be between 1 and ${MAX_BATCH} (0 for ${DEFAULT_BATCH}), got ${requested}`);
-  const records = read();
   let batch: ingestion.Record[] = [];
   let stringBytes = 0;
-  for await (const record of records) {
+  for await (const record of read()) {
     batch.push(record);
     stringBytes += record.recordId.length;
     for (const value of Object.values(record.fields)) if (value.stringValue !== undefined) stringBytes += value.stringValue.length;
