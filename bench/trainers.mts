@@ -11,9 +11,18 @@
 //   the same without the refit and with the earlier defaults (raw-scale logistic penalty, early
 //   stopping on 10 rounds at any size).
 //
+// scale: gradient-boosted trees on make_classification data (200,000 × 20 and 1,000,000 × 50
+//   training rows by default) beside scikit-learn's HistGradientBoostingClassifier on one
+//   thread, timed in the same run: each round fits scikit-learn, then ours on 1 thread and on
+//   THREADS threads, each in a process of its own (bench/load/tree-fit.mts), so that every side's
+//   peak RSS is its own.
+//
 //   bash bench/run.sh trainers [speed|quality]      (both when left out)
+//   bash bench/run.sh trainers scale [rounds=3] [sizes=200000x20,1000000x50] [threads=2]
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   accuracy, fitGradientBoostedTrees, fitLinearRegression, fitLogisticRegression, fromRows, logLoss, predictClass,
   predictLinear, predictLogisticProba, predictValue, r2, rmse,
@@ -26,7 +35,7 @@ import { score, train } from '../services/training/dist/jobs/domain/trainer.js';
 import { toJobSpec } from '../services/training/dist/jobs/transport/job.mapper.js';
 
 const part = process.argv[2] ?? 'all';
-if (!['all', 'speed', 'quality'].includes(part)) throw new Error(`usage: bench/run.sh trainers [speed|quality], not "${part}"`);
+if (!['all', 'speed', 'quality', 'scale'].includes(part)) throw new Error(`usage: bench/run.sh trainers [speed|quality|scale], not "${part}"`);
 
 const FIXTURES = new URL('../libs/ml/src/fixtures/', import.meta.url);
 const load = (file: string) => JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8'));
@@ -43,8 +52,11 @@ function time<T>(fit: () => T): { model: T; ms: number } {
   return { model, ms: median(times) };
 }
 
-if (part !== 'quality') speedPart();
-if (part !== 'speed') qualityPart();
+if (part === 'scale') scalePart(Number(process.argv[3] ?? 3), process.argv[4] ?? '200000x20,1000000x50', Number(process.argv[5] ?? 2));
+else {
+  if (part !== 'quality') speedPart();
+  if (part !== 'speed') qualityPart();
+}
 
 function speedPart(): void {
   const rows: (string | number)[][] = [['model', 'dataset', 'metric', 'ours', 'sklearn', 'Δ score', 'ours ms', 'sklearn ms', 'time ratio']];
@@ -136,4 +148,44 @@ function qualityPart(): void {
   console.log(`\nTrainer quality with default settings beside scikit-learn ${suite.sklearn}'s default pipelines (StandardScaler + LogisticRegression; HistGradientBoostingClassifier), test accuracy, split train_test_split(test_size=0.25, stratify, random_state=0)\n`);
   console.log(table(out));
   console.log(`\n${out.length - 1 - misses} of ${out.length - 1} within 1 point of scikit-learn (or better)`);
+}
+
+interface FitResult { seconds: number; accuracy: number; peakMiB: number; sklearn?: string }
+
+function scalePart(rounds: number, sizes: string, threads: number): void {
+  const script = new URL('./sklearn/trees_scale.py', import.meta.url).pathname;
+  const fitter = new URL('./load/tree-fit.mts', import.meta.url).pathname;
+  const out: (string | number)[][] = [['data (train rows × features)', 'side', 'fit s (median)', 'rounds', 'time / scikit-learn', 'test accuracy', 'peak RSS MiB']];
+  let version = '';
+  for (const size of sizes.split(',')) {
+    const [rows, features] = size.split('x').map(Number);
+    const dir = path.join(tmpdir(), `mlops-trees-${rows}x${features}`);
+    if (!existsSync(path.join(dir, 'meta.json'))) {
+      mkdirSync(dir, { recursive: true });
+      log(`scale: writing ${rows.toLocaleString()} × ${features} (and ${(rows / 4).toLocaleString()} test rows) to ${dir}`);
+      execFileSync('/usr/bin/python3', [script, 'data', dir, String(rows), String(features)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    }
+    const sides: [string, () => FitResult][] = [
+      ['scikit-learn HistGradientBoostingClassifier, 1 thread', () => JSON.parse(execFileSync('/usr/bin/python3', [script, 'fit', dir], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } }))],
+      ['platform, 1 thread', () => JSON.parse(execFileSync(process.execPath, ['--no-warnings', fitter, dir, '1'], { encoding: 'utf8' }))],
+      [`platform, ${threads} threads`, () => JSON.parse(execFileSync(process.execPath, ['--no-warnings', fitter, dir, String(threads)], { encoding: 'utf8' }))],
+    ];
+    const results: FitResult[][] = sides.map(() => []);
+    for (let r = 0; r < rounds; r++) {
+      sides.forEach(([name, run], i) => {
+        const result = run();
+        results[i].push(result);
+        if (result.sklearn) version = result.sklearn;
+        log(`scale ${size} round ${r + 1}/${rounds}: ${name} ${fmt(result.seconds)} s, accuracy ${fmt(result.accuracy, 4)}, peak ${fmt(result.peakMiB, 0)} MiB`);
+      });
+    }
+    const baseline = median(results[0].map((x) => x.seconds));
+    sides.forEach(([name], i) => {
+      const seconds = results[i].map((x) => x.seconds);
+      const accuracies = [...new Set(results[i].map((x) => fmt(x.accuracy, 4)))].join(' / ');
+      out.push([`${rows.toLocaleString()} × ${features}`, name, fmt(median(seconds)), seconds.map((x) => fmt(x)).join(' · '), fmt(median(seconds) / baseline), accuracies, fmt(Math.max(...results[i].map((x) => x.peakMiB)), 0)]);
+    });
+  }
+  console.log(`\nGradient-boosted trees at scale beside scikit-learn ${version} (100 iterations, 31 leaves, learning rate 0.1, 20 samples per leaf, 255 bins, no early stopping; make_classification, 25 % more rows held out for the test accuracy; sides interleaved, ${rounds} rounds)\n`);
+  console.log(table(out));
 }

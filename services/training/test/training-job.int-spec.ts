@@ -202,6 +202,20 @@ describe('training jobs', () => {
     expect((await models.ListModelVersions({ modelName: model })).versions).toHaveLength(1);
   });
 
+  it('fits on the threads a job asks for, to the same model as on one thread', async () => {
+    // 6,000 rows: the training part's histograms (4,200 rows at the root) are shared between the
+    // fit's thread and a worker thread it starts (a worker inside the fit's worker thread).
+    const { view } = await customers(6000);
+    const model = name('threads');
+    const base = { modelName: model, featureView: view, cutDatasetVersion: true, seed: 9, algorithm: 'ALGORITHM_GRADIENT_BOOSTED_TREES', hyperparameters: { max_iterations: 30 } };
+    const two = await finished((await api.SubmitTrainingJob({ ...base, idempotencyKey: `${model}-2`, threads: 2 })).jobId);
+    expect(two).toMatchObject({ status: 'JOB_STATUS_SUCCEEDED', gatePassed: true });
+    const one = await finished((await api.SubmitTrainingJob({ ...base, idempotencyKey: `${model}-1`, snapshotId: two.snapshotId, featureView: '' })).jobId);
+    expect(one.status).toBe('JOB_STATUS_SUCCEEDED');
+    expect(one.metrics.accuracy).toBe(two.metrics.accuracy);
+    expect(Math.abs(one.metrics.log_loss - two.metrics.log_loss)).toBeLessThan(1e-9);
+  }, 120_000);
+
   it('fails a job whose worker was killed mid-job, registering nothing', async () => {
     const { view } = await customers();
     const model = name('killed');
@@ -268,6 +282,10 @@ describe('training jobs', () => {
       details: 'invalid training job: unknown hyperparameter "C" for linear_regression (known: alpha)',
     });
     await expect(api.SubmitTrainingJob({ modelName: 'x', featureView: view })).rejects.toMatchObject({ code: 3 });
+    await expect(api.SubmitTrainingJob({ modelName: 'x', featureView: view, algorithm: 'ALGORITHM_GRADIENT_BOOSTED_TREES', threads: 65 })).rejects.toMatchObject({
+      code: 3,
+      details: 'invalid training job: threads must be between 1 and 64 (0 for 1), got 65',
+    });
     await expect(api.GetTrainingJob({ jobId: '00000000-0000-0000-0000-000000000000' })).rejects.toMatchObject({ code: 5 });
 
     const categorical = name('plan-features');

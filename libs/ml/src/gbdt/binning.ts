@@ -4,6 +4,7 @@
 // so a model trained here splits at the same real thresholds a HistGradientBoosting model would.
 
 import type { Matrix } from '../models';
+import { sortedFloat64 } from '../sort';
 import { sampleIndices, seededRandom } from './rng';
 
 /** Non-missing bins per feature; one more bin per feature holds the missing values. */
@@ -41,7 +42,7 @@ export interface BinnedMatrix {
  */
 export function featureBinEdges(values: Float64Array, maxBins = MAX_BINS): Float64Array {
   assertMaxBins(maxBins);
-  const sorted = values.slice().sort();
+  const sorted = sortedFloat64(values);
   const distinct = distinctSorted(sorted);
   const edges =
     distinct.length <= maxBins ? midpoints(distinct) : percentileMidpoints(sorted, maxBins);
@@ -52,31 +53,58 @@ export function featureBinEdges(values: Float64Array, maxBins = MAX_BINS): Float
 /** Edges of every column of X; `seed` picks the subsample when X has more than 200 000 rows. */
 export function fitBinMapper(X: Matrix, maxBins = MAX_BINS, seed = 0): BinMapper {
   assertMaxBins(maxBins);
-  const sample =
-    X.rows > BINNING_SUBSAMPLE ? sampleIndices(X.rows, BINNING_SUBSAMPLE, seededRandom(seed)) : null;
+  const sample = binningSample(X.rows, seed);
   const edges: Float64Array[] = [];
-  for (let f = 0; f < X.cols; f++) edges.push(featureBinEdges(finiteOrInfColumn(X, f, sample), maxBins));
+  for (let f = 0; f < X.cols; f++) edges.push(columnBinEdges(X, f, sample, maxBins));
+  return binMapperOf(edges);
+}
+
+/** The rows whose values set the bin edges: a seeded subsample above 200 000 rows, else all (null). */
+export function binningSample(rows: number, seed: number): Uint32Array | null {
+  return rows > BINNING_SUBSAMPLE ? sampleIndices(rows, BINNING_SUBSAMPLE, seededRandom(seed)) : null;
+}
+
+/** featureBinEdges of column f of X, over the sample's rows (all when null). */
+export function columnBinEdges(X: Matrix, f: number, sample: Uint32Array | null, maxBins = MAX_BINS): Float64Array {
+  assertMaxBins(maxBins);
+  return featureBinEdges(finiteOrInfColumn(X, f, sample), maxBins);
+}
+
+export function binMapperOf(edges: Float64Array[]): BinMapper {
   return { edges, nonMissingBins: Int32Array.from(edges, (e) => e.length + 1) };
 }
 
-/** Maps every value of X to its bin; NaN goes to the feature's missing bin. */
-export function binMatrix(X: Matrix, mapper: BinMapper): BinnedMatrix {
+/**
+ * Maps every value of X to its bin; NaN goes to the feature's missing bin. `shared` puts the
+ * bins in shared memory, for fit threads to read.
+ */
+export function binMatrix(X: Matrix, mapper: BinMapper, shared = false): BinnedMatrix {
+  const binned = emptyBinnedMatrix(X.rows, X.cols, shared);
+  binRows(X, mapper, binned, 0, X.rows);
+  return binned;
+}
+
+export function emptyBinnedMatrix(rows: number, cols: number, shared: boolean): BinnedMatrix {
+  const bytes = () => (shared ? new Uint8Array(new SharedArrayBuffer(rows * cols)) : new Uint8Array(rows * cols));
+  return { rows, cols, data: bytes(), byColumn: bytes() };
+}
+
+/** Bins the rows [first, end) of X into `binned` (both layouts). */
+export function binRows(X: Matrix, mapper: BinMapper, binned: BinnedMatrix, first: number, end: number): void {
   if (X.cols !== mapper.edges.length) {
     throw new RangeError(`binMatrix: X has ${X.cols} columns, the bin mapper ${mapper.edges.length}`);
   }
-  const data = new Uint8Array(X.rows * X.cols);
-  const byColumn = new Uint8Array(X.rows * X.cols);
+  const { data, byColumn } = binned;
   const padded = new Float64Array(SEARCH_SLOTS);
   for (let f = 0; f < X.cols; f++) {
     padded.fill(Infinity).set(mapper.edges[f]);
     const missingBin = mapper.nonMissingBins[f];
-    for (let r = 0, i = f; r < X.rows; r++, i += X.cols) {
+    for (let r = first, i = first * X.cols + f; r < end; r++, i += X.cols) {
       const x = X.data[i];
       data[i] = x !== x ? missingBin : binOf(padded, x);
       byColumn[f * X.rows + r] = data[i];
     }
   }
-  return { rows: X.rows, cols: X.cols, data, byColumn };
 }
 
 /** 2^8 - 1 slots: a fixed eight-step search covers every feature's edges, padded with +Infinity. */

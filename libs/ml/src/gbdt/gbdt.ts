@@ -5,6 +5,7 @@
 import type { GradientBoostedTreesModel, Matrix, Task, TreeNode } from '../models';
 import { binMatrix, fitBinMapper, MAX_BINS } from './binning';
 import { lossFor, type Loss } from './losses';
+import { FitThreads } from './fit-threads';
 import { addTreeScores } from './predict';
 import { TreeGrower, type GrownTree, type GrowerParams } from './tree-grower';
 
@@ -34,6 +35,11 @@ export interface GradientBoostingOptions {
   earlyStopping?: { rounds?: number; tol?: number };
   /** Seeds the row subsample that bins the features when there are more than 200 000 rows; default 0. */
   seed?: number;
+  /**
+   * Threads that build the gradient histograms (the caller's and threads - 1 workers); default 1.
+   * The model is the same whatever the count: each thread sums the bins of its own features.
+   */
+  threads?: number;
   /** Called after each iteration (0-based) with the mean training and validation loss. */
   onIteration?: (iteration: number, trainLoss: number, validationLoss?: number) => void;
 }
@@ -51,13 +57,35 @@ export function fitGradientBoostedTrees(
   const classes = opts.task === 'regression' ? [] : classesOf(y, opts.task);
   const loss = lossFor(opts.task, classes.length);
   const target = encodeTarget(y, classes);
-  const mapper = fitBinMapper(X, settings.maxBins, opts.seed ?? 0);
-  const grower = new TreeGrower(binMatrix(X, mapper), mapper, settings.grower);
-  const baseScore = loss.baseline(target);
-  const train = new Scores(loss, baseScore, target);
-  const validation = opts.validation
-    ? new Scores(loss, baseScore, encodeTarget(opts.validation.y, classes), opts.validation.X)
-    : null;
+  const seed = opts.seed ?? 0;
+  const threads = FitThreads.start(settings.threads, X, settings.maxBins, seed);
+  try {
+    const mapper = threads ? threads.binMapper() : fitBinMapper(X, settings.maxBins, seed);
+    const binned = threads ? threads.binMatrix(mapper) : binMatrix(X, mapper);
+    const grower = new TreeGrower(binned, mapper, settings.grower, threads);
+    const baseScore = loss.baseline(target);
+    const train = new Scores(loss, baseScore, target, undefined, threads);
+    const validation = opts.validation
+      ? new Scores(loss, baseScore, encodeTarget(opts.validation.y, classes), opts.validation.X)
+      : null;
+    const trees = boost(settings, loss, grower, train, validation, opts.onIteration, !!opts.earlyStopping);
+    const featureNames = [...opts.featureNames];
+    return { kind: 'gradient_boosted_trees', task: opts.task, featureNames, classes, baseScore, trees };
+  } finally {
+    threads?.close();
+  }
+}
+
+/** The boosting iterations: one tree per output each, until maxIterations or early stopping. */
+function boost(
+  settings: Settings,
+  loss: Loss,
+  grower: TreeGrower,
+  train: Scores,
+  validation: Scores | null,
+  onIteration: GradientBoostingOptions['onIteration'],
+  earlyStopping: boolean,
+): TreeNode[][][] {
   const stopper = new EarlyStopper(settings.rounds, settings.tol);
   const trees: TreeNode[][][] = [];
   for (let i = 0; i < settings.maxIterations; i++) {
@@ -71,18 +99,18 @@ export function fitGradientBoostedTrees(
     }
     trees.push(iteration);
     const validationLoss = validation?.loss();
-    opts.onIteration?.(i, train.loss(), validationLoss);
-    if (validationLoss !== undefined && opts.earlyStopping && stopper.shouldStop(i, validationLoss)) {
+    onIteration?.(i, train.loss(), validationLoss);
+    if (validationLoss !== undefined && earlyStopping && stopper.shouldStop(i, validationLoss)) {
       trees.length = stopper.bestIteration + 1;
       break;
     }
   }
-  const featureNames = [...opts.featureNames];
-  return { kind: 'gradient_boosted_trees', task: opts.task, featureNames, classes, baseScore, trees };
+  return trees;
 }
 
 interface Settings {
   maxIterations: number;
+  threads: number;
   maxBins: number;
   rounds: number;
   tol: number;
@@ -109,6 +137,7 @@ function resolveOptions(X: Matrix, y: number[], opts: GradientBoostingOptions): 
   const maxDepth = opts.maxDepth === undefined ? undefined : positiveInteger('maxDepth', opts.maxDepth, 1);
   return {
     maxIterations: positiveInteger('maxIterations', opts.maxIterations ?? 100, 1),
+    threads: positiveInteger('threads', opts.threads ?? 1, 1),
     maxBins: opts.maxBins ?? MAX_BINS,
     rounds: positiveInteger('earlyStopping.rounds', opts.earlyStopping?.rounds ?? 10, 1),
     tol: opts.earlyStopping?.tol ?? 1e-7,
@@ -165,17 +194,27 @@ class Scores {
   constructor(
     private readonly lossFn: Loss,
     baseScore: number[],
-    private readonly target: Float64Array,
+    private target: Float64Array,
     private readonly X?: Matrix,
+    /** Fit threads share the training scores: they compute the gradients and read them. */
+    private readonly threads: FitThreads | null = null,
   ) {
     const n = target.length;
-    this.raw = baseScore.map((base) => new Float64Array(n).fill(base));
-    this.g = baseScore.map(() => new Float64Array(X ? 0 : n));
-    this.h = baseScore.map(() => new Float64Array(X || lossFn.constantHessian ? 0 : n));
+    const allocate = (length: number) => (threads ? threads.f64(length) : new Float64Array(length));
+    this.raw = baseScore.map((base) => allocate(n).fill(base));
+    this.g = baseScore.map(() => allocate(X ? 0 : n));
+    this.h = baseScore.map(() => allocate(X || lossFn.constantHessian ? 0 : n));
+    if (threads) {
+      const shared = allocate(n);
+      shared.set(target);
+      this.target = shared;
+      threads.shareScores({ task: lossFn.task, classes: lossFn.outputs, raw: this.raw, target: shared, g: this.g, h: this.h });
+    }
   }
 
   gradients(): { g: Float64Array[]; h: Float64Array[] } {
-    this.lossFn.gradients(this.raw, this.target, this.g, this.h);
+    if (this.threads) this.threads.gradients(this.lossFn);
+    else this.lossFn.gradients(this.raw, this.target, this.g, this.h);
     return { g: this.g, h: this.h };
   }
 

@@ -30,12 +30,16 @@ export function histogramLayout(mapper: BinMapper): HistogramLayout {
 export class HistogramPool {
   private readonly free: Float64Array[] = [];
 
-  constructor(private readonly size: number) {}
+  /** `allocate` makes a new buffer (shared memory when threads fill the histograms). */
+  constructor(
+    private readonly size: number,
+    private readonly allocate: (length: number) => Float64Array = (length) => new Float64Array(length),
+  ) {}
 
   /** A zeroed histogram. */
   acquire(): Float64Array {
     const hist = this.free.pop();
-    if (!hist) return new Float64Array(this.size);
+    if (!hist) return this.allocate(this.size);
     hist.fill(0);
     return hist;
   }
@@ -101,20 +105,6 @@ export function rootCounts(binned: BinnedMatrix, layout: HistogramLayout): Float
     for (let f = 0; f < cols; f++) counts[f * layout.featureSlots + data[row * cols + f]]++;
   }
   return counts;
-}
-
-/** The root histogram: every row (rows = 0 .. n-1, read in order), counts taken from the cache. */
-export function buildRootHistogram(
-  hist: Float64Array,
-  binned: BinnedMatrix,
-  layout: HistogramLayout,
-  identity: Int32Array,
-  gradients: Float64Array,
-  hessians: Float64Array | null,
-  counts: Float64Array,
-): void {
-  buildHistogram(hist, binned, layout, identity, { start: 0, end: binned.rows }, gradients, hessians, false);
-  for (let b = 0; b < counts.length; b++) hist[b * STRIDE + 2] = counts[b];
 }
 
 // Small enough for V8 to inline into the loop above. Suffixes: G gradient, H hessian, C count.

@@ -5,6 +5,8 @@
 import type { Task } from '../models';
 
 export interface Loss {
+  /** The task it is the loss of (lossFor(task, outputs) makes it again, in a worker thread). */
+  readonly task: Task;
   /** Raw scores per row: 1, or one per class for multiclass. */
   readonly outputs: number;
   /** Every hessian is 1, so the trainer can skip them (squared error). */
@@ -33,6 +35,7 @@ function softplus(x: number): number {
 
 /** Squared error: gradient raw - y, hessian 1, baseline the mean. */
 export const squaredError: Loss = {
+  task: 'regression',
   outputs: 1,
   constantHessian: true,
   baseline: (y) => [mean(y)],
@@ -48,6 +51,7 @@ export const squaredError: Loss = {
 
 /** Binary log loss on p = sigmoid(raw): gradient p - y, hessian p(1 - p), baseline the log-odds. */
 export const binaryLogLoss: Loss = {
+  task: 'binary',
   outputs: 1,
   constantHessian: false,
   baseline(y) {
@@ -75,6 +79,7 @@ export const binaryLogLoss: Loss = {
 export function multinomialLogLoss(classes: number): Loss {
   const p = new Float64Array(classes);
   return {
+    task: 'multiclass',
     outputs: classes,
     constantHessian: false,
     baseline(y) {

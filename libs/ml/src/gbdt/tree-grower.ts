@@ -7,7 +7,6 @@ import type { TreeNode } from '../models';
 import type { BinMapper, BinnedMatrix } from './binning';
 import {
   buildHistogram,
-  buildRootHistogram,
   HistogramPool,
   histogramLayout,
   rootCounts,
@@ -15,6 +14,7 @@ import {
   STRIDE,
   type HistogramLayout,
 } from './histogram';
+import type { FitThreads } from './fit-threads';
 import { findBestSplit, type NodeSums, type Split, type SplitParams } from './split';
 
 export interface GrowerParams extends SplitParams {
@@ -58,17 +58,23 @@ export class TreeGrower {
   private readonly layout: HistogramLayout;
   private readonly pool: HistogramPool;
 
+  /**
+   * `threads` (the FitThreads that binned this matrix) shares the histogram passes
+   * between threads; the gradients and hessians given to grow() must then come from its f64().
+   */
   constructor(
     private readonly binned: BinnedMatrix,
     private readonly mapper: BinMapper,
     private readonly params: GrowerParams,
+    private readonly threads: FitThreads | null = null,
   ) {
     const n = binned.rows;
-    this.rows = new Int32Array(n);
+    this.rows = threads ? threads.i32(n) : new Int32Array(n);
     this.scratchRows = new Int32Array(n);
-    this.identity = Int32Array.from({ length: n }, (_, i) => i);
+    this.identity = threads ? threads.i32(n) : new Int32Array(n);
+    for (let i = 0; i < n; i++) this.identity[i] = i;
     this.layout = histogramLayout(mapper);
-    this.pool = new HistogramPool(this.layout.totalBins * STRIDE);
+    this.pool = new HistogramPool(this.layout.totalBins * STRIDE, threads ? (length) => threads.f64(length) : undefined);
   }
 
   /** One tree fitted to the gradients; `hessians` null means all 1 (squared error). */
@@ -104,7 +110,10 @@ export class TreeGrower {
     if (!this.splittable(node)) return node;
     node.hist = this.pool.acquire();
     this.rootCountCache ??= rootCounts(this.binned, this.layout);
-    buildRootHistogram(node.hist, this.binned, this.layout, this.identity, gradients, hessians, this.rootCountCache);
+    // The root holds every row, read in order; its counts are the same for every tree.
+    this.buildHistogram(node.hist, this.identity, { start: 0, end: n }, gradients, hessians, false);
+    const counts = this.rootCountCache;
+    for (let b = 0; b < counts.length; b++) node.hist[b * STRIDE + 2] = counts[b];
     this.findSplit(node);
     return node;
   }
@@ -132,7 +141,7 @@ export class TreeGrower {
       const [small, large] = left.sums.count <= right.sums.count ? [left, right] : [right, left];
       small.hist = this.pool.acquire();
       const range = { start: small.start, end: small.end };
-      buildHistogram(small.hist, this.binned, this.layout, this.rows, range, gradients, hessians);
+      this.buildHistogram(small.hist, this.rows, range, gradients, hessians, true);
       subtractHistogram(parentHist, small.hist);
       large.hist = parentHist;
     } else {
@@ -143,6 +152,18 @@ export class TreeGrower {
       else this.releaseHist(child);
     }
     return [left, right];
+  }
+
+  private buildHistogram(
+    hist: Float64Array,
+    rows: Int32Array,
+    range: { start: number; end: number },
+    gradients: Float64Array,
+    hessians: Float64Array | null,
+    counts: boolean,
+  ): void {
+    if (this.threads) this.threads.build(hist, rows, range, gradients, hessians, counts);
+    else buildHistogram(hist, this.binned, this.layout, rows, range, gradients, hessians, counts);
   }
 
   private splittable(node: GrowingNode): boolean {
@@ -166,6 +187,8 @@ export class TreeGrower {
    * (a bin → side table, both outputs written every time): the side is a coin flip for the CPU.
    */
   private partition(node: GrowingNode, split: Split): number {
+    const shared = this.threads?.partition(this.rows, node.start, node.end, split, this.mapper.nonMissingBins[split.feature]) ?? -1;
+    if (shared >= 0) return shared;
     const { rows, scratchRows, goesLeft } = this;
     const { feature, bin } = split;
     const column = this.binned.byColumn.subarray(feature * this.binned.rows);

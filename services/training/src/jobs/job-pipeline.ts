@@ -107,7 +107,7 @@ export class JobPipeline {
       runIds.push(run.runId);
       const curve: { key: string; value: number; step: number; timestampMs: number }[] = [];
       const params = resolvedParams(spec.algorithm, candidate, parts.train.X.rows);
-      const { model, iterations, validation } = await fitOffLoop({ algorithm: spec.algorithm, problem: spec.problem, featureNames, params, train: parts.train, validation: parts.validation, seed: spec.seed });
+      const { model, iterations, validation } = await fitOffLoop({ algorithm: spec.algorithm, problem: spec.problem, featureNames, params, train: parts.train, validation: parts.validation, seed: spec.seed, threads: spec.threads ?? 1 });
       if (!validation) throw new Error('a trial fit scores its validation rows');
       for (const [step, trainLoss, validationLoss] of iterations) {
         curve.push({ key: 'train_loss', value: trainLoss, step, timestampMs: 0 });
@@ -129,7 +129,7 @@ export class JobPipeline {
     await progress(`refitting run ${best.runId} on all ${data.X.rows} rows`);
     const params = refitParams(spec.algorithm, best.params, best.model);
     const curve: { key: string; value: number; step: number; timestampMs: number }[] = [];
-    const { model, iterations } = await fitOffLoop({ algorithm: spec.algorithm, problem: spec.problem, featureNames: data.featureNames, params, train: { X: data.X, y: data.y }, seed: spec.seed });
+    const { model, iterations } = await fitOffLoop({ algorithm: spec.algorithm, problem: spec.problem, featureNames: data.featureNames, params, train: { X: data.X, y: data.y }, seed: spec.seed, threads: spec.threads ?? 1 });
     for (const [step, trainLoss] of iterations) curve.push({ key: 'refit_train_loss', value: trainLoss, step, timestampMs: 0 });
     const refitParamStrings = Object.fromEntries(Object.entries(params).map(([k, v]) => [`refit_${k}`, String(v)]));
     await this.logCurve(best.runId, [...curve, { key: 'refit_rows', value: data.X.rows, step: 0, timestampMs: 0 }], refitParamStrings, { refit: 'all_rows' });

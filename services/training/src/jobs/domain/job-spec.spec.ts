@@ -4,7 +4,7 @@ import { TrainingDataError, toTrainingData } from './training-data';
 const base: JobSpec = {
   modelName: 'churn', featureView: 'users', featureViewVersion: 0, snapshotId: '', datasetVersion: 0, cutDatasetVersion: true, fromTimeMs: 0, toTimeMs: 0,
   algorithm: 'gradient_boosted_trees', problem: 'classification', hyperparameters: { max_iterations: 50 }, grid: {}, ranges: {}, trials: 0,
-  validationFraction: 0.15, testFraction: 0.15, seed: 7, gateMetric: 'accuracy', gateMaxDegradation: 0, experiment: '', trigger: 'user', refit: true,
+  validationFraction: 0.15, testFraction: 0.15, seed: 7, gateMetric: 'accuracy', gateMaxDegradation: 0, experiment: '', trigger: 'user', refit: true, threads: 1,
 };
 
 describe('job spec', () => {
@@ -50,6 +50,8 @@ describe('job spec', () => {
       'unknown hyperparameter "C" for linear_regression (known: alpha)',
       'gate metric "auc" is not one of accuracy, f1, roc_auc, log_loss',
     ]);
+    expect(specProblems({ ...base, threads: 65 })).toEqual(['threads must be between 1 and 64 (0 for 1), got 65']);
+    expect(specProblems({ ...base, threads: 2 })).toEqual([]);
   });
 
   it('gates on the production model in the metric direction', () => {

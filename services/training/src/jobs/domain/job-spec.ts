@@ -28,7 +28,11 @@ export interface JobSpec {
   trigger: string;
   /** Refit the registered model on all the rows once the gate has passed (default true). */
   refit: boolean;
+  /** Threads of a gradient-boosted trees fit (1 to MAX_FIT_THREADS; other trainers use one). */
+  threads: number;
 }
+
+export const MAX_FIT_THREADS = 64;
 
 const KNOWN: Record<Algorithm, string[]> = {
   logistic_regression: ['C', 'max_iter', 'standardize'],
@@ -56,6 +60,7 @@ export function specProblems(spec: JobSpec): string[] {
   for (const [key, r] of Object.entries(spec.ranges)) if (!(r.min <= r.max) || (r.logScale && r.min <= 0)) problems.push(`range of "${key}" must have min <= max (and min > 0 on a log scale)`);
   const metrics = spec.problem === 'classification' ? CLASSIFICATION_METRICS : REGRESSION_METRICS;
   if (!metrics.includes(spec.gateMetric)) problems.push(`gate metric "${spec.gateMetric}" is not one of ${metrics.join(', ')}`);
+  if (!Number.isInteger(spec.threads) || spec.threads < 1 || spec.threads > MAX_FIT_THREADS) problems.push(`threads must be between 1 and ${MAX_FIT_THREADS} (0 for 1), got ${spec.threads}`);
   if (spec.validationFraction <= 0 || spec.testFraction <= 0 || spec.validationFraction + spec.testFraction >= 0.9) problems.push('validation and test fractions must be positive and leave at least 10% for training');
   // Counted, not built: a grid of a few long lists multiplies to more sets than memory holds.
   const trials = trialCount(spec);

@@ -19,6 +19,8 @@ export interface TrainInput {
   /** Held-out rows scored after each boosting iteration (and stopped on when early_stopping_rounds > 0); none for a refit. */
   validation?: { X: Matrix; y: number[] };
   seed: number;
+  /** Threads of a gradient-boosted trees fit (default 1). */
+  threads?: number;
   onIteration?: (iteration: number, trainLoss: number, validationLoss?: number) => void;
 }
 
@@ -40,6 +42,7 @@ export function train(input: TrainInput): TrainedModel {
     validation: input.validation,
     earlyStopping: (params.early_stopping_rounds ?? 10) > 0 ? { rounds: params.early_stopping_rounds ?? 10 } : undefined,
     seed: input.seed,
+    threads: input.threads,
     onIteration: input.onIteration,
   });
 }

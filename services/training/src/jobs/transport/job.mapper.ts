@@ -43,6 +43,7 @@ export function toJobSpec(r: training.SubmitTrainingJobRequest): JobSpec {
     experiment: r.experiment,
     trigger: r.trigger || 'user',
     refit: r.refit ?? true,
+    threads: r.threads || 1,
   };
 }
 

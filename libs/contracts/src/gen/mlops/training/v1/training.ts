@@ -693,7 +693,14 @@ export interface SubmitTrainingJobRequest {
    * trial's hyperparameters (default true). The test metrics stay those of the model fit
    * without the test rows.
    */
-  refit?: boolean | undefined;
+  refit?:
+    | boolean
+    | undefined;
+  /**
+   * Threads a gradient-boosted trees fit builds its histograms on (0: 1). The model is the same
+   * for a given count; counts differ in the last bits of the sums only. At most 64.
+   */
+  threads: number;
 }
 
 export interface SubmitTrainingJobRequest_HyperparametersEntry {
@@ -5838,6 +5845,7 @@ function createBaseSubmitTrainingJobRequest(): SubmitTrainingJobRequest {
     gate: undefined,
     experiment: "",
     trigger: "",
+    threads: 0,
   };
 }
 
@@ -5902,6 +5910,9 @@ export const SubmitTrainingJobRequest: MessageFns<SubmitTrainingJobRequest> = {
     }
     if (message.refit !== undefined) {
       writer.uint32(160).bool(message.refit);
+    }
+    if (message.threads !== 0) {
+      writer.uint32(168).uint32(message.threads);
     }
     return writer;
   },
@@ -6082,6 +6093,14 @@ export const SubmitTrainingJobRequest: MessageFns<SubmitTrainingJobRequest> = {
             message.refit = reader.bool();
             continue;
           }
+          case 21: {
+            if (tag !== 168) {
+              break;
+            }
+
+            message.threads = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6173,6 +6192,7 @@ export const SubmitTrainingJobRequest: MessageFns<SubmitTrainingJobRequest> = {
       experiment: isSet(object.experiment) ? globalThis.String(object.experiment) : "",
       trigger: isSet(object.trigger) ? globalThis.String(object.trigger) : "",
       refit: isSet(object.refit) ? globalThis.Boolean(object.refit) : undefined,
+      threads: isSet(object.threads) ? globalThis.Number(object.threads) : 0,
     };
   },
 
@@ -6244,6 +6264,9 @@ export const SubmitTrainingJobRequest: MessageFns<SubmitTrainingJobRequest> = {
     if (message.refit !== undefined) {
       obj.refit = message.refit;
     }
+    if (message.threads !== 0) {
+      obj.threads = Math.round(message.threads);
+    }
     return obj;
   },
 
@@ -6282,6 +6305,7 @@ export const SubmitTrainingJobRequest: MessageFns<SubmitTrainingJobRequest> = {
     message.experiment = object.experiment ?? "";
     message.trigger = object.trigger ?? "";
     message.refit = object.refit ?? undefined;
+    message.threads = object.threads ?? 0;
     return message;
   },
 };
