@@ -5,8 +5,11 @@
 // saturation rate, then open loop at half the bare server's saturation rate for the latency.
 // Serving cases: a model with no rollout (production version), the same on a serving process
 // that does not check callers' tokens (MLOPS_AUTH=disabled: what authentication costs), and one
-// in the middle of a canary (50% to the candidate, 10% of requests mirrored and compared).
-// BENCH_SIDES=bare,serving,noauth,canary picks sides.
+// in the middle of a canary (50% to the candidate, 10% of requests mirrored and compared), and
+// a replica started with a larger young generation (NODE_OPTIONS=--max-semi-space-size=
+// BENCH_SEMI_SPACE_MB, default 64: fewer scavenges). Every side's garbage-collection time per
+// 10,000 requests is reported (serving's from its metrics, the bare server's from its own
+// PerformanceObserver). BENCH_SIDES=bare,serving,noauth,canary,semispace picks sides.
 //
 //   bash bench/run.sh serving-throughput [seconds=10] [concurrency=64] [rounds=3]
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -26,7 +29,8 @@ const client = process.env.BENCH_CLIENT ?? 'http2';
 const FEATURES = 3;
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const node = (script: string, args: string[]): ChildProcess => spawn(process.execPath, ['--no-warnings', path.join(here, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MLOPS_TOKEN: testIssuer().token('bench-client', ['viewer']) } });
+const node = (script: string, args: string[]): ChildProcess => spawn(process.execPath, ['--no-warnings', path.join(here, script), ...args], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, MLOPS_TOKEN: testIssuer().token('bench-client', ['viewer']) } });
+const semiSpaceMb = Number(process.env.BENCH_SEMI_SPACE_MB ?? 64);
 
 interface LoadResult { count: number; errors: number; rps: number; p50: number; p90: number; p99: number; max: number }
 
@@ -54,8 +58,29 @@ const registry = await startPlatformService('registry', { env: { REGISTRY_ARTIFA
 const serving = await startPlatformService('serving', {
   env: { REGISTRY_GRPC_URL: registry.grpcAddress, LOG_LEVEL: 'warn', NODE_OPTIONS: process.env.BENCH_SERVING_NODE_OPTIONS ?? '', SERVING_PREDICTION_LOG: process.env.SERVING_PREDICTION_LOG ?? 'true' },
 });
-const sidesWanted = (process.env.BENCH_SIDES ?? 'bare,serving,noauth,canary').split(',');
+const sidesWanted = (process.env.BENCH_SIDES ?? 'bare,serving,noauth,canary,semispace').split(',');
 let noAuth: Awaited<ReturnType<typeof startPlatformService>> | undefined;
+let semiSpace: Awaited<ReturnType<typeof startPlatformService>> | undefined;
+
+/** Seconds of garbage collection a serving process has reported (every kind). */
+async function servingGcSeconds(httpUrl: string): Promise<number> {
+  const text = await (await fetch(`${httpUrl}/metrics`, { headers: authHeaders() })).text();
+  return text.split('\n').filter((l) => l.startsWith('nodejs_gc_duration_seconds_sum')).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+}
+
+/** Seconds of garbage collection of the bare server so far (it answers a line on stdin). */
+function bareGcSeconds(): Promise<number> {
+  return new Promise((resolve) => {
+    const onData = (chunk: Buffer) => {
+      const line = chunk.toString().split('\n').find((l) => l.startsWith('gc '));
+      if (!line) return;
+      bare.stdout!.off('data', onData);
+      resolve(Number(line.split(' ')[1]) / 1000);
+    };
+    bare.stdout!.on('data', onData);
+    bare.stdin!.write('gc\n');
+  });
+}
 const models = grpcClient(registry.grpcAddress, 'mlops/registry/v1/registry.proto', 'mlops.registry.v1.RegistryService');
 const deployments = grpcClient(serving.grpcAddress, 'mlops/serving/v1/serving.proto', 'mlops.serving.v1.DeploymentService');
 try {
@@ -85,23 +110,42 @@ try {
       env: { REGISTRY_GRPC_URL: registry.grpcAddress, LOG_LEVEL: 'warn', MLOPS_AUTH: 'disabled', SERVING_PREDICTION_LOG: process.env.SERVING_PREDICTION_LOG ?? 'true', SERVING_DB_SCHEMA: serving.schema, SERVING_CONSUMER_GROUP: `serving-${serving.schema}` },
     });
   }
+  // Another replica, with a larger young generation: fewer scavenges, each of about the same
+  // cost (a scavenge copies what survives, not what died).
+  if (sidesWanted.includes('semispace')) {
+    semiSpace = await startPlatformService('serving', {
+      env: { REGISTRY_GRPC_URL: registry.grpcAddress, LOG_LEVEL: 'warn', NODE_OPTIONS: `--max-semi-space-size=${semiSpaceMb}`, SERVING_PREDICTION_LOG: process.env.SERVING_PREDICTION_LOG ?? 'true', SERVING_DB_SCHEMA: serving.schema, SERVING_CONSUMER_GROUP: `serving-${serving.schema}` },
+    });
+  }
   const bareTarget = `127.0.0.1:${barePort}`;
   await waitFor(async () => (await load(bareTarget, plain, { concurrency: 1 }).catch(() => undefined))?.count, { what: 'bare server', timeoutMs: 30_000 });
 
-  const sides: Record<string, { target: string; model: string }> = Object.fromEntries(
+  const sides: Record<string, { target: string; model: string; gc: () => Promise<number> }> = Object.fromEntries(
     Object.entries({
-      bare: { target: bareTarget, model: plain },
-      serving: { target: serving.grpcAddress, model: plain },
-      ...(noAuth ? { noauth: { target: noAuth.grpcAddress, model: plain } } : {}),
-      canary: { target: serving.grpcAddress, model: canary },
+      bare: { target: bareTarget, model: plain, gc: bareGcSeconds },
+      serving: { target: serving.grpcAddress, model: plain, gc: () => servingGcSeconds(serving.httpUrl) },
+      ...(noAuth ? { noauth: { target: noAuth.grpcAddress, model: plain, gc: () => servingGcSeconds(noAuth!.httpUrl) } } : {}),
+      canary: { target: serving.grpcAddress, model: canary, gc: () => servingGcSeconds(serving.httpUrl) },
+      ...(semiSpace ? { semispace: { target: semiSpace.grpcAddress, model: plain, gc: () => servingGcSeconds(semiSpace!.httpUrl) } } : {}),
     }).filter(([k]) => sidesWanted.includes(k)),
   );
   const saturation: Record<string, LoadResult[]> = {};
   const half: Record<string, LoadResult[]> = {};
+  // Garbage collection during each side's own measurements, and the requests they answered.
+  const gc: Record<string, { seconds: number; requests: number }> = {};
+  const measure = async (side: string, run: () => Promise<LoadResult>): Promise<LoadResult> => {
+    const before = await sides[side].gc();
+    const result = await run();
+    const spent = (await sides[side].gc()) - before;
+    const total = (gc[side] ??= { seconds: 0, requests: 0 });
+    total.seconds += spent;
+    total.requests += result.count;
+    return result;
+  };
   for (let round = 0; round < rounds; round++) {
     for (const [side, { target, model: name }] of Object.entries(sides)) {
       log(`round ${round + 1}: ${side} at concurrency ${concurrency}`);
-      (saturation[side] ??= []).push(await load(target, name, { concurrency }));
+      (saturation[side] ??= []).push(await measure(side, () => load(target, name, { concurrency })));
     }
   }
   const med = (set: Record<string, LoadResult[]>, side: string, k: keyof LoadResult) => median((set[side] ?? []).map((r) => r[k]));
@@ -109,14 +153,14 @@ try {
   for (let round = 0; round < rounds; round++) {
     for (const [side, { target, model: name }] of Object.entries(sides)) {
       log(`round ${round + 1}: ${side} at ${fmt(halfRate, 0)} requests/s`);
-      (half[side] ??= []).push(await load(target, name, { rate: halfRate }));
+      (half[side] ??= []).push(await measure(side, () => load(target, name, { rate: halfRate })));
     }
   }
   const errors = (side: string) => [...(saturation[side] ?? []), ...(half[side] ?? [])].reduce((n, r) => n + r.errors, 0);
-  const names: Record<string, string> = { bare: 'bare grpc-js (baseline)', serving: 'serving, production version', noauth: 'serving, production version, MLOPS_AUTH=disabled', canary: 'serving, mid-canary (50%, 10% mirrored)' };
+  const names: Record<string, string> = { bare: 'bare grpc-js (baseline)', serving: 'serving, production version', noauth: 'serving, production version, MLOPS_AUTH=disabled', canary: 'serving, mid-canary (50%, 10% mirrored)', semispace: `serving, production version, --max-semi-space-size=${semiSpaceMb}` };
   console.log(`\nModelInfer, 1 row of ${FEATURES} features, ${seconds} s per measurement, ${rounds} interleaved rounds (median), ${loaders} ${client} load process(es), prediction log ${process.env.SERVING_PREDICTION_LOG ?? 'true'}\n`);
   console.log(table([
-    ['side', 'saturation req/s', 'ratio', `p50 ms @${fmt(halfRate, 0)}/s`, 'p90 ms', 'p99 ms', 'p99 − bare', 'p99 per round', 'errors'],
+    ['side', 'saturation req/s', 'ratio', `p50 ms @${fmt(halfRate, 0)}/s`, 'p90 ms', 'p99 ms', 'p99 − bare', 'p99 per round', 'GC ms per 10k requests', 'errors'],
     ...Object.keys(sides).map((side) => [
       names[side],
       fmt(med(saturation, side, 'rps'), 0),
@@ -126,6 +170,7 @@ try {
       fmt(med(half, side, 'p99'), 3),
       fmt(med(half, side, 'p99') - med(half, 'bare', 'p99'), 3),
       (half[side] ?? []).map((r) => fmt(r.p99, 1)).join(' · '),
+      fmt((gc[side].seconds * 1000 * 10_000) / Math.max(1, gc[side].requests), 1),
       String(errors(side)),
     ]),
   ]));
@@ -139,6 +184,7 @@ try {
   bare.kill('SIGTERM');
   await serving.stop();
   await noAuth?.stop();
+  await semiSpace?.stop();
   await registry.stop();
   await fs.rm(artifactDir, { recursive: true, force: true });
 }

@@ -3,10 +3,16 @@
 // ModelInfer decodes the request and answers a response of the same shape (label and
 // probabilities for one row) without running a model, without routing, batching or logging.
 //
+// Its garbage-collection time (a PerformanceObserver on 'gc' entries) is printed as
+// "gc <milliseconds> <collections>" for every line read on stdin, so the bench can set it beside
+// serving's own.
+//
 //   node bench/load/bare-inference-server.mts <port>
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import * as path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const port = Number(process.argv[2] ?? 50099);
@@ -39,3 +45,13 @@ server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (
   process.stdout.write(`listening ${port}\n`);
 });
 process.on('SIGTERM', () => server.tryShutdown(() => process.exit(0)));
+
+let gcMs = 0;
+let gcCount = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gcMs += entry.duration;
+    gcCount++;
+  }
+}).observe({ entryTypes: ['gc'] });
+createInterface({ input: process.stdin }).on('line', () => process.stdout.write(`gc ${gcMs} ${gcCount}\n`));
