@@ -5,11 +5,11 @@
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { binMapperOf, binRows, columnBinEdges, type BinMapper } from './binning';
 import {
-  EDGE_SLOTS, gatherChunk, goesLeftTable, gradientsOf, Op, spinWhile, splitChunk, storeEdges, Word,
-  type SharedBuffer, type SharedScores, type WorkerInit,
+  EDGE_SLOTS, gradientsOf, Op, spinWhile, storeEdges, Word, type SharedBuffer, type SharedScores, type WorkerInit,
 } from './fit-threads';
 import { buildHistogram, histogramLayout, type HistogramLayout } from './histogram';
 import { lossFor, type Loss } from './losses';
+import { gatherChunk, goesLeftTable, splitChunk } from './partition';
 
 const { control, port, X, sample, maxBins, edges, edgeCounts, binned, scratchLeft, scratchRight } = workerData as WorkerInit;
 const buffers = new Map<number, Float64Array | Int32Array>();

@@ -15,6 +15,7 @@ import {
   type HistogramLayout,
 } from './histogram';
 import type { FitThreads } from './fit-threads';
+import { goesLeftTable, splitChunk } from './partition';
 import { findBestSplit, type NodeSums, type Split, type SplitParams } from './split';
 
 export interface GrowerParams extends SplitParams {
@@ -52,7 +53,6 @@ export class TreeGrower {
   /** Row indices, regrouped by node while a tree grows; read the leaves' slices after grow(). */
   readonly rows: Int32Array;
   private readonly scratchRows: Int32Array;
-  private readonly goesLeft = new Int32Array(256);
   private readonly identity: Int32Array;
   private rootCountCache: Float64Array | null = null;
   private readonly layout: HistogramLayout;
@@ -189,24 +189,13 @@ export class TreeGrower {
   private partition(node: GrowingNode, split: Split): number {
     const shared = this.threads?.partition(this.rows, node.start, node.end, split, this.mapper.nonMissingBins[split.feature]) ?? -1;
     if (shared >= 0) return shared;
-    const { rows, scratchRows, goesLeft } = this;
-    const { feature, bin } = split;
-    const column = this.binned.byColumn.subarray(feature * this.binned.rows);
-    const missingBin = this.mapper.nonMissingBins[feature];
-    for (let b = 0; b <= missingBin; b++) goesLeft[b] = b <= bin ? 1 : 0;
-    goesLeft[missingBin] = split.missingGoesLeft ? 1 : 0;
-    let left = node.start;
-    let right = 0;
-    for (let i = node.start; i < node.end; i++) {
-      const row = rows[i];
-      const side = goesLeft[column[row]];
-      rows[left] = row;
-      scratchRows[right] = row;
-      left += side;
-      right += 1 - side;
-    }
-    rows.set(scratchRows.subarray(0, right), left);
-    return left;
+    const { rows, scratchRows } = this;
+    const column = this.binned.byColumn.subarray(split.feature * this.binned.rows);
+    const goesLeft = goesLeftTable(split.bin, split.missingGoesLeft, this.mapper.nonMissingBins[split.feature]);
+    // Lefts in place (a row is written at or before where it was read), rights to the scratch.
+    const lefts = splitChunk(rows, node.start, node.end, column, goesLeft, rows, scratchRows);
+    rows.set(scratchRows.subarray(node.start, node.end - lefts), node.start + lefts);
+    return node.start + lefts;
   }
 
   private newNode(nodes: TreeNode[], start: number, end: number, depth: number, sums: NodeSums): GrowingNode {
