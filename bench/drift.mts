@@ -4,6 +4,7 @@
 // of both sides are compared, then the times.
 //
 //   bash bench/run.sh drift [rows=100000] [features=50] [rounds=3]
+//   bash bench/run.sh drift scale [rows=1000000] [features=500] [rounds=3]   (bench/drift-scale.mts)
 // Two cases: a large reference (100k rows: Wasserstein and Jensen–Shannon) and Evidently's small
 // reference (1000 rows: Kolmogorov–Smirnov and chi-squared), both against a current window of `rows`.
 import { execFileSync } from 'node:child_process';
@@ -13,6 +14,10 @@ import * as path from 'node:path';
 import { categoricalSample, featureDrift, numericSample } from '@mlops/ml';
 import { fmt, log, table } from './lib.mts';
 
+if (process.argv[2] === 'scale') {
+  await import('./drift-scale.mts');
+  process.exit(0);
+}
 const rows = Number(process.argv[2] ?? 100_000);
 const features = Number(process.argv[3] ?? 50);
 const rounds = Number(process.argv[4] ?? 3);

@@ -2,7 +2,7 @@
 # Runs one benchmark against real components (the local Kafka broker and Postgres; the
 # ingestion benchmark starts a private broker). Benchmarks print ratios against a baseline run
 # side by side; docs/benchmarks.md records the figures.
-#   bash bench/run.sh ingestion-throughput|online-lookup|snapshot-build|trainers|metric-logging|mlflow-logging|serving-throughput|inference-batching|drift|loop-latency|soak|replicas|idle|console [args...]
+#   bash bench/run.sh ingestion-throughput|online-lookup|snapshot-build|trainers|metric-logging|mlflow-logging|serving-throughput|inference-batching|drift [scale]|loop-latency|soak|replicas|idle|console [args...]
 set -euo pipefail
 source "$(dirname "$0")/../scripts/env.sh"
 cd "$MLOPS_ROOT"

@@ -17,28 +17,21 @@ import numpy as np
 from scipy import stats
 from scipy.spatial import distance
 
-out = pathlib.Path(sys.argv[1])
-rows, features, reference_rows, rounds = (int(a) for a in sys.argv[2:6])
-rng = np.random.default_rng(7)
-numeric = features * 4 // 5
-categorical = features - numeric
-labels = np.array(["a", "b", "c", "d", "e", "f"])
+LABELS = np.array(["a", "b", "c", "d", "e", "f"])
 
-columns = []
-for j in range(numeric):
+
+def numeric_column(rng, j, reference_rows, rows):
+    """Feature j: normal, a shifted mean on every fourth feature."""
     ref = rng.normal(j, 1 + j % 3, reference_rows)
     cur = rng.normal(j + (0.3 if j % 4 == 0 else 0), 1 + j % 3, rows)
-    ref.astype("<f8").tofile(out / f"ref{j}.f64")
-    cur.astype("<f8").tofile(out / f"cur{j}.f64")
-    columns.append(("num", ref, cur))
-for j in range(categorical):
+    return ref, cur
+
+
+def categorical_column(rng, j, reference_rows, rows):
+    """Categorical feature j: six labels, their shares changed on every second feature."""
     p = np.array([0.3, 0.25, 0.2, 0.1, 0.1, 0.05])
     q = p if j % 2 else np.array([0.2, 0.2, 0.2, 0.2, 0.1, 0.1])
-    ref = rng.choice(labels, reference_rows, p=p)
-    cur = rng.choice(labels, rows, p=q)
-    (out / f"cref{j}.txt").write_text("\n".join(ref))
-    (out / f"ccur{j}.txt").write_text("\n".join(cur))
-    columns.append(("cat", ref, cur))
+    return rng.choice(LABELS, reference_rows, p=p), rng.choice(LABELS, rows, p=q)
 
 
 def shares(ref, cur):
@@ -62,11 +55,34 @@ def evidently_default(kind, ref, cur):
     return "jensenshannon", distance.jensenshannon(r, c)
 
 
-results = None
-best = float("inf")
-for _ in range(rounds):
-    start = time.perf_counter()
-    results = [evidently_default(kind, ref, cur) for kind, ref, cur in columns]
-    best = min(best, time.perf_counter() - start)
 
-print(json.dumps({"seconds": best, "numeric": numeric, "categorical": categorical, "tests": [t for t, _ in results], "values": [float(v) for _, v in results]}))
+def main():
+    out = pathlib.Path(sys.argv[1])
+    rows, features, reference_rows, rounds = (int(a) for a in sys.argv[2:6])
+    rng = np.random.default_rng(7)
+    numeric = features * 4 // 5
+    categorical = features - numeric
+    columns = []
+    for j in range(numeric):
+        ref, cur = numeric_column(rng, j, reference_rows, rows)
+        ref.astype("<f8").tofile(out / f"ref{j}.f64")
+        cur.astype("<f8").tofile(out / f"cur{j}.f64")
+        columns.append(("num", ref, cur))
+    for j in range(categorical):
+        ref, cur = categorical_column(rng, j, reference_rows, rows)
+        (out / f"cref{j}.txt").write_text("\n".join(ref))
+        (out / f"ccur{j}.txt").write_text("\n".join(cur))
+        columns.append(("cat", ref, cur))
+
+    results = None
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        results = [evidently_default(kind, ref, cur) for kind, ref, cur in columns]
+        best = min(best, time.perf_counter() - start)
+
+    print(json.dumps({"seconds": best, "numeric": numeric, "categorical": categorical, "tests": [t for t, _ in results], "values": [float(v) for _, v in results]}))
+
+
+if __name__ == "__main__":
+    main()

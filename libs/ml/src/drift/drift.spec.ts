@@ -111,3 +111,48 @@ describe('test selection (Evidently defaults)', () => {
     close(kolmogorovSf(0.2), 1, 1e-9);
   });
 });
+
+describe('samples of whole columns', () => {
+  const n = 50_000; // above the radix sort's threshold
+  const column = new Float64Array(n);
+  for (let i = 0; i < n; i++) column[i] = i % 7 === 0 ? [NaN, Infinity, -Infinity, -0][i % 4] : Math.round(Math.sin(i) * 1000) / 10;
+
+  it('keeps the finite values of a typed array, an array with nulls and an iterable alike, sorted', () => {
+    const finite = Array.from(column).filter((v) => Number.isFinite(v));
+    const expected = Float64Array.from(finite).sort();
+    const withNulls = Array.from(column, (v, i) => (i % 11 === 0 && !Number.isFinite(v) ? null : v));
+    for (const input of [column, withNulls, (function* () { yield* column; })()]) {
+      const s = numericSample(input);
+      expect(s.kind === 'numeric' && Array.from(s.sorted)).toEqual(Array.from(expected));
+    }
+  });
+
+  it('Wasserstein with many ties equals the definition SciPy computes (CDF differences over the merged support)', () => {
+    const a = numericSample(column);
+    const b = numericSample(column.map((v) => v + 3 * Math.round(Math.cos(v))));
+    if (a.kind !== 'numeric' || b.kind !== 'numeric') throw new Error('numeric samples');
+    const all = Float64Array.from([...a.sorted, ...b.sorted]).sort();
+    const countAtMost = (s: Float64Array, x: number) => {
+      let lo = 0;
+      let hi = s.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (s[mid] <= x) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    let expected = 0;
+    for (let k = 0; k + 1 < all.length; k++) expected += Math.abs(countAtMost(a.sorted, all[k]) / a.sorted.length - countAtMost(b.sorted, all[k]) / b.sorted.length) * (all[k + 1] - all[k]);
+    const std = Math.sqrt(a.sorted.reduce((s, v) => s + v * v, 0) / a.sorted.length - (a.sorted.reduce((s, v) => s + v, 0) / a.sorted.length) ** 2);
+    close(normalizedWasserstein(a, b), expected / std, 1e-9);
+  });
+
+  it('counts categories in first-seen order, the reference first, without nulls', () => {
+    const reference = categoricalSample(['b', 'a', null, 'b', NaN, 'c', undefined, 1]);
+    const current = categoricalSample(['d', 'a', 'a', true]);
+    expect(reference).toEqual({ kind: 'categorical', counts: new Map([['b', 2], ['a', 1], ['c', 1], ['1', 1]]), size: 5 });
+    expect(chiSquareTest(reference, current).statistic).toBe(Infinity);
+    expect(defaultDriftTest(reference, current)).toBe('chisquare');
+  });
+});

@@ -2,6 +2,7 @@
 // exact p-value when both samples have at most 10,000 values (lattice-path counting, Hodges'
 // "inside" method with Viehmann's recursion for 1 − p; a closed form when the sizes are equal),
 // else the Kolmogorov limiting distribution with Stephens' finite-sample correction.
+import { sortedFloat64 } from '../sort';
 
 export interface KsResult {
   statistic: number;
@@ -28,7 +29,7 @@ export function ks2SampleSorted(a: ArrayLike<number>, b: ArrayLike<number>): KsR
 }
 
 export function ks2Sample(a: ArrayLike<number>, b: ArrayLike<number>): KsResult {
-  return ks2SampleSorted(Float64Array.from(a).sort(), Float64Array.from(b).sort());
+  return ks2SampleSorted(sortedFloat64(a), sortedFloat64(b));
 }
 
 /** sup |F_a − F_b| over every value of either sample (ties handled: CDFs step after equal values). */

@@ -4,64 +4,85 @@
 // the reference's standard deviation), Jensen–Shannon and PSI on binned shares.
 import { histogramEqualWidth } from '../histogram';
 import { neumaierSum } from '../moments';
+import { sortedFloat64 } from '../sort';
 import { ks2SampleSorted } from './ks';
 import { chiSquaredSf, normalCdf } from './special';
 
-/** A column as the tests see it: sorted finite numbers, or category values (nulls removed). */
-export type Sample = { kind: 'numeric'; sorted: Float64Array } | { kind: 'categorical'; values: string[] };
+/**
+ * A column as the tests see it: sorted finite numbers, or the count of each category value in
+ * first-seen order (nulls removed). A reference sample is built once and judged against many
+ * windows; neither form keeps anything per row that the tests do not read.
+ */
+export type Sample = { kind: 'numeric'; sorted: Float64Array } | { kind: 'categorical'; counts: Map<string, number>; size: number };
 
 export function numericSample(values: Iterable<number | null | undefined>): Sample {
+  // Arrays (what windows and files give) are read twice, counting the finite values first, so
+  // the copy that is sorted is allocated once, at its size, with no boxed list in between.
+  if (Array.isArray(values) || ArrayBuffer.isView(values)) {
+    const list = values as ArrayLike<number | null | undefined>;
+    let finite = 0;
+    for (let i = 0; i < list.length; i++) if (Number.isFinite(list[i])) finite++;
+    if (finite === list.length && list instanceof Float64Array) return { kind: 'numeric', sorted: sortedFloat64(list) };
+    const out = new Float64Array(finite);
+    let k = 0;
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i];
+      if (Number.isFinite(v)) out[k++] = v as number;
+    }
+    return { kind: 'numeric', sorted: sortedFloat64(out) };
+  }
   const finite: number[] = [];
   for (const v of values) if (typeof v === 'number' && Number.isFinite(v)) finite.push(v);
-  return { kind: 'numeric', sorted: Float64Array.from(finite).sort() };
+  return { kind: 'numeric', sorted: sortedFloat64(finite) };
 }
 
 export function categoricalSample(values: Iterable<string | number | boolean | null | undefined>): Sample {
-  const out: string[] = [];
-  for (const v of values) if (v !== null && v !== undefined && !(typeof v === 'number' && Number.isNaN(v))) out.push(String(v));
-  return { kind: 'categorical', values: out };
+  const counts = new Map<string, number>();
+  let size = 0;
+  for (const v of values) {
+    if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) continue;
+    const key = String(v);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    size++;
+  }
+  return { kind: 'categorical', counts, size };
 }
 
 export function sampleSize(s: Sample): number {
-  return s.kind === 'numeric' ? s.sorted.length : s.values.length;
+  return s.kind === 'numeric' ? s.sorted.length : s.size;
 }
 
 /** Counts per category over the categories of both samples, in first-seen order (reference first). */
 export function categoryCounts(reference: Sample, current: Sample): { keys: string[]; reference: number[]; current: number[] } {
-  const index = new Map<string, number>();
-  const ref: number[] = [];
-  const cur: number[] = [];
-  const add = (key: string, into: number[]) => {
-    let i = index.get(key);
-    if (i === undefined) {
-      i = index.size;
-      index.set(key, i);
-      ref.push(0);
-      cur.push(0);
-    }
-    into[i]++;
-  };
-  for (const v of valuesOf(reference)) add(v, ref);
-  for (const v of valuesOf(current)) add(v, cur);
-  return { keys: [...index.keys()], reference: ref, current: cur };
+  const ref = countsOf(reference);
+  const cur = countsOf(current);
+  const keys = [...ref.keys()];
+  for (const key of cur.keys()) if (!ref.has(key)) keys.push(key);
+  return { keys, reference: keys.map((k) => ref.get(k) ?? 0), current: keys.map((k) => cur.get(k) ?? 0) };
 }
 
-function valuesOf(s: Sample): string[] {
-  return s.kind === 'categorical' ? s.values : Array.from(s.sorted, (v) => String(v));
+/** A sample's counts per value (a numeric one's values as strings, ascending). */
+function countsOf(s: Sample): Map<string, number> {
+  if (s.kind === 'categorical') return s.counts;
+  const counts = new Map<string, number>();
+  for (const v of s.sorted) {
+    const key = String(v);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /** Distinct values over both samples (pandas' nunique of the concatenation), counted up to
  * `limit` (callers that only compare with a small number stop early). */
 export function distinctValues(reference: Sample, current: Sample, limit = Infinity): number {
   if (reference.kind === 'numeric' && current.kind === 'numeric') return distinctSorted(reference.sorted, current.sorted, limit);
-  const seen = new Set<string>();
-  for (const values of [valuesOf(reference), valuesOf(current)]) {
-    for (const v of values) {
-      seen.add(v);
-      if (seen.size > limit) return seen.size;
-    }
+  const ref = countsOf(reference);
+  let distinct = ref.size;
+  for (const key of countsOf(current).keys()) {
+    if (distinct > limit) break;
+    if (!ref.has(key)) distinct++;
   }
-  return seen.size;
+  return distinct;
 }
 
 /** Distinct values of two sorted arrays together, by merging them. */
@@ -115,18 +136,32 @@ export function ksTest(reference: Sample, current: Sample): { statistic: number;
   return { statistic: r.statistic, pValue: r.pValue };
 }
 
-/** scipy.stats.wasserstein_distance: ∫ |F_a − F_b| over the merged support (both sorted). */
+/**
+ * scipy.stats.wasserstein_distance: ∫ |F_a − F_b| over the merged support (both sorted). One
+ * merge step per value: between equal values the width is 0, so ties need no special case.
+ */
 export function wassersteinDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  const m = b.length;
   let i = 0;
   let j = 0;
   let total = 0;
   let previous = Math.min(a[0], b[0]);
-  while (i < a.length || j < b.length) {
-    const x = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i] : b[j];
-    total += Math.abs(i / a.length - j / b.length) * (x - previous);
+  while (i < n && j < m) {
+    const x = a[i] <= b[j] ? a[i] : b[j];
+    total += Math.abs(i / n - j / m) * (x - previous);
     previous = x;
-    while (i < a.length && a[i] === x) i++;
-    while (j < b.length && b[j] === x) j++;
+    if (a[i] <= b[j]) i++;
+    else j++;
+  }
+  // One sample is used up: its CDF is 1 from here on.
+  for (; i < n; i++) {
+    total += Math.abs(i / n - 1) * (a[i] - previous);
+    previous = a[i];
+  }
+  for (; j < m; j++) {
+    total += Math.abs(1 - j / m) * (b[j] - previous);
+    previous = b[j];
   }
   return total;
 }
