@@ -3,7 +3,8 @@
 #   contracts up to date → build → lint → typecheck → deploy checks → unit tests → integration tests
 # Integration tests run against a real Kafka broker (started here on 127.0.0.1:9092 unless
 # KAFKA_BROKERS names one) and the Postgres server of TEST_DATABASE_URL.
-# Ends with one line: "tests: N passed, N failed, N skipped".
+# Ends with each failure (test and the start of its message), then one line:
+# "tests: N passed, N failed, N skipped".
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$MLOPS_ROOT"
@@ -32,6 +33,7 @@ summary() {
   node -e '
     const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
     const sum = (k) => lines.reduce((n, l) => n + l[k], 0);
+    for (const l of lines) for (const f of l.failures ?? []) console.log(`\nFAILED ${l.project} (${l.kind}) ${f.test}\n${f.message.replace(/^/gm, "  ")}`);
     console.log(`tests: ${sum("passed")} passed, ${sum("failed")} failed, ${sum("skipped")} skipped`);
   ' "$MLOPS_TEST_SUMMARY"
 }
