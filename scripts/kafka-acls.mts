@@ -64,6 +64,17 @@ try {
   const topics = ALL_TOPIC_NAMES.filter((topic) => !existing.has(topic));
   if (topics.length > 0) await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })) });
   await admin.createAcls({ acl: acls });
+  // The broker applies new ACLs from its metadata log a moment after createAcls answers; until
+  // then an allowed write is refused (seen in the security test). Wait until it lists them all.
+  const wanted = new Set(acls.map((a) => JSON.stringify(a))).size;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const listed = await admin.describeAcls({ resourceType: AclResourceTypes.ANY, resourcePatternType: ResourcePatternTypes.ANY, operation: AclOperationTypes.ANY, permissionType: AclPermissionTypes.ANY });
+    const count = listed.resources.reduce((n, r) => n + r.acls.length, 0);
+    if (count >= wanted) break;
+    if (Date.now() > deadline) throw new Error(`the broker lists ${count} of the ${wanted} ACLs 30 s after they were created`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   console.error(`[kafka-acls] ${ALL_TOPIC_NAMES.length} topics (${topics.length} new), ${acls.length} ACLs for ${Object.keys(TOPIC_ACCESS).length} principals`);
 } finally {
   await admin.disconnect();

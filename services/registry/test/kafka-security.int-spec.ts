@@ -20,7 +20,9 @@ describe('a broker with TLS, SASL/SCRAM and ACLs', () => {
   const clients: Array<{ disconnect(): Promise<void> }> = [];
   const kafka = (settings: Partial<KafkaConfig>) =>
     new Kafka({ clientId: 'security-test', brokers: broker.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3000, requestTimeout: 5000, retry: { retries: 0 }, ...settings });
-  const as = (user: string, password = broker.password(user)) => kafka({ ssl: { ca: [broker.caPem] }, sasl: { mechanism: 'scram-sha-512', username: user, password } });
+  // No retries by default, so that a refusal shows at once; `settings` overrides that.
+  const as = (user: string, password = broker.password(user), settings: Partial<KafkaConfig> = {}) =>
+    kafka({ ssl: { ca: [broker.caPem] }, sasl: { mechanism: 'scram-sha-512', username: user, password }, ...settings });
   const send = async (client: Kafka, topic: string) => {
     const producer = client.producer({ allowAutoTopicCreation: false });
     clients.push(producer);
@@ -59,11 +61,16 @@ describe('a broker with TLS, SASL/SCRAM and ACLs', () => {
     const registry = await startPlatformService('registry', { kafkaBrokers: broker.brokers, env: { ...broker.serviceEnv('registry'), REGISTRY_ARTIFACT_DIR: artifactDir } });
     const api = grpcClient(registry.grpcAddress, 'mlops/registry/v1/registry.proto', 'mlops.registry.v1.RegistryService');
     const model = uniqueName('secure').replace(/_/g, '-');
-    const consumer = as('serving').consumer({ groupId: `serving-${model}` });
+    // Retries, as a service's own consumer has: the broker's group coordinator may still be
+    // loading its offsets topic, and a consumer with none stops for good there (seen in CI).
+    const consumer = as('serving', undefined, { retry: { retries: 8 } }).consumer({ groupId: `serving-${model}` });
     clients.push(consumer);
     try {
       const { sha256 } = await api.UploadArtifact([{ data: platformModel().bytes }]);
       const announced: string[] = [];
+      const consumerEvents: string[] = [];
+      consumer.on(consumer.events.GROUP_JOIN, () => void consumerEvents.push('joined'));
+      consumer.on(consumer.events.CRASH, (e) => void consumerEvents.push(`crashed: ${e.payload.error.message} (restart ${e.payload.restart})`));
       await consumer.connect();
       await consumer.subscribe({ topic: Topics.modelVersionRegistered.name, fromBeginning: true });
       await consumer.run({ eachMessage: async ({ message }) => void announced.push(message.key?.toString() ?? '') });
@@ -83,10 +90,12 @@ describe('a broker with TLS, SASL/SCRAM and ACLs', () => {
       await waitFor(async () => announced.includes(model), {
         timeoutMs: 60_000,
         what: `${model} announced on ${Topics.modelVersionRegistered.name}`,
-      }).catch((error: Error) => {
-        // What the registry said meanwhile (its warnings and errors), should the announcement never come.
+      }).catch(async (error: Error) => {
+        // What the registry said meanwhile (its warnings and errors), whether it registered the
+        // version, and what the reading consumer went through, should the announcement never come.
         const said = registry.proc.logs.filter((l) => l.level === 'warn' || l.level === 'error').slice(-15).map((l) => JSON.stringify(l).slice(0, 400));
-        throw new Error(`${error.message}; ${announced.length} announcements read; registry warnings: ${said.join(' | ') || 'none'}`);
+        const versions = await api.ListModelVersions({ modelName: model }).then((r: { versions: unknown[] }) => r.versions.length, (e: Error) => e.message);
+        throw new Error(`${error.message}; ${announced.length} announcements read; versions registered: ${versions}; test consumer: ${consumerEvents.join(', ') || 'no events'}; registry warnings: ${said.join(' | ') || 'none'}`);
       });
       expect((await api.ListModelVersions({ modelName: model })).versions).toHaveLength(1);
       console.log(`registry on SASL_SSL as user "registry": consumed the run (sent by "training", idempotent), announced version 1 (read by "serving")`);
