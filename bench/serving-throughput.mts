@@ -6,10 +6,11 @@
 // Serving cases: a model with no rollout (production version), the same on a serving process
 // that does not check callers' tokens (MLOPS_AUTH=disabled: what authentication costs), and one
 // in the middle of a canary (50% to the candidate, 10% of requests mirrored and compared), and
-// a replica started with a larger young generation (NODE_OPTIONS=--max-semi-space-size=
-// BENCH_SEMI_SPACE_MB, default 64: fewer scavenges). Every side's garbage-collection time per
-// 10,000 requests is reported (serving's from its metrics, the bare server's from its own
-// PerformanceObserver). BENCH_SIDES=bare,serving,noauth,canary,semispace picks sides.
+// replicas started with V8 flags, one per set in BENCH_NODE_FLAGS (';' between sets, default
+// "--max-semi-space-size=64": a larger young generation, fewer scavenges). Every side's
+// garbage-collection time per 10,000 requests is reported (serving's from its metrics, the bare
+// server's from its own PerformanceObserver). BENCH_SIDES=bare,serving,noauth,canary,flags picks
+// sides ("flags": every flagged replica).
 //
 //   bash bench/run.sh serving-throughput [seconds=10] [concurrency=64] [rounds=3]
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -30,7 +31,7 @@ const FEATURES = 3;
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const node = (script: string, args: string[]): ChildProcess => spawn(process.execPath, ['--no-warnings', path.join(here, script), ...args], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, MLOPS_TOKEN: testIssuer().token('bench-client', ['viewer']) } });
-const semiSpaceMb = Number(process.env.BENCH_SEMI_SPACE_MB ?? 64);
+const flagSets = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=64').split(';').map((f) => f.trim()).filter(Boolean);
 
 interface LoadResult { count: number; errors: number; rps: number; p50: number; p90: number; p99: number; max: number }
 
@@ -58,9 +59,9 @@ const registry = await startPlatformService('registry', { env: { REGISTRY_ARTIFA
 const serving = await startPlatformService('serving', {
   env: { REGISTRY_GRPC_URL: registry.grpcAddress, LOG_LEVEL: 'warn', NODE_OPTIONS: process.env.BENCH_SERVING_NODE_OPTIONS ?? '', SERVING_PREDICTION_LOG: process.env.SERVING_PREDICTION_LOG ?? 'true' },
 });
-const sidesWanted = (process.env.BENCH_SIDES ?? 'bare,serving,noauth,canary,semispace').split(',');
+const sidesWanted = (process.env.BENCH_SIDES ?? 'bare,serving,noauth,canary,flags').split(',');
 let noAuth: Awaited<ReturnType<typeof startPlatformService>> | undefined;
-let semiSpace: Awaited<ReturnType<typeof startPlatformService>> | undefined;
+const flagged: { flags: string; service: Awaited<ReturnType<typeof startPlatformService>> }[] = [];
 
 /** Seconds of garbage collection a serving process has reported (every kind). */
 async function servingGcSeconds(httpUrl: string): Promise<number> {
@@ -110,12 +111,17 @@ try {
       env: { REGISTRY_GRPC_URL: registry.grpcAddress, LOG_LEVEL: 'warn', MLOPS_AUTH: 'disabled', SERVING_PREDICTION_LOG: process.env.SERVING_PREDICTION_LOG ?? 'true', SERVING_DB_SCHEMA: serving.schema, SERVING_CONSUMER_GROUP: `serving-${serving.schema}` },
     });
   }
-  // Another replica, with a larger young generation: fewer scavenges, each of about the same
-  // cost (a scavenge copies what survives, not what died).
-  if (sidesWanted.includes('semispace')) {
-    semiSpace = await startPlatformService('serving', {
-      env: { REGISTRY_GRPC_URL: registry.grpcAddress, LOG_LEVEL: 'warn', NODE_OPTIONS: `--max-semi-space-size=${semiSpaceMb}`, SERVING_PREDICTION_LOG: process.env.SERVING_PREDICTION_LOG ?? 'true', SERVING_DB_SCHEMA: serving.schema, SERVING_CONSUMER_GROUP: `serving-${serving.schema}` },
-    });
+  // Replicas started with V8 flags (a larger young generation: fewer scavenges, each of about
+  // the same cost, since a scavenge copies what survives, not what died; GC on one thread).
+  if (sidesWanted.includes('flags')) {
+    for (const flags of flagSets) {
+      const service = await startPlatformService('serving', {
+        // On node's command line: NODE_OPTIONS refuses most V8 flags (--single-threaded-gc among them).
+        nodeArgs: flags.split(/\s+/),
+        env: { REGISTRY_GRPC_URL: registry.grpcAddress, LOG_LEVEL: 'warn', SERVING_PREDICTION_LOG: process.env.SERVING_PREDICTION_LOG ?? 'true', SERVING_DB_SCHEMA: serving.schema, SERVING_CONSUMER_GROUP: `serving-${serving.schema}` },
+      });
+      flagged.push({ flags, service });
+    }
   }
   const bareTarget = `127.0.0.1:${barePort}`;
   await waitFor(async () => (await load(bareTarget, plain, { concurrency: 1 }).catch(() => undefined))?.count, { what: 'bare server', timeoutMs: 30_000 });
@@ -126,8 +132,8 @@ try {
       serving: { target: serving.grpcAddress, model: plain, gc: () => servingGcSeconds(serving.httpUrl) },
       ...(noAuth ? { noauth: { target: noAuth.grpcAddress, model: plain, gc: () => servingGcSeconds(noAuth!.httpUrl) } } : {}),
       canary: { target: serving.grpcAddress, model: canary, gc: () => servingGcSeconds(serving.httpUrl) },
-      ...(semiSpace ? { semispace: { target: semiSpace.grpcAddress, model: plain, gc: () => servingGcSeconds(semiSpace!.httpUrl) } } : {}),
-    }).filter(([k]) => sidesWanted.includes(k)),
+      ...Object.fromEntries(flagged.map(({ flags, service }) => [`flags ${flags}`, { target: service.grpcAddress, model: plain, gc: () => servingGcSeconds(service.httpUrl) }])),
+    }).filter(([k]) => sidesWanted.includes(k.split(' ')[0])),
   );
   const saturation: Record<string, LoadResult[]> = {};
   const half: Record<string, LoadResult[]> = {};
@@ -157,12 +163,12 @@ try {
     }
   }
   const errors = (side: string) => [...(saturation[side] ?? []), ...(half[side] ?? [])].reduce((n, r) => n + r.errors, 0);
-  const names: Record<string, string> = { bare: 'bare grpc-js (baseline)', serving: 'serving, production version', noauth: 'serving, production version, MLOPS_AUTH=disabled', canary: 'serving, mid-canary (50%, 10% mirrored)', semispace: `serving, production version, --max-semi-space-size=${semiSpaceMb}` };
+  const names: Record<string, string> = { bare: 'bare grpc-js (baseline)', serving: 'serving, production version', noauth: 'serving, production version, MLOPS_AUTH=disabled', canary: 'serving, mid-canary (50%, 10% mirrored)' };
   console.log(`\nModelInfer, 1 row of ${FEATURES} features, ${seconds} s per measurement, ${rounds} interleaved rounds (median), ${loaders} ${client} load process(es), prediction log ${process.env.SERVING_PREDICTION_LOG ?? 'true'}\n`);
   console.log(table([
     ['side', 'saturation req/s', 'ratio', `p50 ms @${fmt(halfRate, 0)}/s`, 'p90 ms', 'p99 ms', 'p99 − bare', 'p99 per round', 'GC ms per 10k requests', 'errors'],
     ...Object.keys(sides).map((side) => [
-      names[side],
+      names[side] ?? `serving, production version, ${side.slice('flags '.length)}`,
       fmt(med(saturation, side, 'rps'), 0),
       fmt(med(saturation, side, 'rps') / med(saturation, 'bare', 'rps')),
       fmt(med(half, side, 'p50'), 3),
@@ -184,7 +190,7 @@ try {
   bare.kill('SIGTERM');
   await serving.stop();
   await noAuth?.stop();
-  await semiSpace?.stop();
+  for (const { service } of flagged) await service.stop();
   await registry.stop();
   await fs.rm(artifactDir, { recursive: true, force: true });
 }

@@ -37,7 +37,7 @@ export function envPrefixOf(service: string): string {
  */
 export async function startPlatformService(
   name: string,
-  options: { env?: Record<string, string>; waitReady?: boolean; kafkaBrokers?: string[]; root?: string } = {},
+  options: { env?: Record<string, string>; waitReady?: boolean; kafkaBrokers?: string[]; root?: string; nodeArgs?: string[] } = {},
 ): Promise<RunningService> {
   const prefix = envPrefixOf(name);
   const [grpcPort, httpPort] = [await freePort(), await freePort()];
@@ -55,7 +55,7 @@ export async function startPlatformService(
     // The console holds no token of its own: it calls with its users' tokens.
     ...(name === 'console' ? { MLOPS_AUTH_PUBLIC_KEYS_FILE: testIssuer().publicKeysFile } : testIssuer().serviceEnv(name)),
     ...options.env,
-  }, options.root).start();
+  }, options.root, options.nodeArgs).start();
   const service: RunningService = {
     proc,
     name,

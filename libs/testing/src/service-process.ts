@@ -20,11 +20,13 @@ export class ServiceProcess {
     private readonly env: Record<string, string>,
     /** The checkout whose build runs: another commit's, for a bench's before side. */
     private readonly root = REPO_ROOT,
+    /** Options for node itself, before the script (V8 flags that NODE_OPTIONS does not take). */
+    private readonly nodeArgs: string[] = [],
   ) {}
 
   start(): this {
     const main = path.join(this.root, 'services', this.name, 'dist/main.js');
-    const child = spawn(process.execPath, [main], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...this.nodeArgs, main], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let buffered = '';
     child.stdout!.on('data', (chunk: Buffer) => {
