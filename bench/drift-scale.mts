@@ -11,31 +11,18 @@
 // of a numeric column, the counts of a categorical one); it is built once before the rounds, its
 // time reported beside, and stored as a file per feature, so memory stays bounded by one feature
 // however many there are. Rounds interleave the sides; each side's peak RSS is reported.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { type Sample, categoricalSample, featureDrift, numericSample } from '@mlops/ml';
-import { fmt, log, median, table } from './lib.mts';
+import { float64File as f64, fmt, log, median, scipyBaseline, table } from './lib.mts';
 
 const rows = Number(process.argv[3] ?? 1_000_000);
 const features = Number(process.argv[4] ?? 500);
 const rounds = Number(process.argv[5] ?? 3);
-const here = path.dirname(new URL(import.meta.url).pathname);
 const numeric = Math.floor((features * 4) / 5);
 
-function python<T>(...args: string[]): T {
-  try {
-    return JSON.parse(execFileSync('/usr/bin/python3', [path.join(here, 'scipy/drift_scale.py'), ...args], { encoding: 'utf8', maxBuffer: 1 << 26 })) as T;
-  } catch (error) {
-    throw new Error(`the SciPy baseline needs python3-scipy (apt-get install python3-scipy): ${(error as Error).message}`);
-  }
-}
-
-const f64 = (file: string) => {
-  const b = readFileSync(file);
-  return new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
-};
+const python = <T,>(...args: string[]) => scipyBaseline<T>('drift_scale.py', args);
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n');
 
 /** A feature's reference profile, as stored: the sorted values, or the category counts. */

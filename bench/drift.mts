@@ -7,12 +7,11 @@
 //   bash bench/run.sh drift scale [rows=1000000] [features=500] [rounds=3]   (bench/drift-scale.mts)
 // Two cases: a large reference (100k rows: Wasserstein and Jensen–Shannon) and Evidently's small
 // reference (1000 rows: Kolmogorov–Smirnov and chi-squared), both against a current window of `rows`.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { categoricalSample, featureDrift, numericSample } from '@mlops/ml';
-import { fmt, log, table } from './lib.mts';
+import { float64File as f64, fmt, log, scipyBaseline, table } from './lib.mts';
 
 if (process.argv[2] === 'scale') {
   await import('./drift-scale.mts');
@@ -21,20 +20,9 @@ if (process.argv[2] === 'scale') {
 const rows = Number(process.argv[2] ?? 100_000);
 const features = Number(process.argv[3] ?? 50);
 const rounds = Number(process.argv[4] ?? 3);
-const here = path.dirname(new URL(import.meta.url).pathname);
 
-function python(dir: string, referenceRows: number): { seconds: number; numeric: number; categorical: number; tests: string[]; values: number[] } {
-  try {
-    return JSON.parse(execFileSync('/usr/bin/python3', [path.join(here, 'scipy/drift_baseline.py'), dir, String(rows), String(features), String(referenceRows), String(rounds)], { encoding: 'utf8', maxBuffer: 1 << 26 }));
-  } catch (error) {
-    throw new Error(`the SciPy baseline needs python3-scipy (apt-get install python3-scipy): ${(error as Error).message}`);
-  }
-}
-
-const f64 = (file: string) => {
-  const b = readFileSync(file);
-  return new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
-};
+const python = (dir: string, referenceRows: number) =>
+  scipyBaseline<{ seconds: number; numeric: number; categorical: number; tests: string[]; values: number[] }>('drift_baseline.py', [dir, String(rows), String(features), String(referenceRows), String(rounds)]);
 
 const output: (string | number)[][] = [['reference rows', 'tests', 'SciPy s (baseline)', 'libs/ml s', 'time ratio', 'max |Δ statistic|']];
 for (const referenceRows of [rows, 1000]) {

@@ -1,5 +1,7 @@
 // Shared helpers for the benchmarks: timing statistics and printing ratios side by side.
 // Benchmarks are not tests: they print figures (docs/benchmarks.md records them), never assert.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -28,3 +30,18 @@ export function log(message: string): void {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Runs a SciPy baseline script of bench/scipy (Debian's python3-scipy) and parses the JSON it prints. */
+export function scipyBaseline<T>(script: string, args: string[]): T {
+  try {
+    return JSON.parse(execFileSync('/usr/bin/python3', [new URL(`./scipy/${script}`, import.meta.url).pathname, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 })) as T;
+  } catch (error) {
+    throw new Error(`the SciPy baseline needs python3-scipy (apt-get install python3-scipy): ${(error as Error).message}`);
+  }
+}
+
+/** A file of raw little-endian doubles, as the baselines write them. */
+export function float64File(file: string): Float64Array {
+  const b = readFileSync(file);
+  return new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
+}

@@ -104,24 +104,19 @@ try {
   await deployments.SetDeploymentPolicy({ modelName: canary, canarySteps: [50, 100], mirrorPercent: 10, intervalSeconds: 3600 });
   await register(canary, model([0.82, -0.41, 1.19], -0.29));
   await deployed(canary, 2, 'DEPLOYMENT_STATE_PROGRESSING');
-  // A replica of the same serving (same schema and group, so the same deployments) that does
-  // not check callers' tokens (MLOPS_AUTH=disabled): what authentication costs.
-  if (sidesWanted.includes('noauth')) {
-    noAuth = await startPlatformService('serving', {
-      env: { REGISTRY_GRPC_URL: registry.grpcAddress, LOG_LEVEL: 'warn', MLOPS_AUTH: 'disabled', SERVING_PREDICTION_LOG: process.env.SERVING_PREDICTION_LOG ?? 'true', SERVING_DB_SCHEMA: serving.schema, SERVING_CONSUMER_GROUP: `serving-${serving.schema}` },
+  // Replicas of the same serving (same schema and group, so the same deployments).
+  const replica = (options: { env?: Record<string, string>; nodeArgs?: string[] }) =>
+    startPlatformService('serving', {
+      nodeArgs: options.nodeArgs,
+      env: { REGISTRY_GRPC_URL: registry.grpcAddress, LOG_LEVEL: 'warn', SERVING_PREDICTION_LOG: process.env.SERVING_PREDICTION_LOG ?? 'true', SERVING_DB_SCHEMA: serving.schema, SERVING_CONSUMER_GROUP: `serving-${serving.schema}`, ...options.env },
     });
-  }
+  // One that does not check callers' tokens (MLOPS_AUTH=disabled): what authentication costs.
+  if (sidesWanted.includes('noauth')) noAuth = await replica({ env: { MLOPS_AUTH: 'disabled' } });
   // Replicas started with V8 flags (a larger young generation: fewer scavenges, each of about
   // the same cost, since a scavenge copies what survives, not what died; GC on one thread).
   if (sidesWanted.includes('flags')) {
-    for (const flags of flagSets) {
-      const service = await startPlatformService('serving', {
-        // On node's command line: NODE_OPTIONS refuses most V8 flags (--single-threaded-gc among them).
-        nodeArgs: flags.split(/\s+/),
-        env: { REGISTRY_GRPC_URL: registry.grpcAddress, LOG_LEVEL: 'warn', SERVING_PREDICTION_LOG: process.env.SERVING_PREDICTION_LOG ?? 'true', SERVING_DB_SCHEMA: serving.schema, SERVING_CONSUMER_GROUP: `serving-${serving.schema}` },
-      });
-      flagged.push({ flags, service });
-    }
+    // On node's command line: NODE_OPTIONS refuses most V8 flags (--single-threaded-gc among them).
+    for (const flags of flagSets) flagged.push({ flags, service: await replica({ nodeArgs: flags.split(/\s+/) }) });
   }
   const bareTarget = `127.0.0.1:${barePort}`;
   await waitFor(async () => (await load(bareTarget, plain, { concurrency: 1 }).catch(() => undefined))?.count, { what: 'bare server', timeoutMs: 30_000 });

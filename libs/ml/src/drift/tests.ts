@@ -22,7 +22,7 @@ export function numericSample(values: Iterable<number | null | undefined>): Samp
     const list = values as ArrayLike<number | null | undefined>;
     let finite = 0;
     for (let i = 0; i < list.length; i++) if (Number.isFinite(list[i])) finite++;
-    if (finite === list.length && list instanceof Float64Array) return { kind: 'numeric', sorted: sortedFloat64(list) };
+    if (finite === list.length) return { kind: 'numeric', sorted: sortedFloat64(list as ArrayLike<number>) };
     const out = new Float64Array(finite);
     let k = 0;
     for (let i = 0; i < list.length; i++) {
@@ -148,10 +148,11 @@ export function wassersteinDistance(a: ArrayLike<number>, b: ArrayLike<number>):
   let total = 0;
   let previous = Math.min(a[0], b[0]);
   while (i < n && j < m) {
-    const x = a[i] <= b[j] ? a[i] : b[j];
+    const fromA = a[i] <= b[j];
+    const x = fromA ? a[i] : b[j];
     total += Math.abs(i / n - j / m) * (x - previous);
     previous = x;
-    if (a[i] <= b[j]) i++;
+    if (fromA) i++;
     else j++;
   }
   // One sample is used up: its CDF is 1 from here on.
